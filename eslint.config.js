@@ -1,0 +1,23 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'reports/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      // Every request goes through src/http/client.ts so that it is recorded and redacted.
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Use the ScimClient in src/http/client.ts: it records and redacts every exchange.' },
+      ],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/reference-server/main.ts', 'src/cli/**', 'src/report/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,37 @@
+import { finding, type Finding, type FindingDetails, type Rule } from './rule.js';
+
+/**
+ * What a check concluded: the findings, in order of how fundamental they are, and which rules it
+ * actually evaluated. A rule that was not evaluated (the body was not JSON, so `Resources` could not
+ * be looked at) is neither passed nor failed: the suite reports it as skipped, naming what came first.
+ */
+export class CheckRun {
+  readonly findings: Finding[] = [];
+  readonly checked = new Set<string>();
+
+  pass(rule: Rule): void {
+    this.checked.add(rule.code);
+  }
+
+  fail(rule: Rule, details: FindingDetails): void {
+    this.checked.add(rule.code);
+    this.findings.push(finding(rule, details));
+  }
+
+  /** Records a pass when `ok`, otherwise a finding built lazily from `details`. */
+  expect(rule: Rule, ok: boolean, details: () => FindingDetails): boolean {
+    if (ok) this.pass(rule);
+    else this.fail(rule, details());
+    return ok;
+  }
+
+  merge(other: CheckRun): this {
+    this.findings.push(...other.findings);
+    for (const code of other.checked) this.checked.add(code);
+    return this;
+  }
+
+  hasFailed(): boolean {
+    return this.findings.length > 0;
+  }
+}

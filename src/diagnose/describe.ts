@@ -1,0 +1,22 @@
+import type { Exchange } from '../http/exchange.js';
+
+const EXCERPT_LENGTH = 160;
+
+export function excerpt(text: string, length = EXCERPT_LENGTH): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > length ? `${flat.slice(0, length)}…` : flat;
+}
+
+/** "200, Content-Type text/html, 5120 bytes: <!DOCTYPE html>…" — the first part of every message. */
+export function describeResponse(exchange: Exchange): string {
+  const { request, response, error } = exchange;
+  const what = `${request.method} ${request.url}`;
+  if (error !== undefined) return `${what} got no HTTP answer: ${error.message}`;
+  if (response === undefined) return `${what} was not sent`;
+  const type = response.headers['content-type'];
+  const parts = [`${what} answered ${response.status}`, type === undefined ? 'no Content-Type' : `Content-Type ${type}`];
+  const location = response.headers['location'];
+  if (location !== undefined) parts.push(`Location ${location}`);
+  const body = response.body.trim() === '' ? 'an empty body' : `body ${excerpt(response.body)}`;
+  return `${parts.join(', ')}, ${body}${response.truncated ? ' (cut at the size limit)' : ''}`;
+}

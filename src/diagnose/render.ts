@@ -1,0 +1,27 @@
+import type { Finding } from '../checks/rule.js';
+import { toCurl } from './curl.js';
+
+function clientsOf(finding: Finding): string {
+  return Object.entries(finding.requiredBy)
+    .map(([client, level]) => `${client} ${level}`)
+    .join(', ');
+}
+
+/**
+ * The four parts every failure states, in this order: what came back, what is required and by
+ * whom, the likely cause and fix, and how to reproduce it.
+ */
+export function renderFinding(finding: Finding): string {
+  const lines = [
+    `${finding.code} (${finding.level}): ${finding.title}`,
+    `  Got:       ${finding.got}`,
+    `  Required:  ${finding.requirement} [${finding.source}; ${clientsOf(finding)}]`,
+    `  Fix:       ${finding.fix}`,
+  ];
+  if (finding.exchange !== undefined) lines.push(`  Reproduce: ${toCurl(finding.exchange)}`);
+  return lines.join('\n');
+}
+
+export function renderFindings(findings: readonly Finding[]): string {
+  return findings.map(renderFinding).join('\n\n');
+}

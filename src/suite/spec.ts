@@ -1,0 +1,95 @@
+import { afterAll, expect, inject, test, type TestContext } from 'vitest';
+import type { Client } from '../config.js';
+import { levelFor, type Finding, type Level, type Rule } from '../checks/rule.js';
+import type { CheckRun } from '../checks/run.js';
+import { renderFindings } from '../diagnose/render.js';
+import { ScimClient } from '../http/client.js';
+import type { Preflight, Target } from './target.js';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** The findings behind a failed or warned check, for the verdict and the reports. */
+    findings?: Finding[];
+    code?: string;
+    level?: Level;
+  }
+}
+
+/** A failed MUST: the message is the rendered finding, the stack trace would only be noise. */
+export class ConformanceFailure extends Error {
+  override name = 'ConformanceFailure';
+}
+
+export function suiteTarget(): { target: Target; preflight: Preflight } {
+  return { target: inject('target'), preflight: inject('preflight') };
+}
+
+/** One client per spec file, closed after it. */
+export function useClient(target: Target): ScimClient {
+  const client = new ScimClient(target);
+  afterAll(() => client.close());
+  return client;
+}
+
+/** Runs `work` the first time it is asked for, so one exchange serves every check that needs it. */
+export function once<T>(work: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= work());
+}
+
+function profileNames(profiles: readonly Client[]): string {
+  return profiles.join(', ');
+}
+
+/**
+ * Registers one test per rule. Each test evaluates the (shared) check, then passes, fails with the
+ * rendered findings, warns, or skips with the reason: a rule the selected profiles do not need, a
+ * preflight that failed, or an earlier finding that kept this rule from being judged.
+ */
+export function ruleTests(rules: readonly Rule[], evaluate: () => Promise<CheckRun>): void {
+  const { target, preflight } = suiteTarget();
+  for (const rule of rules) {
+    test(`${rule.title} [${rule.code}]`, async (context) => {
+      const level = levelFor(rule, target.profiles);
+      if (level === undefined) return context.skip(`not required by the selected profiles (${profileNames(target.profiles)})`);
+      if (preflight.status !== 'ok') return context.skip(`not run: ${preflight.summary}`);
+      const run = await evaluate();
+      await judge(context, rule, level, run, target.strict);
+    });
+  }
+}
+
+async function judge(context: TestContext, rule: Rule, level: Level, run: CheckRun, strict: boolean): Promise<void> {
+  const findings = run.findings.filter((f) => f.code === rule.code).map((f) => ({ ...f, level }));
+  context.task.meta.code = rule.code;
+  context.task.meta.level = level;
+  if (findings.length === 0) {
+    if (!run.checked.has(rule.code)) {
+      const first = run.findings[0];
+      return context.skip(first === undefined ? 'not applicable to this answer' : `not checked: ${first.code} came first`);
+    }
+    expect(run.checked.has(rule.code)).toBe(true);
+    return;
+  }
+  context.task.meta.findings = findings;
+  const message = renderFindings(findings);
+  if (level === 'MUST' || strict) throw new ConformanceFailure(message);
+  await context.annotate(message, level === 'SHOULD' ? 'warning' : 'notice');
+  expect(findings.length).toBeGreaterThan(0);
+}
+
+/**
+ * The one test that fails when the server cannot be reached or refuses the credentials; every
+ * other test is then skipped with this as its reason.
+ */
+export function preflightTest(): void {
+  const { preflight } = suiteTarget();
+  test('the server is reachable and accepts the credentials [PREFLIGHT]', (context) => {
+    context.task.meta.code = 'PREFLIGHT';
+    if (preflight.status !== 'ok') {
+      context.task.meta.findings = preflight.findings;
+      throw new ConformanceFailure(`${preflight.summary}\n\n${renderFindings(preflight.findings)}`);
+    }
+    expect(preflight.exchange.response).toBeDefined();
+  });
+}

@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { toCurl } from '../../src/diagnose/curl.js';
+import { ScimClient } from '../../src/http/client.js';
+
+const TOKEN = 'client-test-canary-token-5f3a';
+let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
+let server: Server;
+let origin: string;
+const clients: ScimClient[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function client(options: Partial<ConstructorParameters<typeof ScimClient>[0]> = {}) {
+  const c = new ScimClient({ baseUrl: `${origin}/scim/v2`, token: TOKEN, timeoutMs: 2_000, maxInFlight: 4, ...options });
+  clients.push(c);
+  return c;
+}
+
+describe('ScimClient', () => {
+  test('sends the bearer token but records it as $SCIM_TOKEN', async () => {
+    let received: string | undefined;
+    handler = (req, res) => {
+      received = req.headers.authorization;
+      res.end(`{"echo":"${req.headers.authorization ?? ''}"}`);
+    };
+    const exchange = await client().send({ path: '/Users' });
+    expect(received).toBe(`Bearer ${TOKEN}`);
+    expect(JSON.stringify(exchange)).not.toContain(TOKEN);
+    expect(exchange.request.headers['authorization']).toBe('Bearer $SCIM_TOKEN');
+    expect(exchange.response?.body).toBe('{"echo":"Bearer $SCIM_TOKEN"}');
+  });
+
+  test('encodes query values the way Okta does, with %20 for spaces', async () => {
+    handler = (_req, res) => res.end('{}');
+    const exchange = await client().send({ path: '/Users', query: { filter: 'userName eq "a b"', count: 2 } });
+    expect(exchange.request.url).toBe(`${origin}/scim/v2/Users?filter=userName%20eq%20%22a%20b%22&count=2`);
+  });
+
+  test('does not follow a redirect', async () => {
+    handler = (_req, res) => {
+      res.writeHead(302, { location: '/login' }).end();
+    };
+    const exchange = await client().send({ path: '/Users' });
+    expect(exchange.response?.status).toBe(302);
+    expect(exchange.response?.headers['location']).toBe('/login');
+  });
+
+  test('ends a server that never answers with TIMEOUT within the timeout', async () => {
+    handler = () => {};
+    const started = Date.now();
+    const exchange = await client({ timeoutMs: 300 }).send({ path: '/Users' });
+    expect(exchange.error?.code).toBe('TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test('ends a server that drips its body one byte at a time', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      const timer = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(timer));
+    };
+    const exchange = await client({ timeoutMs: 400 }).send({ path: '/Users' });
+    expect(exchange.error?.code).toBe('TIMEOUT');
+  });
+
+  test('reads no more than the body cap', async () => {
+    handler = (_req, res) => res.end('x'.repeat(10_000));
+    const exchange = await client({ maxBodyBytes: 1_000 }).send({ path: '/Users' });
+    expect(exchange.response?.bytes).toBe(1_000);
+    expect(exchange.response?.truncated).toBe(true);
+  });
+
+  test('a refused connection is CONNECTION_REFUSED', async () => {
+    const exchange = await client({ baseUrl: 'http://127.0.0.1:1/scim' }).send({ path: '/Users' });
+    expect(exchange.error?.code).toBe('CONNECTION_REFUSED');
+  });
+
+  test('a recorded request turns into a curl command with the token as a variable', async () => {
+    handler = (_req, res) => res.end('{}');
+    const exchange = await client().send({ method: 'POST', path: '/Users', json: { userName: "o'neil" } });
+    expect(toCurl(exchange).replace(origin, 'ORIGIN')).toMatchInlineSnapshot();
+  });
+});

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Finding } from '../../src/checks/rule.js';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+
+export interface TestOutcome {
+  name: string;
+  status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
+  code: string | undefined;
+  findings: Finding[];
+  failureMessages: string[];
+}
+
+export interface SuiteRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  tests: TestOutcome[];
+  /** Codes of the failed checks, in the order the suites list them. */
+  failedCodes: string[];
+  /** Every finding (failed and warned), by code. */
+  findings: Finding[];
+  durationMs: number;
+}
+
+interface JsonReport {
+  testResults: Array<{
+    assertionResults: Array<{
+      fullName: string;
+      status: TestOutcome['status'];
+      failureMessages: string[];
+      meta?: { code?: string; findings?: Finding[] };
+    }>;
+  }>;
+}
+
+/**
+ * Runs `npx vitest run` in a child process, as a user would, with only the given SCIM_* variables
+ * (none inherited from the shell running our tests), and reads back the JSON report.
+ */
+export async function runSuites(env: Record<string, string>, args: string[] = []): Promise<SuiteRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'scimc-run-'));
+  const reportFile = join(dir, 'report.json');
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST')));
+  const started = Date.now();
+  try {
+    const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [VITEST, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...args],
+        { cwd: PROJECT_ROOT, env: { ...cleanEnv, ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => resolve({ exitCode: code, stdout, stderr }));
+    });
+    const report = await readFile(reportFile, 'utf8')
+      .then((text) => JSON.parse(text) as JsonReport)
+      .catch(() => ({ testResults: [] }) as JsonReport);
+    const tests: TestOutcome[] = report.testResults.flatMap((file) =>
+      file.assertionResults.map((result) => ({
+        name: result.fullName,
+        status: result.status,
+        code: result.meta?.code,
+        findings: result.meta?.findings ?? [],
+        failureMessages: result.failureMessages,
+      })),
+    );
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      tests,
+      failedCodes: [...new Set(tests.filter((t) => t.status === 'failed').flatMap((t) => t.findings.map((f) => f.code)))],
+      findings: tests.flatMap((t) => t.findings),
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Makes rendered output stable for snapshots: ports, GUIDs, timings. */
+export function normalise(text: string): string {
+  return text
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, 'GUID')
+    .replace(/\d+ ms/g, 'N ms');
+}
