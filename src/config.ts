@@ -3,6 +3,8 @@
  * documented in `.env.example` and the README. A bad value stops the run with one sentence that says
  * what to set, never a stack trace.
  */
+import { existsSync } from 'node:fs';
+
 export const CLIENTS = ['okta', 'entra', 'rfc'] as const;
 export type Client = (typeof CLIENTS)[number];
 
@@ -15,6 +17,34 @@ export interface Config {
   strict: boolean;
   timeoutMs: number;
   maxInFlight: number;
+  /** Requests started per second at most (SCIM_MAX_RPS). */
+  maxRps: number;
+  /** How requests are authenticated; a bearer token lives in `token`. */
+  auth: AuthSettings;
+  /** A PEM file of CA certificates trusted in addition to the system's (SCIM_CA_FILE). */
+  caFile: string | undefined;
+  /** SCIM_INSECURE_TLS: skip certificate verification (warned about in the banner). */
+  insecureTls: boolean;
+  /** The proxy settings in the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, or lower case). */
+  proxy: ProxySettings;
+  /** SCIM_THROUGHPUT_CHECK: run Entra's 25 requests per second for 10 seconds check. */
+  throughputCheck: boolean;
+}
+
+export const AUTH_METHODS = ['bearer', 'basic', 'header', 'oauth'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** The secrets here are registered with the client's Redactor: they are never printed. */
+export type AuthSettings =
+  | { method: 'bearer' }
+  | { method: 'basic'; user: string; password: string }
+  | { method: 'header'; name: string; value: string }
+  | { method: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string; scope: string | undefined; clientAuth: 'basic' | 'post' };
+
+export interface ProxySettings {
+  httpProxy: string | undefined;
+  httpsProxy: string | undefined;
+  noProxy: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -23,6 +53,8 @@ export class ConfigError extends Error {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_IN_FLIGHT = 4;
+/** Polite to a production-like staging server, and below the 25 per second Entra asks gallery apps to hold. */
+const DEFAULT_MAX_RPS = 20;
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
@@ -33,7 +65,102 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     strict: parseBoolean('SCIM_STRICT', env['SCIM_STRICT']),
     timeoutMs: parsePositiveInteger('SCIM_TIMEOUT_MS', env['SCIM_TIMEOUT_MS'], DEFAULT_TIMEOUT_MS),
     maxInFlight: parsePositiveInteger('SCIM_MAX_IN_FLIGHT', env['SCIM_MAX_IN_FLIGHT'], DEFAULT_MAX_IN_FLIGHT),
+    maxRps: parsePositiveInteger('SCIM_MAX_RPS', env['SCIM_MAX_RPS'], DEFAULT_MAX_RPS),
+    auth: parseAuth(env),
+    caFile: parseCaFile(env['SCIM_CA_FILE']),
+    insecureTls: parseBoolean('SCIM_INSECURE_TLS', env['SCIM_INSECURE_TLS']),
+    proxy: {
+      httpProxy: parseProxy('HTTP_PROXY', env['HTTP_PROXY'] ?? env['http_proxy']),
+      httpsProxy: parseProxy('HTTPS_PROXY', env['HTTPS_PROXY'] ?? env['https_proxy']),
+      noProxy: blank(env['NO_PROXY'] ?? env['no_proxy']) ? undefined : (env['NO_PROXY'] ?? env['no_proxy'])?.trim(),
+    },
+    throughputCheck: parseBoolean('SCIM_THROUGHPUT_CHECK', env['SCIM_THROUGHPUT_CHECK']),
   };
+}
+
+const AUTH_VARIABLES: Record<Exclude<AuthMethod, 'bearer'>, string[]> = {
+  basic: ['SCIM_BASIC_USER', 'SCIM_BASIC_PASSWORD'],
+  header: ['SCIM_AUTH_HEADER_NAME', 'SCIM_AUTH_HEADER_VALUE'],
+  oauth: ['SCIM_OAUTH_TOKEN_URL', 'SCIM_OAUTH_CLIENT_ID', 'SCIM_OAUTH_CLIENT_SECRET'],
+};
+
+/** SCIM_AUTH, or the one method whose variables are set; bearer (SCIM_TOKEN, or nothing) otherwise. */
+function parseAuth(env: Record<string, string | undefined>): AuthSettings {
+  const raw = env['SCIM_AUTH'];
+  let method: AuthMethod;
+  if (!blank(raw)) {
+    const named = raw.trim().toLowerCase();
+    if (!(AUTH_METHODS as readonly string[]).includes(named)) {
+      throw new ConfigError(`SCIM_AUTH must be bearer, basic, header or oauth, not "${raw}".`);
+    }
+    method = named as AuthMethod;
+  } else {
+    const candidates: AuthMethod[] = (Object.keys(AUTH_VARIABLES) as Array<keyof typeof AUTH_VARIABLES>).filter((m) =>
+      AUTH_VARIABLES[m].some((name) => !blank(env[name])),
+    );
+    if (!blank(env['SCIM_TOKEN']) && candidates.length > 0) candidates.unshift('bearer');
+    if (candidates.length > 1) {
+      throw new ConfigError(`Credentials for more than one method are set (${candidates.join(' and ')}): set SCIM_AUTH to the one to use.`);
+    }
+    method = candidates[0] ?? 'bearer';
+  }
+  if (method === 'bearer') return { method };
+  const missing = AUTH_VARIABLES[method].filter((name) => blank(env[name]));
+  if (missing.length > 0) {
+    throw new ConfigError(`SCIM_AUTH=${method} needs ${AUTH_VARIABLES[method].join(', ')}: set ${missing.join(' and ')}.`);
+  }
+  const value = (name: string) => (env[name] ?? '').trim();
+  if (method === 'basic') {
+    if (value('SCIM_BASIC_USER').includes(':')) throw new ConfigError('SCIM_BASIC_USER must not contain a colon: basic auth cannot carry it.');
+    return { method, user: value('SCIM_BASIC_USER'), password: env['SCIM_BASIC_PASSWORD'] ?? '' };
+  }
+  if (method === 'header') {
+    const name = value('SCIM_AUTH_HEADER_NAME');
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new ConfigError(`SCIM_AUTH_HEADER_NAME must be a header name such as X-API-Key, not "${name}".`);
+    }
+    return { method, name, value: value('SCIM_AUTH_HEADER_VALUE') };
+  }
+  const tokenUrl = value('SCIM_OAUTH_TOKEN_URL');
+  let url: URL | undefined;
+  try {
+    url = new URL(tokenUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`SCIM_OAUTH_TOKEN_URL must be the http(s) URL of the token endpoint, not "${tokenUrl}".`);
+  }
+  const clientAuth = blank(env['SCIM_OAUTH_CLIENT_AUTH']) ? 'basic' : (env['SCIM_OAUTH_CLIENT_AUTH'] ?? '').trim().toLowerCase();
+  if (clientAuth !== 'basic' && clientAuth !== 'post') {
+    throw new ConfigError(`SCIM_OAUTH_CLIENT_AUTH must be basic or post, not "${env['SCIM_OAUTH_CLIENT_AUTH']}".`);
+  }
+  return {
+    method,
+    tokenUrl: url.href,
+    clientId: value('SCIM_OAUTH_CLIENT_ID'),
+    clientSecret: env['SCIM_OAUTH_CLIENT_SECRET'] ?? '',
+    scope: blank(env['SCIM_OAUTH_SCOPE']) ? undefined : value('SCIM_OAUTH_SCOPE'),
+    clientAuth,
+  };
+}
+
+function parseCaFile(raw: string | undefined): string | undefined {
+  if (blank(raw)) return undefined;
+  const path = raw.trim();
+  if (!existsSync(path)) throw new ConfigError(`SCIM_CA_FILE "${path}" does not exist: set it to a PEM file of the CA that signed the server's certificate.`);
+  return path;
+}
+
+function parseProxy(name: string, raw: string | undefined): string | undefined {
+  if (blank(raw)) return undefined;
+  try {
+    const url = new URL(raw.trim());
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+  } catch {
+    // fall through to the one sentence below
+  }
+  throw new ConfigError(`${name} must be the http:// or https:// URL of the proxy, e.g. http://proxy.example.com:3128.`);
 }
 
 function blank(value: string | undefined): value is undefined {

@@ -11,6 +11,34 @@ describe('loadConfig', () => {
       strict: false,
       timeoutMs: 10_000,
       maxInFlight: 4,
+      maxRps: 20,
+      auth: { method: 'bearer' },
+      caFile: undefined,
+      insecureTls: false,
+      proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
+      throughputCheck: false,
+    });
+  });
+
+  test('the authentication method is inferred from the one set of credentials given', () => {
+    expect(loadConfig({ SCIM_BASIC_USER: 'scim', SCIM_BASIC_PASSWORD: 'pw' }).auth).toEqual({ method: 'basic', user: 'scim', password: 'pw' });
+    expect(loadConfig({ SCIM_AUTH_HEADER_NAME: 'X-API-Key', SCIM_AUTH_HEADER_VALUE: 'k' }).auth).toEqual({ method: 'header', name: 'X-API-Key', value: 'k' });
+    expect(
+      loadConfig({ SCIM_OAUTH_TOKEN_URL: 'https://idp.example.com/token', SCIM_OAUTH_CLIENT_ID: 'id', SCIM_OAUTH_CLIENT_SECRET: 's', SCIM_OAUTH_SCOPE: 'scim' }).auth,
+    ).toEqual({ method: 'oauth', tokenUrl: 'https://idp.example.com/token', clientId: 'id', clientSecret: 's', scope: 'scim', clientAuth: 'basic' });
+    expect(loadConfig({ SCIM_TOKEN: 't' }).auth).toEqual({ method: 'bearer' });
+  });
+
+  test('SCIM_AUTH picks one method when credentials for several are set', () => {
+    const config = loadConfig({ SCIM_AUTH: 'basic', SCIM_TOKEN: 't', SCIM_BASIC_USER: 'u', SCIM_BASIC_PASSWORD: 'p' });
+    expect(config.auth.method).toBe('basic');
+  });
+
+  test('the proxy is read from HTTPS_PROXY, HTTP_PROXY and NO_PROXY, in either case', () => {
+    expect(loadConfig({ https_proxy: 'http://proxy.example.com:3128', NO_PROXY: 'localhost,.internal' }).proxy).toEqual({
+      httpProxy: undefined,
+      httpsProxy: 'http://proxy.example.com:3128/',
+      noProxy: 'localhost,.internal',
     });
   });
 
@@ -33,6 +61,15 @@ describe('loadConfig', () => {
     [{ SCIM_TIMEOUT_MS: '-5' }, 'SCIM_TIMEOUT_MS must be a positive whole number'],
     [{ SCIM_WRITE: 'maybe' }, 'SCIM_WRITE must be true or false, not "maybe"'],
     [{ SCIM_PROFILE: 'okta,google' }, 'SCIM_PROFILE must be okta, entra, rfc or a comma list'],
+    [{ SCIM_AUTH: 'kerberos' }, 'SCIM_AUTH must be bearer, basic, header or oauth, not "kerberos"'],
+    [{ SCIM_TOKEN: 't', SCIM_BASIC_USER: 'u' }, 'Credentials for more than one method are set (bearer and basic): set SCIM_AUTH'],
+    [{ SCIM_AUTH: 'basic', SCIM_BASIC_USER: 'u' }, 'SCIM_AUTH=basic needs SCIM_BASIC_USER, SCIM_BASIC_PASSWORD: set SCIM_BASIC_PASSWORD.'],
+    [{ SCIM_AUTH_HEADER_NAME: 'X API Key', SCIM_AUTH_HEADER_VALUE: 'k' }, 'SCIM_AUTH_HEADER_NAME must be a header name'],
+    [{ SCIM_AUTH: 'oauth', SCIM_OAUTH_TOKEN_URL: 'idp/token', SCIM_OAUTH_CLIENT_ID: 'i', SCIM_OAUTH_CLIENT_SECRET: 's' }, 'SCIM_OAUTH_TOKEN_URL must be the http(s) URL'],
+    [{ SCIM_CA_FILE: '/nonexistent/ca.pem' }, 'SCIM_CA_FILE "/nonexistent/ca.pem" does not exist'],
+    [{ SCIM_INSECURE_TLS: 'please' }, 'SCIM_INSECURE_TLS must be true or false'],
+    [{ SCIM_MAX_RPS: '0' }, 'SCIM_MAX_RPS must be a positive whole number'],
+    [{ HTTPS_PROXY: 'proxy:3128' }, 'HTTPS_PROXY must be the http:// or https:// URL of the proxy'],
   ] as const)('%o stops with "%s"', ([env, message]) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,3 +1,4 @@
+import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
 import { checkListResponse, EMPTY_LIST_RESPONSE, type ListResult } from './list-response.js';
 import { defineRules } from './rule.js';
@@ -11,7 +12,7 @@ export const connectionRules = defineRules({
   BASE_URL_ENDS_WITH_RESOURCE: {
     title: 'the Base URL is the SCIM root, not a resource endpoint',
     requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'MUST' },
-    source: 'RFC 7644 §3.2; Okta and Entra append /Users and /Groups',
+    source: 'RFC 7644 §3.2; Okta and Entra setup guides',
     requirement: 'The Base URL given to the identity provider is the SCIM root, e.g. https://api.example.com/scim/v2. Okta and Entra append /Users and /Groups themselves.',
     fix: 'Remove the trailing /Users (or /Groups) from the Base URL; otherwise the clients call /Users/Users.',
   },
@@ -65,19 +66,19 @@ export function checkOktaConnection(exchange: Exchange, baseUrl: string): ListRe
  * Okta probe's count was ignored too, which points at the query string being dropped on the way.
  */
 export function checkUnknownUserFilter(exchange: Exchange, countIgnored: boolean): ListResult {
+  if (exchange.response?.status === 404) {
+    // "Not found" is the cause here; reporting the status as well would say the same thing twice.
+    const run = new CheckRun();
+    run.fail(connectionRules.FILTER_UNKNOWN_USER_EMPTY, {
+      got: describeResponse(exchange),
+      exchange,
+      fix: `A filter that matches nothing is a 200 with an empty ListResponse, not "not found": ${EMPTY_LIST_RESPONSE}`,
+    });
+    return { run };
+  }
   const result = checkListResponse(exchange);
   const { run, list } = result;
-  if (list === undefined) {
-    const status = exchange.response?.status;
-    if (status === 404) {
-      run.fail(connectionRules.FILTER_UNKNOWN_USER_EMPTY, {
-        got: `404 for a filter that matches nobody: ${exchange.response?.body.slice(0, 200) ?? ''}`,
-        exchange,
-        fix: `A filter that matches nothing is a 200 with an empty ListResponse, not "not found": ${EMPTY_LIST_RESPONSE}`,
-      });
-    }
-    return result;
-  }
+  if (list === undefined) return result;
   const matched = list.resources.length;
   const fix = countIgnored
     ? 'The server also ignored count and startIndex on GET /Users?startIndex=1&count=2, so the query string is not reaching your code: a proxy, WAF, API gateway or URL rewrite drops it. Allow GET with query strings through, and compare with the server reached directly.'

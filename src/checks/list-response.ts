@@ -96,7 +96,7 @@ export function checkListResponse(exchange: Exchange, expectation: ListExpectati
   const body = excerpt(JSON.stringify(json));
 
   if (!isObject(json)) {
-    run.fail(rules.LIST_NOT_AN_OBJECT, details(`The body is ${jsonTypeOf(json)}: ${body}`));
+    run.fail(rules.LIST_NOT_AN_OBJECT, details(json === null ? 'The body is null.' : `The body is ${jsonTypeOf(json)}: ${body}`));
     return { run };
   }
   run.pass(rules.LIST_NOT_AN_OBJECT);

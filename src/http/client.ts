@@ -1,17 +1,36 @@
-import { Agent, request, type Dispatcher } from 'undici';
-import type { Exchange, RecordedResponse, TransportError } from './exchange.js';
-import { Limiter } from './limiter.js';
-import { bearerSecret, Redactor } from './redact.js';
+import { request, type Dispatcher } from 'undici';
+import type { AuthSettings, ProxySettings } from '../config.js';
+import { createAuthenticator, OAuthClientCredentials, type Authenticator } from './auth.js';
+import { createDispatcher, proxyFor } from './dispatcher.js';
+import { describeTransportError } from './errors.js';
+import type { Exchange, RecordedResponse, RetriedAnswer } from './exchange.js';
+import { Limiter, sleep } from './limiter.js';
+import { Redactor } from './redact.js';
+import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
+
+export { describeTransportError } from './errors.js';
 
 export const USER_AGENT = 'scim-conformance/0.1';
 const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** A retry is only worth it when this much of the budget is left after the wait. */
+const MIN_RETRY_BUDGET_MS = 100;
 
 export interface ClientOptions {
   baseUrl: string;
+  /** The bearer token; with OAuth, the access token the global setup already fetched. */
   token: string | undefined;
   timeoutMs: number;
   maxInFlight: number;
   maxBodyBytes?: number;
+  /** Requests started per second at most; unlimited when absent. */
+  maxRps?: number | undefined;
+  /** Bearer (with `token`) when absent. */
+  auth?: AuthSettings | undefined;
+  caFile?: string | undefined;
+  insecureTls?: boolean | undefined;
+  proxy?: ProxySettings | undefined;
+  /** Keep every exchange in `log` (default); a long walk turns it off to stay in bounded memory. */
+  keepLog?: boolean | undefined;
 }
 
 export interface RequestOptions {
@@ -25,36 +44,69 @@ export interface RequestOptions {
   json?: unknown;
   /** Sent as is, for malformed bodies. */
   body?: string;
-  /** `token` (default) sends the configured bearer token, `none` sends no Authorization header. */
+  /**
+   * `token` (default) sends the configured credentials (whatever SCIM_AUTH says), `none` sends no
+   * credentials, `{ bearer }` sends that bearer token instead.
+   */
   auth?: 'token' | 'none' | { bearer: string };
+}
+
+/** What the client did and waited for, for the bench and the end-of-run notes. */
+export interface ClientStats {
+  sent: number;
+  /** Answers 429/503 whose Retry-After was honoured, and the total time waited for them. */
+  throttled: number;
+  throttledWaitMs: number;
+  /** OAuth tokens fetched again after a 401. */
+  reauthenticated: number;
 }
 
 /**
  * The one HTTP client: every request of the suite goes through it. It applies the timeout to the
- * whole exchange (a server that answers one byte a second still ends), does not follow redirects
- * (a redirect is a finding), caps the body it reads, and records each exchange with credentials
- * redacted.
+ * whole exchange (a server that answers one byte a second still ends, and so does a wait for
+ * Retry-After), does not follow redirects (a redirect is a finding), caps the body it reads, keeps
+ * to the in-flight and per-second limits, and records each exchange with credentials redacted.
  */
 export class ScimClient {
   readonly log: Exchange[] = [];
-  private readonly redactor: Redactor;
+  readonly stats: ClientStats = { sent: 0, throttled: 0, throttledWaitMs: 0, reauthenticated: 0 };
+  readonly redactor: Redactor;
   private readonly limiter: Limiter;
   private readonly dispatcher: Dispatcher;
   private readonly maxBodyBytes: number;
+  private readonly authenticator: Authenticator;
 
   constructor(private readonly options: ClientOptions) {
-    this.redactor = new Redactor([bearerSecret(options.token)]);
-    this.limiter = new Limiter(options.maxInFlight);
+    this.redactor = new Redactor([]);
+    for (const proxy of [options.proxy?.httpProxy, options.proxy?.httpsProxy]) {
+      if (proxy !== undefined) this.redactor.add({ value: new URL(proxy).password, placeholder: '[REDACTED]' });
+    }
+    this.limiter = new Limiter(options.maxInFlight, options.maxRps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.dispatcher = new Agent({
-      connect: { timeout: options.timeoutMs },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+    this.dispatcher = createDispatcher(options);
+    this.authenticator = createAuthenticator(options.auth, options.token, {
+      dispatcher: this.dispatcher,
+      redactor: this.redactor,
+      timeoutMs: options.timeoutMs,
+      record: (exchange) => this.record(exchange),
     });
   }
 
   get baseUrl(): string {
     return this.options.baseUrl;
+  }
+
+  /** How requests are authenticated: bearer, basic, header or oauth. */
+  get authMethod(): AuthSettings['method'] {
+    return this.authenticator.method;
+  }
+
+  /**
+   * With OAuth, fetches the access token now (the global setup does this once for the whole run);
+   * throws OAuthTokenError, whose exchange shows what the token endpoint answered.
+   */
+  async accessToken(): Promise<string | undefined> {
+    return this.authenticator instanceof OAuthClientCredentials ? this.authenticator.accessToken() : undefined;
   }
 
   url(path: string, query?: Record<string, string | number>): string {
@@ -69,14 +121,22 @@ export class ScimClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    // destroy, not close: a server that never answers must not hold the run open.
+    await this.dispatcher.destroy();
   }
 
-  private headersFor(options: RequestOptions): Record<string, string> {
+  private record(exchange: Exchange): void {
+    if (this.options.keepLog !== false) this.log.push(exchange);
+  }
+
+  private async headersFor(options: RequestOptions): Promise<Record<string, string>> {
     const headers: Record<string, string> = { accept: 'application/scim+json', 'user-agent': USER_AGENT };
     const auth = options.auth ?? 'token';
-    if (auth === 'token' && this.options.token !== undefined) headers['authorization'] = `Bearer ${this.options.token}`;
-    if (typeof auth === 'object') headers['authorization'] = `Bearer ${auth.bearer}`;
+    if (auth === 'token') Object.assign(headers, await this.authenticator.headers());
+    if (typeof auth === 'object') {
+      this.redactor.add({ value: auth.bearer, placeholder: '[REDACTED]' });
+      headers['authorization'] = `Bearer ${auth.bearer}`;
+    }
     if (options.json !== undefined || options.body !== undefined) headers['content-type'] = 'application/scim+json; charset=utf-8';
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     return headers;
@@ -85,9 +145,44 @@ export class ScimClient {
   private async exchange(options: RequestOptions): Promise<Exchange> {
     const method = options.method ?? 'GET';
     const url = this.url(options.path, options.query);
-    const headers = this.headersFor(options);
     const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
     const started = Date.now();
+    const deadline = started + this.options.timeoutMs;
+    const retried: RetriedAnswer[] = [];
+    let headers: Record<string, string> = {};
+    let response: RecordedResponse | undefined;
+    let error: Exchange['error'];
+    let reauthenticated = false;
+    try {
+      headers = await this.headersFor(options);
+      for (;;) {
+        ({ response, error } = await this.attempt(method, url, headers, body, deadline));
+        this.stats.sent++;
+        if (response === undefined) break;
+        const wait = RETRYABLE_STATUSES.has(response.status) ? retryAfterMs(response.headers['retry-after']) : undefined;
+        if (wait !== undefined && Date.now() + wait + MIN_RETRY_BUDGET_MS < deadline) {
+          // Everyone waits, not just this request: the server asked the client to slow down.
+          this.limiter.pause(Date.now() + wait);
+          retried.push({ status: response.status, waitedMs: wait });
+          this.stats.throttled++;
+          this.stats.throttledWaitMs += wait;
+          await sleep(wait);
+          await this.limiter.slot();
+          continue;
+        }
+        if (response.status === 401 && !reauthenticated && (options.auth ?? 'token') === 'token' && (await this.authenticator.refresh(headers))) {
+          reauthenticated = true;
+          this.stats.reauthenticated++;
+          retried.push({ status: 401, waitedMs: 0 });
+          headers = await this.headersFor(options);
+          continue;
+        }
+        break;
+      }
+    } catch (failure) {
+      // Only the authenticator throws here: no token could be obtained for the request.
+      error = { code: 'NETWORK_ERROR', message: this.redactor.text((failure as Error).message) };
+    }
     const record: Exchange = {
       request: {
         method,
@@ -95,23 +190,37 @@ export class ScimClient {
         headers: this.redactor.headers(headers),
         ...(body !== undefined ? { body: this.redactor.text(body) } : {}),
       },
-      timing: { startedAt: new Date(started).toISOString(), durationMs: 0 },
+      ...(response !== undefined ? { response } : {}),
+      ...(error !== undefined ? { error } : {}),
+      timing: { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started },
+      ...(retried.length > 0 ? { retried } : {}),
     };
+    this.record(record);
+    return record;
+  }
+
+  private async attempt(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    deadline: number,
+  ): Promise<{ response?: RecordedResponse; error?: Exchange['error'] }> {
     try {
-      const response = await request(url, {
+      const answer = await request(url, {
         method: method as Dispatcher.HttpMethod,
         headers,
         ...(body !== undefined ? { body } : {}),
         dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
-      record.response = await this.readResponse(response);
-    } catch (error) {
-      record.error = describeTransportError(error, this.options.timeoutMs, this.redactor);
+      return { response: await this.readResponse(answer) };
+    } catch (failure) {
+      const error = describeTransportError(failure, this.options.timeoutMs, this.redactor);
+      const proxy = proxyFor(url, this.options.proxy);
+      if (proxy !== undefined) error.message = `${error.message} (through the proxy ${this.redactor.text(redactUrl(proxy))})`;
+      return { error };
     }
-    record.timing.durationMs = Date.now() - started;
-    this.log.push(record);
-    return record;
   }
 
   private async readResponse(response: Dispatcher.ResponseData): Promise<RecordedResponse> {
@@ -141,31 +250,16 @@ export class ScimClient {
   }
 }
 
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = 'REDACTED';
+  return parsed.href.replace(/\/$/, '');
+}
+
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return result;
-}
-
-const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/;
-
-/** Turns undici's and Node's errors into one stable code and a sentence a person can act on. */
-export function describeTransportError(error: unknown, timeoutMs: number, redactor: Redactor): TransportError {
-  const chain: Array<{ code?: string; message?: string; name?: string }> = [];
-  for (let e = error as { cause?: unknown } | undefined; e !== undefined && e !== null && chain.length < 5; e = e.cause as typeof e) {
-    chain.push(e as { code?: string; message?: string; name?: string });
-  }
-  const codes = chain.map((e) => e.code ?? e.name ?? '');
-  const has = (pattern: RegExp) => codes.some((code) => pattern.test(code));
-  const detail = redactor.text(chain.map((e) => e.message).filter(Boolean).join(': '));
-  if (has(/TimeoutError|AbortError|TIMEOUT/)) {
-    return { code: 'TIMEOUT', message: `no complete answer within ${timeoutMs} ms (SCIM_TIMEOUT_MS)` };
-  }
-  if (has(/ECONNREFUSED/)) return { code: 'CONNECTION_REFUSED', message: 'the connection was refused: nothing listens at that host and port' };
-  if (has(/ENOTFOUND|EAI_AGAIN|EAI_NONAME/)) return { code: 'DNS_FAILED', message: 'the host name does not resolve' };
-  if (has(TLS_CODES)) return { code: 'TLS_FAILED', message: `the TLS handshake failed: ${detail}` };
-  if (has(/ECONNRESET|UND_ERR_SOCKET|EPIPE/)) return { code: 'CONNECTION_RESET', message: `the connection was closed mid-exchange: ${detail}` };
-  return { code: 'NETWORK_ERROR', message: detail || 'the request failed' };
 }

@@ -34,11 +34,21 @@ export interface TransportError {
   message: string;
 }
 
+/** An answer the client waited out and sent the request again for. */
+export interface RetriedAnswer {
+  /** 429 or 503 (Retry-After honoured), or 401 (an OAuth token fetched again). */
+  status: number;
+  /** How long the client waited before sending again. */
+  waitedMs: number;
+}
+
 export interface Exchange {
   request: RecordedRequest;
   response?: RecordedResponse;
   error?: TransportError;
   timing: { startedAt: string; durationMs: number };
+  /** Answers before `response` that the client waited out or re-authenticated after; absent when none. */
+  retried?: RetriedAnswer[];
 }
 
 export type JsonBody =

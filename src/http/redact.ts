@@ -1,7 +1,8 @@
 /**
  * Secrets are replaced at the source, in every recorded header, URL and body, so that no reporter,
  * snapshot or log can show them. A hostile server could echo the token back: bodies are scrubbed too.
- * The bearer token becomes `$SCIM_TOKEN`, so a recorded request pastes into a shell as a working curl.
+ * The bearer token becomes `$SCIM_TOKEN`, so a recorded request pastes into a shell as a working curl;
+ * the other methods' secrets become the name of the variable they came from (see auth.ts).
  */
 export const TOKEN_PLACEHOLDER = '$SCIM_TOKEN';
 export const REDACTED = '[REDACTED]';
@@ -19,6 +20,14 @@ export class Redactor {
     this.secrets = secrets
       .filter((s): s is Secret => s !== undefined && s.value.length > 0)
       .sort((a, b) => b.value.length - a.value.length);
+  }
+
+  /** Registers a secret learned later (an OAuth access token) before anything that holds it is recorded. */
+  add(secret: Secret | undefined): void {
+    if (secret === undefined || secret.value.length === 0) return;
+    if (this.secrets.some((known) => known.value === secret.value)) return;
+    this.secrets.push(secret);
+    this.secrets.sort((a, b) => b.value.length - a.value.length);
   }
 
   text(value: string): string {

@@ -1,4 +1,4 @@
-import { parse, type Filter } from 'scim2-parse-filter';
+import { parse, type AttrExp, type Filter, type ValuePath } from 'scim2-parse-filter';
 import { badRequest } from './responses.js';
 import {
   findAttribute,
@@ -19,7 +19,8 @@ interface Accessor {
   read(node: JsonObject): unknown[];
 }
 
-type Scope = (attrPath: string) => Accessor | undefined;
+/** `asContainer`: the attribute is the target of a [filter], so a complex attribute stays complex. */
+type Scope = (attrPath: string, asContainer?: boolean) => Accessor | undefined;
 
 /**
  * Parses a SCIM filter (RFC 7644 §3.4.2.2) with scim2-parse-filter and compiles it against the schema.
@@ -60,26 +61,31 @@ function regroupValuePaths(tree: Filter): Filter {
       return { ...tree, valFilter: regroupValuePaths(tree.valFilter) };
     case 'and':
     case 'or': {
-      const [first, second, ...others] = tree.filters;
-      const prefix = first?.op === '[]' ? `${first.attrPath}.` : undefined;
-      if (tree.op === 'and' && first?.op === '[]' && prefix !== undefined && second !== undefined && others.length === 0 &&
-        second.op !== 'and' && second.op !== 'or' && second.op !== 'not' && second.op !== '[]' &&
-        second.attrPath.startsWith(prefix)) {
-        const inner: Filter = { ...second, attrPath: second.attrPath.slice(prefix.length) };
-        return { op: '[]', attrPath: first.attrPath, valFilter: { op: 'and', filters: [first.valFilter, inner] } };
+      const { filters } = tree;
+      const [first, second] = filters;
+      if (tree.op === 'and' && filters.length === 2 && first?.op === '[]' && second !== undefined && isAttrExp(second)) {
+        const prefix = `${(first as ValuePath).attrPath}.`;
+        if (second.attrPath.startsWith(prefix)) {
+          const inner: Filter = { ...second, attrPath: second.attrPath.slice(prefix.length) };
+          return { ...(first as ValuePath), valFilter: { op: 'and', filters: [(first as ValuePath).valFilter, inner] } };
+        }
       }
-      return { op: tree.op, filters: tree.filters.map(regroupValuePaths) };
+      return { op: tree.op, filters: filters.map(regroupValuePaths) };
     }
     default:
       return tree;
   }
 }
 
+function isAttrExp(tree: Filter): tree is AttrExp {
+  return tree.op !== '[]' && 'attrPath' in tree;
+}
+
 function resourceScope(resourceType: ResourceTypeDefinition): Scope {
-  return (attrPath) => {
+  return (attrPath, asContainer = false) => {
     const resolved = resolveAttribute(resourceType, attrPath);
     if (resolved === undefined) return undefined;
-    const comparable = withValueSubAttribute(resolved);
+    const comparable = asContainer ? resolved : withValueSubAttribute(resolved);
     return { definition: leafOf(comparable), read: (node) => readValues(node, comparable) };
   };
 }
@@ -120,7 +126,7 @@ function compile(tree: Filter, scope: Scope): Predicate {
       return (node) => !inner(node);
     }
     case '[]': {
-      const accessor = scope(tree.attrPath);
+      const accessor = scope(tree.attrPath, true);
       // An attribute we do not define has no values, so nothing matches (no error: RFC 7644 leaves it open).
       if (accessor === undefined) return () => false;
       if (accessor.definition.type !== 'complex') {

@@ -119,10 +119,8 @@ function stepsForAttributeMap(resourceType: ResourceTypeDefinition, op: Op, valu
     if (sameName(key, 'schemas')) return [];
     const extension = prefix === '' ? findExtension(resourceType, key) : undefined;
     if (extension !== undefined) return stepsForAttributeMap(resourceType, op, attributeValue, `${extension.id}:`);
-    const parsed = tryParsePath(resourceType, `${prefix}${key}`);
-    // Unknown attributes are ignored as on POST; readOnly ones too (Okta sends the group's `id` when renaming it).
-    if (parsed === undefined || isReadOnly(parsed)) return [];
-    return [{ op, path: parsed, value: attributeValue }];
+    const parsed = pathOrUndefined(resourceType, `${prefix}${key}`);
+    return parsed === undefined ? [] : [{ op, path: parsed, value: attributeValue }];
   });
 }
 
@@ -132,11 +130,12 @@ function pathOf(extension: string, attribute: AttributeDefinition): PatchPath {
 
 const PATH_SYNTAX = /^([^.[\]\s]+)(?:\[(.+)\])?(?:\.([^.[\]\s]+))?$/s;
 
-function tryParsePath(resourceType: ResourceTypeDefinition, path: string): PatchPath | undefined {
+/** Unknown attributes are ignored as on POST; readOnly ones too (Okta sends the group's `id` when renaming it). */
+function pathOrUndefined(resourceType: ResourceTypeDefinition, path: string): PatchPath | undefined {
   try {
     return parsePath(resourceType, path);
   } catch (error) {
-    if (error instanceof ScimHttpError && error.scimType === 'invalidPath') return undefined;
+    if (error instanceof ScimHttpError && (error.scimType === 'invalidPath' || error.scimType === 'mutability')) return undefined;
     throw error;
   }
 }

@@ -4,32 +4,52 @@ import { loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
 import { demoSeed, startReferenceServer } from '../reference-server/index.js';
 import { banner } from './banner.js';
-import { preflight } from './preflight.js';
-import { targetFromConfig, type Target } from './target.js';
+import { obtainAccessToken, preflight } from './preflight.js';
+import { targetFromConfig, type Preflight, type Target } from './target.js';
 
 /**
  * Resolves what is under test (the configured server, or the bundled reference server on loopback),
- * sends the preflight once, and hands both to every spec file.
+ * fetches an OAuth token when that is the method (once, for every worker), sends the preflight once,
+ * and hands the results to every spec file.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = loadConfig(process.env);
   let target: Target;
   let stop = async () => {};
+  let result: Preflight;
   if (config.baseUrl === undefined) {
     const token = randomBytes(24).toString('base64url');
     const server = await startReferenceServer({ token, seed: demoSeed() });
-    target = targetFromConfig(config, server.baseUrl, true, token);
+    // The bundled server takes a bearer token, whatever credentials are configured for another one.
+    target = targetFromConfig({ ...config, auth: { method: 'bearer' } }, server.baseUrl, true, token);
     stop = server.close;
+    result = await probe(target);
   } else {
     target = targetFromConfig(config, config.baseUrl, false, config.token);
+    const client = new ScimClient(target);
+    try {
+      const obtained = await obtainAccessToken(client);
+      if ('failed' in obtained) result = obtained.failed;
+      else {
+        if (obtained.token !== undefined) target = { ...target, token: obtained.token };
+        result = await preflight(client, target.token !== undefined || target.auth.method !== 'bearer');
+      }
+    } finally {
+      await client.close();
+    }
   }
-
-  const client = new ScimClient(target);
-  const result = await preflight(client, target.token !== undefined);
-  await client.close();
   process.stdout.write(banner(target, result));
 
   project.provide('target', target);
   project.provide('preflight', result);
   return stop;
+}
+
+async function probe(target: Target): Promise<Preflight> {
+  const client = new ScimClient(target);
+  try {
+    return await preflight(client, target.token !== undefined);
+  } finally {
+    await client.close();
+  }
 }

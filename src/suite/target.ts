@@ -1,18 +1,18 @@
-import type { Client, Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { Finding } from '../checks/rule.js';
 import type { Exchange } from '../http/exchange.js';
+import { newRunPrefix } from './test-data.js';
 
-/** What the suites test, resolved once in the global setup and handed to every spec file. */
-export interface Target {
+/**
+ * What the suites test, resolved once in the global setup and handed to every spec file: the
+ * configuration, with the Base URL settled (the bundled server's, when none was configured).
+ */
+export interface Target extends Config {
   baseUrl: string;
-  token: string | undefined;
   /** True when no SCIM_BASE_URL was given and the bundled reference server is under test. */
   bundled: boolean;
-  write: boolean;
-  profiles: Client[];
-  strict: boolean;
-  timeoutMs: number;
-  maxInFlight: number;
+  /** Prefix of every resource this run creates: `scimc-<time>-<random>-`. */
+  runPrefix: string;
 }
 
 export type PreflightStatus = 'ok' | 'unreachable' | 'unauthorized';
@@ -29,15 +29,13 @@ export interface Preflight {
 
 export function targetFromConfig(config: Config, baseUrl: string, bundled: boolean, token: string | undefined): Target {
   return {
+    ...config,
     baseUrl,
     token,
     bundled,
     // The bundled server is ours to change: a newcomer sees the whole product.
     write: bundled || config.write,
-    profiles: config.profiles,
-    strict: config.strict,
-    timeoutMs: config.timeoutMs,
-    maxInFlight: config.maxInFlight,
+    runPrefix: newRunPrefix(),
   };
 }
 

@@ -76,7 +76,8 @@ describe("Entra's unknown-user filter", () => {
 
   test('a 404 is reported as such, with the empty ListResponse to send', () => {
     const run = checkUnknownUserFilter(exchangeOf({ status: 404, body: { detail: 'not found' } }), false).run;
-    expect(codes(run)).toEqual(['HTTP_STATUS', 'FILTER_UNKNOWN_USER_EMPTY']);
+    expect(codes(run)).toEqual(['FILTER_UNKNOWN_USER_EMPTY']);
+    expect(run.findings[0]?.fix).toMatch(/not "not found"/);
   });
 });
 

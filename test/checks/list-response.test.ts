@@ -63,6 +63,12 @@ describe('checkListResponse', () => {
 
   test('null renders in four parts', () => {
     const run = checkListResponse(exchangeOf({ raw: 'null' }), {}).run;
-    expect(renderFindings(run.findings)).toMatchInlineSnapshot();
+    expect(renderFindings(run.findings)).toMatchInlineSnapshot(`
+      "LIST_NOT_AN_OBJECT (MUST): a list is answered with a ListResponse object, not null or a bare array
+        Got:       The body is null.
+        Required:  A ListResponse object, also when nothing matches: {"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"startIndex":1,"itemsPerPage":0,"Resources":[]} [RFC 7644 §3.4.2; okta MUST, entra MUST, rfc MUST]
+        Fix:       Wrap the results in a ListResponse even when the store is empty; \`null\` and \`[]\` are what a serialised empty list or a missing object look like, and Okta reports them as "No results for users returned".
+        Reproduce: curl -i 'https://scim.example.test/scim/v2/Users?startIndex=1&count=2' -H 'accept: application/scim+json' -H 'authorization: Bearer '"$SCIM_TOKEN""
+    `);
   });
 });

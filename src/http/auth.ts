@@ -1,0 +1,223 @@
+import { request, type Dispatcher } from 'undici';
+import type { AuthSettings } from '../config.js';
+import { describeTransportError } from './errors.js';
+import type { Exchange } from './exchange.js';
+import { TOKEN_PLACEHOLDER, type Redactor } from './redact.js';
+
+/** Placeholders for the other methods' secrets: shell variables, as $SCIM_TOKEN is. */
+export const PLACEHOLDERS = {
+  basic: '$SCIM_BASIC_CREDENTIALS',
+  basicPassword: '$SCIM_BASIC_PASSWORD',
+  headerValue: '$SCIM_AUTH_HEADER_VALUE',
+  clientSecret: '$SCIM_OAUTH_CLIENT_SECRET',
+  clientCredentials: '$SCIM_OAUTH_CLIENT_CREDENTIALS',
+  accessToken: TOKEN_PLACEHOLDER,
+} as const;
+
+/**
+ * Adds the configured credentials to a request. Every secret it knows or obtains is registered with
+ * the Redactor before it can appear in a record.
+ */
+export interface Authenticator {
+  readonly method: AuthSettings['method'];
+  /** The headers that authenticate a request (an OAuth token is fetched the first time). */
+  headers(): Promise<Record<string, string>>;
+  /**
+   * After a 401 to `sent`: obtains new credentials when the method can (OAuth), and says whether the
+   * request is worth sending again.
+   */
+  refresh(sent: Record<string, string>): Promise<boolean>;
+}
+
+export interface TokenEndpointContext {
+  dispatcher: Dispatcher;
+  redactor: Redactor;
+  timeoutMs: number;
+  /** Called with the (redacted) exchange with the token endpoint, for the log and the diagnosis. */
+  record: (exchange: Exchange) => void;
+}
+
+/** The token endpoint did not hand out a token; `exchange` shows what it did instead. */
+export class OAuthTokenError extends Error {
+  override name = 'OAuthTokenError';
+  constructor(
+    message: string,
+    readonly exchange: Exchange,
+  ) {
+    super(message);
+  }
+}
+
+export function createAuthenticator(settings: AuthSettings | undefined, token: string | undefined, context: TokenEndpointContext): Authenticator {
+  const { redactor } = context;
+  switch (settings?.method ?? 'bearer') {
+    case 'basic': {
+      const { user, password } = settings as Extract<AuthSettings, { method: 'basic' }>;
+      const encoded = Buffer.from(`${user}:${password}`).toString('base64');
+      redactor.add({ value: encoded, placeholder: PLACEHOLDERS.basic });
+      redactor.add({ value: password, placeholder: PLACEHOLDERS.basicPassword });
+      return { method: 'basic', headers: async () => ({ authorization: `Basic ${encoded}` }), refresh: async () => false };
+    }
+    case 'header': {
+      const { name, value } = settings as Extract<AuthSettings, { method: 'header' }>;
+      redactor.add({ value, placeholder: PLACEHOLDERS.headerValue });
+      return { method: 'header', headers: async () => ({ [name.toLowerCase()]: value }), refresh: async () => false };
+    }
+    case 'oauth':
+      return new OAuthClientCredentials(settings as Extract<AuthSettings, { method: 'oauth' }>, token, context);
+    case 'bearer':
+      if (token !== undefined) redactor.add({ value: token, placeholder: TOKEN_PLACEHOLDER });
+      return {
+        method: 'bearer',
+        headers: async () => (token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        refresh: async () => false,
+      };
+  }
+}
+
+interface TokenAnswer {
+  access_token?: unknown;
+  token_type?: unknown;
+  error?: unknown;
+  error_description?: unknown;
+}
+
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4): one token for the run, fetched once (or handed over
+ * by the global setup) and fetched again when the server answers 401 to it. Concurrent 401s share
+ * one refresh.
+ */
+export class OAuthClientCredentials implements Authenticator {
+  readonly method = 'oauth';
+  private token: Promise<string> | undefined;
+
+  constructor(
+    private readonly settings: Extract<AuthSettings, { method: 'oauth' }>,
+    initialToken: string | undefined,
+    private readonly context: TokenEndpointContext,
+  ) {
+    const { redactor } = context;
+    redactor.add({ value: settings.clientSecret, placeholder: PLACEHOLDERS.clientSecret });
+    redactor.add({ value: this.clientCredentials(), placeholder: PLACEHOLDERS.clientCredentials });
+    redactor.add({ value: encodeURIComponent(settings.clientSecret), placeholder: PLACEHOLDERS.clientSecret });
+    if (initialToken !== undefined) {
+      redactor.add({ value: initialToken, placeholder: PLACEHOLDERS.accessToken });
+      this.token = Promise.resolve(initialToken);
+    }
+  }
+
+  async headers(): Promise<Record<string, string>> {
+    this.token ??= this.fetch();
+    try {
+      return { authorization: `Bearer ${await this.token}` };
+    } catch (error) {
+      // A failed fetch is not cached: the next request tries again.
+      this.token = undefined;
+      throw error;
+    }
+  }
+
+  async refresh(sent: Record<string, string>): Promise<boolean> {
+    const current = this.token === undefined ? undefined : await this.token.catch(() => undefined);
+    if (current !== undefined && sent['authorization'] === `Bearer ${current}`) this.token = this.fetch();
+    try {
+      await this.headers();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The access token, fetched now when there is none yet: the global setup hands it to every worker. */
+  async accessToken(): Promise<string> {
+    const headers = await this.headers();
+    return (headers['authorization'] ?? '').replace(/^Bearer /, '');
+  }
+
+  private clientCredentials(): string {
+    const { clientId, clientSecret } = this.settings;
+    // RFC 6749 §2.3.1: form-encoded, then base64.
+    return Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
+  }
+
+  private async fetch(): Promise<string> {
+    const { settings, context } = this;
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (settings.scope !== undefined) form.set('scope', settings.scope);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+    if (settings.clientAuth === 'basic') headers['authorization'] = `Basic ${this.clientCredentials()}`;
+    else {
+      form.set('client_id', settings.clientId);
+      form.set('client_secret', settings.clientSecret);
+    }
+    const body = form.toString();
+    const started = Date.now();
+    const record: Exchange = {
+      request: {
+        method: 'POST',
+        url: context.redactor.text(settings.tokenUrl),
+        headers: context.redactor.headers(headers),
+        body: context.redactor.text(body),
+      },
+      timing: { startedAt: new Date(started).toISOString(), durationMs: 0 },
+    };
+    try {
+      let text: string;
+      let status: number;
+      let responseHeaders: Record<string, string>;
+      try {
+        const response = await request(settings.tokenUrl, {
+          method: 'POST',
+          headers,
+          body,
+          dispatcher: context.dispatcher,
+          signal: AbortSignal.timeout(context.timeoutMs),
+        });
+        status = response.statusCode;
+        responseHeaders = Object.fromEntries(
+          Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
+        );
+        text = (await response.body.text()).slice(0, 64 * 1024);
+      } catch (error) {
+        record.error = describeTransportError(error, context.timeoutMs, context.redactor);
+        throw new OAuthTokenError(`the OAuth token endpoint ${record.request.url} could not be reached: ${record.error.message}`, record);
+      }
+      let answer: TokenAnswer | undefined;
+      try {
+        answer = JSON.parse(text) as TokenAnswer;
+      } catch {
+        answer = undefined;
+      }
+      const token = typeof answer?.access_token === 'string' && answer.access_token !== '' ? answer.access_token : undefined;
+      // Registered before anything is recorded, so the token never reaches a record or a log.
+      if (token !== undefined) context.redactor.add({ value: token, placeholder: PLACEHOLDERS.accessToken });
+      record.response = {
+        status,
+        headers: context.redactor.headers(responseHeaders),
+        body: context.redactor.text(text),
+        truncated: false,
+        bytes: Buffer.byteLength(text),
+      };
+      if (status !== 200 || token === undefined) {
+        const reason =
+          typeof answer?.error === 'string'
+            ? `${answer.error}${typeof answer.error_description === 'string' ? `: ${answer.error_description}` : ''}`
+            : status === 200
+              ? 'the answer has no access_token'
+              : `status ${status}`;
+        throw new OAuthTokenError(
+          `the OAuth token endpoint ${record.request.url} did not issue a token (${context.redactor.text(reason)}); check SCIM_OAUTH_CLIENT_ID, SCIM_OAUTH_CLIENT_SECRET and SCIM_OAUTH_SCOPE`,
+          record,
+        );
+      }
+      return token;
+    } finally {
+      record.timing.durationMs = Date.now() - started;
+      context.record(record);
+    }
+  }
+}
+
+function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%20/g, '+');
+}
