@@ -3,22 +3,45 @@
  * reference server. Our own tests have their own config (test/vitest.config.ts, `npm test`).
  */
 import 'dotenv/config';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { loadAcceptances } from './src/accept.js';
 import { ConfigError, loadConfig } from './src/config.js';
+import { EXCHANGE_DIR_ENV } from './src/report/exchange-log.js';
+import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
 
-try {
-  loadConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  // One sentence that says what to set; a stack trace would bury it.
-  console.error(`scim-conformance: ${error.message}`);
-  process.exit(2);
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+function checkedSettings(): ReportOptions {
+  try {
+    loadConfig(process.env);
+    loadAcceptances(process.env);
+    return loadReportOptions(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // One sentence that says what to set; a stack trace would bury it.
+    console.error(`scim-conformance: ${error.message}`);
+    process.exit(2);
+  }
 }
+
+const reports = checkedSettings();
+// Workers leave their exchanges here; the reporter, in this process, gathers them into the HAR.
+const exchangeDir = (process.env[EXCHANGE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'scimc-exchanges-')));
+const vitestReporters = (['junit', 'json'] as const)
+  .filter((kind) => reports.kinds.includes(kind))
+  .map((kind) => [kind, { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]);
 
 export default defineConfig({
   test: {
+    root: here('.'),
     include: ['suites/**/*.spec.ts'],
-    globalSetup: ['src/suite/global-setup.ts'],
+    globalSetup: [here('src/suite/global-setup.ts')],
+    reporters: ['default', here('src/report/reporter.ts'), ...vitestReporters],
+    env: { [EXCHANGE_DIR_ENV]: exchangeDir },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // A failed check's message is its diagnosis; frames pointing into our code would only be noise.

@@ -30,7 +30,7 @@ export interface Authenticator {
 }
 
 export interface TokenEndpointContext {
-  dispatcher: Dispatcher;
+  dispatcher: () => Dispatcher;
   redactor: Redactor;
   timeoutMs: number;
   /** Called with the (redacted) exchange with the token endpoint, for the log and the diagnosis. */
@@ -170,7 +170,7 @@ export class OAuthClientCredentials implements Authenticator {
           method: 'POST',
           headers,
           body,
-          dispatcher: context.dispatcher,
+          dispatcher: context.dispatcher(),
           signal: AbortSignal.timeout(context.timeoutMs),
         });
         status = response.statusCode;

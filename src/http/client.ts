@@ -14,6 +14,8 @@ export const USER_AGENT = 'scim-conformance/0.1';
 const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** A retry is only worth it when this much of the budget is left after the wait. */
 const MIN_RETRY_BUDGET_MS = 100;
+/** How long past its deadline a request may ignore its abort signal before its dispatcher is replaced. */
+const ABORT_GRACE_MS = 250;
 
 export interface ClientOptions {
   baseUrl: string;
@@ -72,7 +74,7 @@ export class ScimClient {
   readonly stats: ClientStats = { sent: 0, throttled: 0, throttledWaitMs: 0, reauthenticated: 0 };
   readonly redactor: Redactor;
   private readonly limiter: Limiter;
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Dispatcher;
   private readonly maxBodyBytes: number;
   private readonly authenticator: Authenticator;
 
@@ -85,7 +87,7 @@ export class ScimClient {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.dispatcher = createDispatcher(options);
     this.authenticator = createAuthenticator(options.auth, options.token, {
-      dispatcher: this.dispatcher,
+      dispatcher: () => this.dispatcher,
       redactor: this.redactor,
       timeoutMs: options.timeoutMs,
       record: (exchange) => this.record(exchange),
@@ -206,21 +208,47 @@ export class ScimClient {
     body: string | undefined,
     deadline: number,
   ): Promise<{ response?: RecordedResponse; error?: Exchange['error'] }> {
+    const dispatcher = this.dispatcher;
+    const remaining = Math.max(1, deadline - Date.now());
+    const controller = new AbortController();
+    const abort = setTimeout(() => controller.abort(new DOMException('the exchange took too long', 'TimeoutError')), remaining);
+    let stuck: NodeJS.Timeout | undefined;
     try {
-      const answer = await request(url, {
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-      });
-      return { response: await this.readResponse(answer) };
+      const exchange = (async () => {
+        const answer = await request(url, {
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          dispatcher,
+          signal: controller.signal,
+        });
+        return this.readResponse(answer);
+      })();
+      // undici can ignore the signal while it reconnects in a loop (a proxy that drops CONNECT
+      // tunnels): the deadline holds anyway, and the looping dispatcher is thrown away.
+      const overdue = new Promise<'overdue'>((resolve) => (stuck = setTimeout(() => resolve('overdue'), remaining + ABORT_GRACE_MS)));
+      const outcome = await Promise.race([exchange, overdue]);
+      if (outcome === 'overdue') {
+        exchange.catch(() => {});
+        this.replaceDispatcher(dispatcher);
+        return { error: { code: 'TIMEOUT', message: `no complete answer within ${this.options.timeoutMs} ms (SCIM_TIMEOUT_MS)` } };
+      }
+      return { response: outcome };
     } catch (failure) {
       const error = describeTransportError(failure, this.options.timeoutMs, this.redactor);
       const proxy = proxyFor(url, this.options.proxy);
       if (proxy !== undefined) error.message = `${error.message} (through the proxy ${this.redactor.text(redactUrl(proxy))})`;
       return { error };
+    } finally {
+      clearTimeout(abort);
+      clearTimeout(stuck);
     }
+  }
+
+  private replaceDispatcher(broken: Dispatcher): void {
+    if (this.dispatcher !== broken) return;
+    this.dispatcher = createDispatcher(this.options);
+    void broken.destroy().catch(() => {});
   }
 
   private async readResponse(response: Dispatcher.ResponseData): Promise<RecordedResponse> {

@@ -1,9 +1,11 @@
 import { afterAll, expect, inject, test, type TestContext } from 'vitest';
+import { loadAcceptances } from '../accept.js';
 import type { Client } from '../config.js';
 import { levelFor, type Finding, type Level, type Rule } from '../checks/rule.js';
 import type { CheckRun } from '../checks/run.js';
 import { renderFindings } from '../diagnose/render.js';
 import { ScimClient } from '../http/client.js';
+import { saveExchanges } from '../report/exchange-log.js';
 import type { Preflight, Target } from './target.js';
 
 declare module 'vitest' {
@@ -12,6 +14,8 @@ declare module 'vitest' {
     findings?: Finding[];
     code?: string;
     level?: Level;
+    /** The reason from the team's accept file, when this check's findings are accepted. */
+    accepted?: string;
   }
 }
 
@@ -24,10 +28,13 @@ export function suiteTarget(): { target: Target; preflight: Preflight } {
   return { target: inject('target'), preflight: inject('preflight') };
 }
 
-/** One client per spec file, closed after it. */
+/** One client per spec file, closed after it; its exchanges go to the reports. */
 export function useClient(target: Target): ScimClient {
   const client = new ScimClient(target);
-  afterAll(() => client.close());
+  afterAll(async () => {
+    saveExchanges(client.log);
+    await client.close();
+  });
   return client;
 }
 
@@ -59,6 +66,8 @@ export function ruleTests(rules: readonly Rule[], evaluate: () => Promise<CheckR
   }
 }
 
+const acceptances = loadAcceptances(process.env);
+
 async function judge(context: TestContext, rule: Rule, level: Level, run: CheckRun, strict: boolean): Promise<void> {
   const findings = run.findings.filter((f) => f.code === rule.code).map((f) => ({ ...f, level }));
   context.task.meta.code = rule.code;
@@ -73,6 +82,13 @@ async function judge(context: TestContext, rule: Rule, level: Level, run: CheckR
   }
   context.task.meta.findings = findings;
   const message = renderFindings(findings);
+  const acceptance = acceptances.find((a) => a.code === rule.code);
+  if (acceptance !== undefined) {
+    context.task.meta.accepted = acceptance.reason;
+    await context.annotate(`accepted deviation (${acceptance.reason}):\n${message}`, 'accepted');
+    expect(findings.length).toBeGreaterThan(0);
+    return;
+  }
   if (level === 'MUST' || strict) throw new ConformanceFailure(message);
   await context.annotate(message, level === 'SHOULD' ? 'warning' : 'notice');
   expect(findings.length).toBeGreaterThan(0);

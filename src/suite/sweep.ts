@@ -1,11 +1,27 @@
-import { isObject, jsonBody } from '../http/exchange.js';
+import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
-import { removeResource, runStartOf, TEST_PREFIX, type CleanupReport, type CreatedResource, type ResourceKind } from './test-data.js';
+import type { Target } from './target.js';
+import {
+  describeCleanup,
+  emptyReport,
+  isRunName,
+  NAME_ATTRIBUTE,
+  removeResource,
+  runStartOf,
+  TEST_PREFIX,
+  type CleanupReport,
+  type CreatedResource,
+  type ResourceKind,
+} from './test-data.js';
 
-const NAME_ATTRIBUTE: Record<ResourceKind, string> = { Users: 'userName', Groups: 'displayName' };
 const PAGE = 100;
 /** A sweep reads at most this many pages per resource type, so a huge store cannot hold it up. */
 const MAX_PAGES = 100;
+/**
+ * The sweep at the start of a run leaves younger runs alone: another run against the same server
+ * may still be going. The cleanup command has no grace period.
+ */
+export const SWEEP_GRACE_MS = 60 * 60 * 1000;
 
 export interface SweepOptions {
   /** Leave alone runs that started less than this long ago (they may still be going). */
@@ -13,44 +29,106 @@ export interface SweepOptions {
   now?: number;
 }
 
+export interface SweepReport extends CleanupReport {
+  /** Resource types that could not be listed, and why: what they hold is unknown. */
+  unlisted: Array<{ kind: ResourceKind; reason: string }>;
+  /** Leftovers of runs younger than the grace period, left alone. */
+  spared: CreatedResource[];
+}
+
 /**
- * Finds what earlier, interrupted runs left behind and removes it. Only names that carry the
+ * Finds what earlier, interrupted runs left behind and removes it. Only names with the whole
  * `scimc-<time>-<random>-` shape are touched; the server's filter is used to find candidates, and
- * every candidate is checked again here, so a server that ignores the filter cannot make the sweep
- * delete anyone else.
+ * every candidate is checked again here, so a server that ignores the filter (or answers it with
+ * everyone) cannot make the sweep delete anyone else.
  */
-export async function sweepLeftovers(client: ScimClient, options: SweepOptions): Promise<CleanupReport> {
-  const report: CleanupReport = { deleted: [], deactivated: [], failed: [] };
+export async function sweepLeftovers(client: ScimClient, options: SweepOptions): Promise<SweepReport> {
+  const report: SweepReport = { ...emptyReport(), unlisted: [], spared: [] };
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
   // Groups first: they may hold test users as members.
   for (const kind of ['Groups', 'Users'] as const) {
-    for (const resource of await findOurs(client, kind)) {
+    const listing = await findOurs(client, kind);
+    if ('reason' in listing) {
+      report.unlisted.push({ kind, reason: listing.reason });
+      continue;
+    }
+    for (const resource of listing.found) {
       const started = runStartOf(resource.name);
       if (started !== undefined && started <= cutoff) await removeResource(client, resource, report);
+      else report.spared.push(resource);
     }
   }
   return report;
 }
 
-async function findOurs(client: ScimClient, kind: ResourceKind): Promise<CreatedResource[]> {
+/**
+ * The sweep at the start of a write run: removes leftovers of runs older than the grace period.
+ * Sends nothing at all in a read-only run. Never throws: a failed sweep must not stop the run.
+ */
+export async function sweepAtStart(client: ScimClient, target: Pick<Target, 'write'>, graceMs = SWEEP_GRACE_MS): Promise<SweepReport | undefined> {
+  if (!target.write) return undefined;
+  try {
+    return await sweepLeftovers(client, { olderThanMs: graceMs });
+  } catch (error) {
+    return { ...emptyReport(), unlisted: [{ kind: 'Users', reason: (error as Error).message }], spared: [] };
+  }
+}
+
+/** What a sweep did, one line each, for the banner or the cleanup command; [] when there was nothing. */
+export function describeSweep(report: SweepReport): string[] {
+  const lines = report.deleted.map((r) => `deleted ${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`);
+  lines.push(...describeCleanup(report));
+  for (const { kind, reason } of report.unlisted) lines.push(`could not list ${kind} to look for leftovers: ${reason}`);
+  return lines;
+}
+
+type Listing = { found: CreatedResource[] } | { reason: string };
+
+async function findOurs(client: ScimClient, kind: ResourceKind): Promise<Listing> {
   const attribute = NAME_ATTRIBUTE[kind];
+  const filtered = await listAll(client, kind, `${attribute} sw "${TEST_PREFIX}"`);
+  // A server without `sw` refuses the filter: read everything instead, and pick ours here.
+  const listing = 'reason' in filtered ? await listAll(client, kind, undefined) : filtered;
+  if ('reason' in listing) return listing;
   const found: CreatedResource[] = [];
+  for (const resource of listing.resources) {
+    const id = resource['id'];
+    const name = resource[attribute];
+    if (typeof id === 'string' && id !== '' && isRunName(name) && !found.some((r) => r.id === id)) found.push({ kind, id, name });
+  }
+  return { found };
+}
+
+async function listAll(client: ScimClient, kind: ResourceKind, filter: string | undefined): Promise<{ resources: Array<Record<string, unknown>> } | { reason: string }> {
+  const resources: Array<Record<string, unknown>> = [];
+  const seen = new Set<string>();
   for (let page = 0; page < MAX_PAGES; page++) {
     const exchange = await client.send({
       path: `/${kind}`,
-      query: { filter: `${attribute} sw "${TEST_PREFIX}"`, startIndex: page * PAGE + 1, count: PAGE },
+      query: { ...(filter === undefined ? {} : { filter }), startIndex: page * PAGE + 1, count: PAGE },
     });
     const body = exchange.response?.status === 200 ? jsonBody(exchange.response) : undefined;
-    if (body?.kind !== 'json' || !isObject(body.value) || !Array.isArray(body.value['Resources'])) break;
-    const resources = body.value['Resources'] as unknown[];
-    for (const resource of resources) {
-      if (!isObject(resource)) continue;
-      const id = resource['id'];
-      const name = resource[attribute];
-      if (typeof id === 'string' && typeof name === 'string' && runStartOf(name) !== undefined) found.push({ kind, id, name });
+    if (body?.kind !== 'json' || !isObject(body.value) || !Array.isArray(body.value['Resources'])) {
+      if (page === 0) return { reason: unlistedReason(exchange) };
+      break;
+    }
+    const items = (body.value['Resources'] as unknown[]).filter(isObject);
+    let fresh = 0;
+    for (const item of items) {
+      const id = item['id'];
+      if (typeof id === 'string' && seen.has(id)) continue;
+      if (typeof id === 'string') seen.add(id);
+      resources.push(item);
+      fresh += 1;
     }
     const total = body.value['totalResults'];
-    if (resources.length < PAGE || typeof total !== 'number' || (page + 1) * PAGE >= total) break;
+    // A server that ignores startIndex sends the same page again: nothing new means the end.
+    if (fresh === 0 || items.length < PAGE || typeof total !== 'number' || (page + 1) * PAGE >= total) break;
   }
-  return found;
+  return { resources };
+}
+
+function unlistedReason(exchange: Exchange): string {
+  if (exchange.response === undefined) return exchange.error?.message ?? 'no answer';
+  return `GET ${exchange.request.url} answered ${exchange.response.status}`;
 }

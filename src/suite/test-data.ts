@@ -10,9 +10,15 @@ import type { ScimClient } from '../http/client.js';
 export const TEST_PREFIX = 'scimc-';
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 export type ResourceKind = 'Users' | 'Groups';
+
+/** The attribute a resource of each kind is named by, and found by when a run left it behind. */
+export const NAME_ATTRIBUTE: Record<ResourceKind, 'userName' | 'displayName'> = { Users: 'userName', Groups: 'displayName' };
+
+const RUN_PREFIX = /^scimc-([0-9a-z]+)-[0-9a-f]{6}-/;
 
 /** `scimc-<time in base36>-<random>-`: the time lets a sweep leave a run that is still going alone. */
 export function newRunPrefix(now = Date.now()): string {
@@ -21,28 +27,39 @@ export function newRunPrefix(now = Date.now()): string {
 
 /** When the run that used this name started, or undefined for a name that is not ours. */
 export function runStartOf(name: string): number | undefined {
-  const match = /^scimc-([0-9a-z]+)-[0-9a-f]{6}-/.exec(name);
+  const match = RUN_PREFIX.exec(name);
   return match?.[1] === undefined ? undefined : parseInt(match[1], 36);
+}
+
+/** True for a name a run of this suite made: the whole `scimc-<time>-<random>-` shape, not just `scimc-`. */
+export function isRunName(name: unknown): name is string {
+  return typeof name === 'string' && runStartOf(name) !== undefined;
 }
 
 export interface CreatedResource {
   kind: ResourceKind;
   id: string;
-  /** userName or displayName: always starts with the run prefix. */
+  /** userName or displayName (or, for a resource created without one, the label it was sent with). */
   name: string;
 }
 
 export interface Creation {
   exchange: Exchange;
-  /** The resource as the server returned it, when it answered 201 with a body. */
+  /** The resource as the server returned it, when it answered with a JSON object. */
   resource?: Record<string, unknown>;
+  /** Set when the server created it (2xx and an id): it is registered for cleanup. */
   created?: CreatedResource;
 }
 
 export interface CleanupReport {
   deleted: CreatedResource[];
+  /** Users the server could not delete (no DELETE), deactivated instead: they still exist. */
   deactivated: CreatedResource[];
   failed: Array<CreatedResource & { reason: string }>;
+}
+
+export function emptyReport(): CleanupReport {
+  return { deleted: [], deactivated: [], failed: [] };
 }
 
 /** A user as Okta creates one (its full payload), named with the run prefix. */
@@ -57,45 +74,69 @@ export function oktaUserPayload(userName: string): Record<string, unknown> {
     locale: 'en-US',
     externalId: local,
     groups: [],
-    password: `Pw-${randomBytes(9).toString('base64url')}!1`,
+    password: newPassword(),
     active: true,
   };
 }
 
+export function newPassword(): string {
+  return `Pw-${randomBytes(9).toString('base64url')}!1`;
+}
+
+/** The id a creation answer names: the body's `id`, else the last segment of its Location header. */
+function idFrom(exchange: Exchange, resource: Record<string, unknown> | undefined): string | undefined {
+  const id = resource?.['id'];
+  if (typeof id === 'string' && id !== '') return id;
+  const location = exchange.response?.headers['location'];
+  if (location === undefined) return undefined;
+  const last = location.replace(/\/+$/, '').split('/').pop();
+  return last === undefined || last === '' ? undefined : decodeURIComponent(last);
+}
+
 /**
  * Creates test resources and removes them again. Each one is registered the moment the server
- * says it exists, and removed in reverse order by `cleanup()`, also when checks failed. A server
- * that cannot delete users (Okta-style) gets them deactivated instead, and the report says so.
+ * says it exists (also when it should not have: a duplicate it accepted), and removed in reverse
+ * order by `cleanup()`, also when checks failed. A server that cannot delete users (Okta-style) gets
+ * them deactivated instead, and the report says so.
  */
 export class TestData {
   private readonly created: CreatedResource[] = [];
   private counter = 0;
 
+  /**
+   * `scope` keeps the names of spec files that run at the same time apart: they share the run
+   * prefix, and a clash would be a uniqueness failure of our own making.
+   */
   constructor(
     private readonly client: ScimClient,
     readonly prefix: string,
-  ) {}
-
-  /** A fresh name under the run prefix: `scimc-…-3@example.com` for users, `scimc-…-3` for groups. */
-  name(kind: ResourceKind): string {
-    this.counter += 1;
-    return kind === 'Users' ? `${this.prefix}${this.counter}@example.com` : `${this.prefix}${this.counter}`;
+    readonly scope = 't',
+  ) {
+    if (runStartOf(prefix) === undefined) throw new Error(`the run prefix must have the shape scimc-<time>-<random>-, not ${prefix}`);
+    if (!/^[a-z0-9]+$/.test(scope)) throw new Error(`a test data scope is lower-case letters and digits, not ${scope}`);
   }
 
-  async create(kind: ResourceKind, body: Record<string, unknown>): Promise<Creation> {
-    const name = String(kind === 'Users' ? body['userName'] : body['displayName']);
-    if (!name.startsWith(this.prefix)) throw new Error(`test resources must be named with the run prefix ${this.prefix}, not ${name}`);
-    const exchange = await this.client.send({ method: 'POST', path: `/${kind}`, json: body });
-    const parsed = exchange.response === undefined ? undefined : jsonBody(exchange.response);
-    const resource = parsed?.kind === 'json' && isObject(parsed.value) ? parsed.value : undefined;
-    const id = resource?.['id'];
-    if (resource === undefined) return { exchange };
-    if (typeof id !== 'string' || id === '' || exchange.response === undefined || exchange.response.status >= 300) {
-      return { exchange, resource };
-    }
-    const created = { kind, id, name };
-    this.created.push(created);
-    return { exchange, resource, created };
+  /** A fresh name under the run prefix: `scimc-…-okta-3@example.com` for users, `scimc-…-okta-3` for groups. */
+  name(kind: ResourceKind): string {
+    this.counter += 1;
+    const base = `${this.prefix}${this.scope}-${this.counter}`;
+    return kind === 'Users' ? `${base}@example.com` : base;
+  }
+
+  /**
+   * POSTs `body`. `label` names a resource sent without its name attribute (a bad-input check);
+   * it must carry the run prefix like every name.
+   */
+  async create(kind: ResourceKind, body: Record<string, unknown>, label?: string): Promise<Creation> {
+    const name = label ?? String(body[NAME_ATTRIBUTE[kind]]);
+    this.assertOurs(name);
+    return this.registerAnswer(kind, name, await this.client.send({ method: 'POST', path: `/${kind}`, json: body }));
+  }
+
+  /** POSTs a raw (possibly malformed) body; anything the server creates from it is registered. */
+  async createRaw(kind: ResourceKind, body: string, label: string): Promise<Creation> {
+    this.assertOurs(label);
+    return this.registerAnswer(kind, label, await this.client.send({ method: 'POST', path: `/${kind}`, body }));
   }
 
   createUser(overrides: Record<string, unknown> = {}): Promise<Creation> {
@@ -104,6 +145,12 @@ export class TestData {
 
   createGroup(overrides: Record<string, unknown> = {}): Promise<Creation> {
     return this.create('Groups', { schemas: [GROUP_SCHEMA], displayName: this.name('Groups'), members: [], ...overrides });
+  }
+
+  /** Registers a resource that exists because of us, found some other way. */
+  register(resource: CreatedResource): void {
+    this.assertOurs(resource.name);
+    if (!this.created.some((r) => r.kind === resource.kind && r.id === resource.id)) this.created.push(resource);
   }
 
   /** Forget a resource a check already deleted on purpose. */
@@ -116,33 +163,85 @@ export class TestData {
     return this.created;
   }
 
+  /** Removes everything registered, newest first; never throws. */
   async cleanup(): Promise<CleanupReport> {
-    const report: CleanupReport = { deleted: [], deactivated: [], failed: [] };
+    const report = emptyReport();
     // Reverse order: groups that hold test users go before the users.
     for (const resource of this.created.splice(0).reverse()) await removeResource(this.client, resource, report);
     return report;
   }
+
+  private assertOurs(name: string): void {
+    if (!name.startsWith(this.prefix)) throw new Error(`test resources must be named with the run prefix ${this.prefix}, not ${name}`);
+  }
+
+  private async registerAnswer(kind: ResourceKind, name: string, exchange: Exchange): Promise<Creation> {
+    const status = exchange.response?.status;
+    const parsed = exchange.response === undefined ? undefined : jsonBody(exchange.response);
+    const resource = parsed?.kind === 'json' && isObject(parsed.value) ? parsed.value : undefined;
+    const base = resource === undefined ? { exchange } : { exchange, resource };
+    // No answer at all may still mean it was created: look for it by name, so it is not left behind.
+    if (status !== undefined && (status < 200 || status >= 300)) return base;
+    const id = status === undefined ? undefined : idFrom(exchange, resource);
+    const found = id ?? (await this.locate(kind, name));
+    if (found === undefined) return base;
+    const created = { kind, id: found, name };
+    this.register(created);
+    return { ...base, created };
+  }
+
+  /** The id of the one resource with exactly this name, for a 201 that did not say which it made. */
+  private async locate(kind: ResourceKind, name: string): Promise<string | undefined> {
+    const attribute = NAME_ATTRIBUTE[kind];
+    const exchange = await this.client.send({ path: `/${kind}`, query: { filter: `${attribute} eq "${name}"` } });
+    const parsed = exchange.response?.status === 200 ? jsonBody(exchange.response) : undefined;
+    const resources = parsed?.kind === 'json' && isObject(parsed.value) ? parsed.value['Resources'] : undefined;
+    if (!Array.isArray(resources)) return undefined;
+    const match = resources.find((r): r is Record<string, unknown> => isObject(r) && r[attribute] === name && typeof r['id'] === 'string');
+    return match === undefined ? undefined : String(match['id']);
+  }
 }
+
+/** Statuses that mean "this server does not delete users", for which deactivating is the fallback. */
+const NO_DELETE = new Set([400, 403, 405, 409, 501]);
 
 /** DELETE, or for a server that does not delete users, deactivate; never throws. */
 export async function removeResource(client: ScimClient, resource: CreatedResource, report: CleanupReport): Promise<void> {
-  const path = `/${resource.kind}/${encodeURIComponent(resource.id)}`;
-  const deletion = await client.send({ method: 'DELETE', path });
-  const status = deletion.response?.status;
-  if (status !== undefined && (status < 300 || status === 404)) {
-    report.deleted.push(resource);
-    return;
-  }
-  if (resource.kind === 'Users' && (status === 405 || status === 501 || status === 403)) {
-    const patch = await client.send({
-      method: 'PATCH',
-      path,
-      json: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active: false } }] },
-    });
-    if (patch.response !== undefined && patch.response.status < 300) {
-      report.deactivated.push(resource);
+  try {
+    const path = `/${resource.kind}/${encodeURIComponent(resource.id)}`;
+    const deletion = await client.send({ method: 'DELETE', path });
+    const status = deletion.response?.status;
+    if (status !== undefined && ((status >= 200 && status < 300) || status === 404)) {
+      report.deleted.push(resource);
       return;
     }
+    if (resource.kind === 'Users' && status !== undefined && NO_DELETE.has(status)) {
+      const patch = await client.send({
+        method: 'PATCH',
+        path,
+        json: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active: false } }] },
+      });
+      const patched = patch.response?.status;
+      if (patched !== undefined && patched >= 200 && patched < 300) {
+        report.deactivated.push(resource);
+        return;
+      }
+      report.failed.push({ ...resource, reason: `DELETE answered ${status}, and deactivating it answered ${patched ?? patch.error?.message ?? 'nothing'}` });
+      return;
+    }
+    report.failed.push({ ...resource, reason: deletion.error?.message ?? `DELETE answered ${status ?? 'nothing'}` });
+  } catch (error) {
+    report.failed.push({ ...resource, reason: (error as Error).message });
   }
-  report.failed.push({ ...resource, reason: deletion.error?.message ?? `DELETE answered ${status ?? 'nothing'}` });
+}
+
+/** One line per resource that is not simply gone, for the end of a run and the cleanup command. */
+export function describeCleanup(report: CleanupReport): string[] {
+  const lines: string[] = [];
+  const what = (r: CreatedResource) => `${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`;
+  for (const r of report.deactivated) {
+    lines.push(`deactivated ${what(r)}: the server does not delete users, so it remains with active=false`);
+  }
+  for (const r of report.failed) lines.push(`could not remove ${what(r)}: ${r.reason}; \`npm run cleanup\` will try again`);
+  return lines;
 }

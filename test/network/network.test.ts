@@ -70,7 +70,19 @@ describe('proxies', () => {
     const ok = await client(`${front.origin}/scim/v2`, { proxy: { ...NO_PROXY, httpProxy: withAuth } }).send({ path: '/Users' });
     expect(ok.response?.status).toBe(200);
     const refused = await client('http://127.0.0.1:1/scim/v2', { proxy: { ...NO_PROXY, httpProxy: withAuth } }).send({ path: '/Users' });
+    expect(refused.error?.message).toContain('through the proxy http://corp:REDACTED@127.0.0.1:');
     expect(JSON.stringify([ok, refused])).not.toContain('proxy-secret-81');
+  });
+
+  test('a proxy that drops every tunnel ends with TIMEOUT within the timeout, and the client closes', async () => {
+    const proxy = await track(startForwardProxy({ dropTunnels: true }));
+    const c = client('http://127.0.0.1:9/scim/v2', { timeoutMs: 800, proxy: { ...NO_PROXY, httpProxy: proxy.origin } });
+    const started = Date.now();
+    const exchange = await c.send({ path: '/Users' });
+    expect(exchange.error?.code).toBe('TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(1_500);
+    const again = await c.send({ path: '/Users' });
+    expect(again.error?.code).toBe('TIMEOUT');
   });
 });
 

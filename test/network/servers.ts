@@ -43,7 +43,7 @@ export interface ForwardProxy extends Running {
 }
 
 /** An HTTP forward proxy (CONNECT tunnels and absolute-form requests); `delayMs` is added to each. */
-export async function startForwardProxy(options: { delayMs?: number; requireAuth?: string } = {}): Promise<ForwardProxy> {
+export async function startForwardProxy(options: { delayMs?: number; requireAuth?: string; dropTunnels?: boolean } = {}): Promise<ForwardProxy> {
   const seen: string[] = [];
   const sockets = new Set<Socket>();
   const authorised = (req: IncomingMessage) =>
@@ -66,9 +66,12 @@ export async function startForwardProxy(options: { delayMs?: number; requireAuth
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => client.destroy());
+    if (options.dropTunnels === true) return void client.destroy();
     if (!authorised(req)) return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n');
     const [host = '', port = '443'] = (req.url ?? '').split(/:(?=\d+$)/);
+    let established = false;
     const upstream = connect(Number(port), host, () => {
+      established = true;
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
@@ -76,7 +79,7 @@ export async function startForwardProxy(options: { delayMs?: number; requireAuth
     });
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
-    upstream.on('error', () => client.destroy());
+    upstream.on('error', () => (established ? client.destroy() : client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n')));
   });
   const running = await listen(server, 'http', sockets);
   return { ...running, seen };

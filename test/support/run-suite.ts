@@ -45,15 +45,23 @@ interface JsonReport {
  */
 export async function runSuites(env: Record<string, string>, args: string[] = []): Promise<SuiteRun> {
   const dir = await mkdtemp(join(tmpdir(), 'scimc-run-'));
-  const reportFile = join(dir, 'report.json');
+  // The JSON report comes from SCIM_REPORTS, as a user would ask for it, so the configured
+  // reporters (the verdict among them) stay as they are.
+  const reportDir = env['SCIM_REPORT_DIR'] ?? dir;
+  const kinds = env['SCIM_REPORTS'] === 'all' ? 'all' : [env['SCIM_REPORTS'], 'json'].filter(Boolean).join(',');
+  const reportFile = join(reportDir, 'results.json');
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST')));
   const started = Date.now();
   try {
     const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(
         process.execPath,
-        [VITEST, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...args],
-        { cwd: PROJECT_ROOT, env: { ...cleanEnv, ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] },
+        [VITEST, 'run', ...args],
+        {
+          cwd: PROJECT_ROOT,
+          env: { ...cleanEnv, ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
       );
       let stdout = '';
       let stderr = '';

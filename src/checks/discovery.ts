@@ -1,0 +1,379 @@
+import { describeResponse, excerpt } from '../diagnose/describe.js';
+import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
+import { describeIssues, validateMessage, type MessageKind } from '../schemas.js';
+import { checkListResponse } from './list-response.js';
+import { checkJsonAnswer } from './response.js';
+import { defineRules, type Rule } from './rule.js';
+import { CheckRun } from './run.js';
+
+export const USER_SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const SPC_SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
+export const BULK_REQUEST_URN = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+export const BULK_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
+
+/**
+ * A CheckRun that can also say why a rule was not judged: a feature the server does not advertise,
+ * a check that needs writes in a read-only run, too little data. The suite skips such a rule with
+ * that reason instead of the generic "not applicable".
+ */
+export class SkippableRun extends CheckRun {
+  readonly skipped = new Map<string, string>();
+
+  skip(rule: Rule, reason: string): void {
+    if (!this.checked.has(rule.code)) this.skipped.set(rule.code, reason);
+  }
+
+  override merge(other: CheckRun): this {
+    super.merge(other);
+    if (other instanceof SkippableRun) for (const [code, reason] of other.skipped) if (!this.checked.has(code)) this.skipped.set(code, reason);
+    for (const code of this.checked) this.skipped.delete(code);
+    return this;
+  }
+}
+
+export const discoveryRules = defineRules({
+  DISCOVERY_SPC_VALID: {
+    title: 'GET /ServiceProviderConfig answers a valid ServiceProviderConfig',
+    requiredBy: { entra: 'SHOULD', rfc: 'MUST' },
+    source: 'RFC 7644 §4; RFC 7643 §5; Microsoft SCIM test collection ("Get ServiceProviderConfig")',
+    requirement: 'A 200 with the ServiceProviderConfig: schemas, patch, bulk, filter, changePassword, sort, etag and authenticationSchemes, each feature with a boolean "supported".',
+    fix: 'Serve GET {base}/ServiceProviderConfig with the document RFC 7643 §5 defines; clients (and this suite) decide which optional features to use from it.',
+  },
+  DISCOVERY_PATCH_ADVERTISED: {
+    title: 'the ServiceProviderConfig advertises PATCH',
+    requiredBy: { entra: 'SHOULD' },
+    source: 'Microsoft SCIM test collection ("Get ServiceProviderConfig": patch.supported is true); Entra updates users and groups with PATCH',
+    requirement: '"patch": {"supported": true}. Entra sends every update as a PATCH, and Microsoft\'s collection asserts that it is advertised.',
+    fix: 'Implement PATCH (RFC 7644 §3.5.2) and set patch.supported to true.',
+  },
+  DISCOVERY_RESOURCE_TYPES: {
+    title: 'GET /ResourceTypes lists valid resource types, User at /Users among them',
+    requiredBy: { entra: 'SHOULD', rfc: 'MUST' },
+    source: 'RFC 7644 §4; RFC 7643 §6; Microsoft SCIM test collection ("Get ResourceTypes")',
+    requirement: 'A ListResponse of ResourceType resources (id, name, endpoint, schema), one of them the User type with endpoint "/Users".',
+    fix: 'Serve GET {base}/ResourceTypes as a ListResponse of ResourceType resources built from the types you actually serve.',
+  },
+  DISCOVERY_RESOURCE_TYPE_BY_ID: {
+    title: 'GET /ResourceTypes/{id} answers that resource type',
+    requiredBy: { rfc: 'SHOULD' },
+    source: 'RFC 7644 §4; RFC 7643 §6',
+    requirement: 'The ResourceType itself (not a list), with the id that was asked for.',
+    fix: 'Route GET {base}/ResourceTypes/{id} to the single ResourceType, as its meta.location says.',
+  },
+  DISCOVERY_SCHEMAS: {
+    title: 'GET /Schemas lists valid schema definitions, the core User schema among them',
+    requiredBy: { entra: 'SHOULD', rfc: 'MUST' },
+    source: 'RFC 7644 §4; RFC 7643 §7; Microsoft SCIM test collection ("Get Schemas")',
+    requirement: `A ListResponse of schema definitions (id, name, attributes with their characteristics), including "${USER_SCHEMA_URN}".`,
+    fix: 'Serve GET {base}/Schemas from the same definitions your server validates and filters with, so what it advertises is what it does.',
+  },
+  DISCOVERY_SCHEMA_BY_ID: {
+    title: 'GET /Schemas/{urn} answers that schema definition',
+    requiredBy: { rfc: 'SHOULD' },
+    source: 'RFC 7644 §4; RFC 7643 §7',
+    requirement: `GET /Schemas/${USER_SCHEMA_URN} answers the schema definition itself, with that id.`,
+    fix: 'Route GET {base}/Schemas/{urn} to the single schema; the URN contains colons, which some routers treat specially.',
+  },
+  DISCOVERY_READ_ONLY: {
+    title: 'the discovery endpoints refuse writes with 405 or 501',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7644 §4 (the discovery endpoints are read-only); RFC 7231 §6.5.5',
+    requirement: 'POST or PUT to /ServiceProviderConfig, /ResourceTypes and /Schemas is answered 405 Method Not Allowed (or 501 Not Implemented), never a success.',
+    fix: 'Only route GET to the discovery endpoints and answer any other method with 405 and an Allow: GET header.',
+  },
+  DISCOVERY_FILTER_WORKS: {
+    title: 'an advertised filter is applied',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §5 (filter.supported); RFC 7644 §3.4.2.2',
+    requirement: 'With filter.supported true, GET /Users?filter=userName eq "<an existing userName>" answers exactly that user.',
+    fix: 'Either apply the filter parameter, or advertise filter.supported false (Okta and Entra filter regardless, so implementing it is the real fix).',
+  },
+  DISCOVERY_FILTER_MAX_RESULTS: {
+    title: 'a page never holds more than the advertised filter.maxResults',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §5 (filter.maxResults); RFC 7644 §3.4.2.4',
+    requirement: 'filter.maxResults is the most resources one answer holds: a count above it is answered with at most maxResults resources.',
+    fix: 'Cap the page size at the maxResults you advertise (or advertise the cap you really apply).',
+  },
+  DISCOVERY_ETAG_WORKS: {
+    title: 'an advertised ETag is sent and honoured by If-None-Match',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §5 (etag.supported); RFC 7644 §3.14',
+    requirement: 'With etag.supported true, GET /Users/{id} carries an ETag header, and the same GET with If-None-Match: <that ETag> is answered 304 Not Modified.',
+    fix: 'Send the resource version as an ETag header (the same value as meta.version) and answer 304 when If-None-Match matches it; or advertise etag.supported false.',
+  },
+  DISCOVERY_PATCH_WORKS: {
+    title: 'an advertised PATCH changes the resource',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §5 (patch.supported); RFC 7644 §3.5.2',
+    requirement: 'With patch.supported true, a PatchOp replacing displayName on a user is answered 200 (with the resource) or 204, and a GET then shows the new value.',
+    fix: 'Implement PATCH as RFC 7644 §3.5.2 defines it, or advertise patch.supported false (Entra and Okta OIN apps need it, though).',
+  },
+  DISCOVERY_BULK_WORKS: {
+    title: 'an advertised /Bulk endpoint processes a BulkRequest',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §5 (bulk.supported); RFC 7644 §3.7',
+    requirement: `With bulk.supported true, POST /Bulk with a BulkRequest is answered 200 with a BulkResponse ("schemas": ["${BULK_RESPONSE_URN}"]) holding one result per operation.`,
+    fix: 'Implement POST /Bulk as RFC 7644 §3.7 defines it, or advertise bulk.supported false.',
+  },
+});
+
+export type FeatureName = 'patch' | 'bulk' | 'filter' | 'changePassword' | 'sort' | 'etag';
+
+/** What the server says about itself: the ServiceProviderConfig, or why it could not be read. */
+export interface Features {
+  exchange: Exchange;
+  config?: Record<string, unknown>;
+}
+
+export function readFeatures(exchange: Exchange): Features {
+  const response = exchange.response;
+  if (response === undefined || response.status !== 200) return { exchange };
+  const body = jsonBody(response);
+  return body.kind === 'json' && isObject(body.value) ? { exchange, config: body.value } : { exchange };
+}
+
+export type Advertised = { supported: true; feature: Record<string, unknown> } | { supported: false; reason: string };
+
+/** Whether the ServiceProviderConfig advertises a feature; when it does not, the reason to skip. */
+export function advertised(features: Features, name: FeatureName): Advertised {
+  if (features.config === undefined) {
+    return { supported: false, reason: `cannot tell whether ${name} is supported: ${describeResponse(features.exchange)}` };
+  }
+  const feature = features.config[name];
+  if (isObject(feature) && feature['supported'] === true) return { supported: true, feature };
+  return { supported: false, reason: `the ServiceProviderConfig does not advertise ${name} (${name}.supported is ${JSON.stringify(isObject(feature) ? feature['supported'] : feature) ?? 'missing'})` };
+}
+
+function validated(run: CheckRun, rule: Rule, exchange: Exchange, kind: MessageKind, value: unknown, where: string): boolean {
+  const issues = validateMessage(kind, value);
+  return run.expect(rule, issues.length === 0, () => ({ got: `${where}: ${describeIssues(issues)}`, exchange }));
+}
+
+export function checkServiceProviderConfig(exchange: Exchange): SkippableRun {
+  const run = new SkippableRun();
+  const { run: answer, json } = checkJsonAnswer(exchange, { status: [200] });
+  run.merge(answer);
+  if (json === undefined) {
+    if (!answer.hasFailed() || exchange.response?.status !== 200) {
+      run.fail(discoveryRules.DISCOVERY_SPC_VALID, { got: describeResponse(exchange), exchange });
+    }
+    run.skip(discoveryRules.DISCOVERY_PATCH_ADVERTISED, 'the ServiceProviderConfig could not be read');
+    return run;
+  }
+  validated(run, discoveryRules.DISCOVERY_SPC_VALID, exchange, 'serviceProviderConfig', json, 'the ServiceProviderConfig');
+  const patch = isObject(json) ? json['patch'] : undefined;
+  run.expect(discoveryRules.DISCOVERY_PATCH_ADVERTISED, isObject(patch) && patch['supported'] === true, () => ({
+    got: `"patch" is ${excerpt(JSON.stringify(patch) ?? 'missing')}`,
+    exchange,
+  }));
+  return run;
+}
+
+function resourcesOf(exchange: Exchange, run: CheckRun, rule: Rule): unknown[] | undefined {
+  const list = checkListResponse(exchange);
+  run.merge(list.run);
+  if (list.list === undefined) {
+    if (!list.run.hasFailed()) run.fail(rule, { got: describeResponse(exchange), exchange });
+    return undefined;
+  }
+  return list.list.resources;
+}
+
+export function checkResourceTypes(exchange: Exchange): CheckRun {
+  const run = new CheckRun();
+  const rule = discoveryRules.DISCOVERY_RESOURCE_TYPES;
+  const resources = resourcesOf(exchange, run, rule);
+  if (resources === undefined) return run;
+  const issues = resources.flatMap((resource, index) =>
+    validateMessage('resourceType', resource).map((issue) => `Resources[${index}]: ${issue.message}`),
+  );
+  const user = resources.find((resource) => isObject(resource) && resource['endpoint'] === '/Users');
+  const endpoints = resources.map((resource) => (isObject(resource) ? String(resource['endpoint']) : typeof resource));
+  if (user === undefined) issues.push(`no resource type has the endpoint "/Users" (endpoints: ${endpoints.join(', ') || 'none'})`);
+  run.expect(rule, issues.length === 0, () => ({ got: issues.map((issue) => `- ${issue}`).join('\n'), exchange }));
+  return run;
+}
+
+export function checkSchemas(exchange: Exchange): CheckRun {
+  const run = new CheckRun();
+  const rule = discoveryRules.DISCOVERY_SCHEMAS;
+  const resources = resourcesOf(exchange, run, rule);
+  if (resources === undefined) return run;
+  const issues = resources.flatMap((resource, index) =>
+    validateMessage('schemaDefinition', resource).map((issue) => `Resources[${index}]: ${issue.message}`),
+  );
+  const ids = resources.map((resource) => (isObject(resource) ? String(resource['id']) : typeof resource));
+  if (!ids.includes(USER_SCHEMA_URN)) issues.push(`the core User schema is not listed (ids: ${ids.join(', ') || 'none'})`);
+  run.expect(rule, issues.length === 0, () => ({ got: issues.map((issue) => `- ${issue}`).join('\n'), exchange }));
+  return run;
+}
+
+/** GET /ResourceTypes/{id} or /Schemas/{id}: the item itself, with the id asked for. */
+export function checkDiscoveryItem(exchange: Exchange, kind: 'resourceType' | 'schemaDefinition', id: string): CheckRun {
+  const run = new CheckRun();
+  const rule = kind === 'resourceType' ? discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID : discoveryRules.DISCOVERY_SCHEMA_BY_ID;
+  const { run: answer, json } = checkJsonAnswer(exchange, { status: [200] });
+  run.merge(answer);
+  if (json === undefined) {
+    run.fail(rule, { got: describeResponse(exchange), exchange });
+    return run;
+  }
+  if (!validated(run, rule, exchange, kind, json, 'the answer')) return run;
+  const got = isObject(json) ? json['id'] : undefined;
+  run.expect(rule, got === id, () => ({ got: `asked for ${id}, got the id ${JSON.stringify(got)}`, exchange }));
+  return run;
+}
+
+/** Writes to discovery endpoints: each must be refused with 405 or 501. */
+export function checkDiscoveryReadOnly(exchanges: readonly Exchange[]): CheckRun {
+  const run = new CheckRun();
+  const accepted = exchanges.filter((exchange) => ![405, 501].includes(exchange.response?.status ?? 0));
+  run.expect(discoveryRules.DISCOVERY_READ_ONLY, accepted.length === 0, () => ({
+    got: accepted.map(describeResponse).join('\n'),
+    exchange: accepted[0],
+    ...(accepted.some((exchange) => (exchange.response?.status ?? 0) < 300)
+      ? { fix: 'A write to a discovery endpoint was answered as a success: clients may believe they changed the server\'s configuration. Answer 405 with Allow: GET.' }
+      : {}),
+  }));
+  return run;
+}
+
+export interface FilterProbe {
+  /** The user the filter named. */
+  id: string;
+  userName: string;
+  exchange: Exchange;
+}
+
+function listedIds(exchange: Exchange): string[] | undefined {
+  const response = exchange.response;
+  if (response?.status !== 200) return undefined;
+  const body = jsonBody(response);
+  if (body.kind !== 'json' || !isObject(body.value) || !Array.isArray(body.value['Resources'])) return undefined;
+  return body.value['Resources'].map((resource) => (isObject(resource) ? String(resource['id']) : ''));
+}
+
+export function checkAdvertisedFilter(features: Features, probe: FilterProbe | string): SkippableRun {
+  const run = new SkippableRun();
+  const rule = discoveryRules.DISCOVERY_FILTER_WORKS;
+  const filter = advertised(features, 'filter');
+  if (!filter.supported) return skipped(run, rule, filter.reason);
+  if (typeof probe === 'string') return skipped(run, rule, probe);
+  const ids = listedIds(probe.exchange);
+  run.expect(rule, ids !== undefined && ids.length === 1 && ids[0] === probe.id, () => ({
+    got: ids === undefined ? describeResponse(probe.exchange) : `filter=userName eq "${probe.userName}" answered ${ids.length} resources (${excerpt(ids.join(', '), 100)}), not just user ${probe.id}`,
+    exchange: probe.exchange,
+  }));
+  return run;
+}
+
+/** `page` is GET /Users?startIndex=1&count=<maxResults + 1>, or the reason it was not sent. */
+export function checkMaxResults(features: Features, page: Exchange | string): SkippableRun {
+  const run = new SkippableRun();
+  const rule = discoveryRules.DISCOVERY_FILTER_MAX_RESULTS;
+  const filter = advertised(features, 'filter');
+  if (!filter.supported) return skipped(run, rule, filter.reason);
+  if (typeof page === 'string') return skipped(run, rule, page);
+  const maxResults = filter.feature['maxResults'] as number;
+  const list = checkListResponse(page);
+  if (list.list === undefined) {
+    run.fail(rule, { got: describeResponse(page), exchange: page });
+    return run;
+  }
+  if (list.list.totalResults <= maxResults) {
+    return skipped(run, rule, `the server holds ${list.list.totalResults} users, not more than filter.maxResults ${maxResults}: the cap cannot be observed`);
+  }
+  const held = list.list.resources.length;
+  run.expect(rule, held <= maxResults, () => ({
+    got: `filter.maxResults is ${maxResults}; count=${maxResults + 1} was answered with ${held} resources`,
+    exchange: page,
+  }));
+  return run;
+}
+
+/** The maxResults to probe with, or the reason not to probe. */
+export function maxResultsToProbe(features: Features): number | string {
+  const filter = advertised(features, 'filter');
+  if (!filter.supported) return filter.reason;
+  const maxResults = filter.feature['maxResults'];
+  if (!Number.isInteger(maxResults) || (maxResults as number) < 1) return `filter.maxResults is ${JSON.stringify(maxResults)}, not a positive integer (see DISCOVERY_SPC_VALID)`;
+  if ((maxResults as number) > 1000) return `filter.maxResults is ${String(maxResults)}: a page that large is not fetched, to stay polite`;
+  return maxResults as number;
+}
+
+export interface EtagProbe {
+  first: Exchange;
+  /** The same GET with If-None-Match, when the first carried an ETag. */
+  conditional?: Exchange;
+}
+
+export function checkAdvertisedEtag(features: Features, probe: EtagProbe | string): SkippableRun {
+  const run = new SkippableRun();
+  const rule = discoveryRules.DISCOVERY_ETAG_WORKS;
+  const etag = advertised(features, 'etag');
+  if (!etag.supported) return skipped(run, rule, etag.reason);
+  if (typeof probe === 'string') return skipped(run, rule, probe);
+  const tag = probe.first.response?.headers['etag'];
+  if (!run.expect(rule, probe.first.response?.status === 200 && tag !== undefined, () => ({
+    got: `${describeResponse(probe.first)}; no ETag header`,
+    exchange: probe.first,
+  }))) {
+    return run;
+  }
+  const conditional = probe.conditional;
+  run.expect(rule, conditional?.response?.status === 304, () => ({
+    got: conditional === undefined ? 'the conditional GET was not sent' : `${describeResponse(conditional)} (If-None-Match: ${tag ?? ''})`,
+    exchange: conditional ?? probe.first,
+  }));
+  return run;
+}
+
+export interface PatchProbe {
+  patch: Exchange;
+  read: Exchange;
+  displayName: string;
+}
+
+export function checkAdvertisedPatch(features: Features, probe: PatchProbe | string): SkippableRun {
+  const run = new SkippableRun();
+  const rule = discoveryRules.DISCOVERY_PATCH_WORKS;
+  const patch = advertised(features, 'patch');
+  if (!patch.supported) return skipped(run, rule, patch.reason);
+  if (typeof probe === 'string') return skipped(run, rule, probe);
+  const status = probe.patch.response?.status;
+  if (!run.expect(rule, status === 200 || status === 204, () => ({ got: describeResponse(probe.patch), exchange: probe.patch }))) return run;
+  const response = probe.read.response;
+  const body = response === undefined ? undefined : jsonBody(response);
+  const shown = body?.kind === 'json' && isObject(body.value) ? body.value['displayName'] : undefined;
+  run.expect(rule, shown === probe.displayName, () => ({
+    got: `PATCH answered ${String(status)}, but GET then shows displayName ${JSON.stringify(shown)}, not ${JSON.stringify(probe.displayName)}`,
+    exchange: probe.read,
+  }));
+  return run;
+}
+
+export function checkAdvertisedBulk(features: Features, probe: Exchange | string): SkippableRun {
+  const run = new SkippableRun();
+  const rule = discoveryRules.DISCOVERY_BULK_WORKS;
+  const bulk = advertised(features, 'bulk');
+  if (!bulk.supported) return skipped(run, rule, bulk.reason);
+  if (typeof probe === 'string') return skipped(run, rule, probe);
+  const response = probe.response;
+  const body = response === undefined ? undefined : jsonBody(response);
+  const value = body?.kind === 'json' ? body.value : undefined;
+  const ok =
+    response?.status === 200 &&
+    isObject(value) &&
+    Array.isArray(value['schemas']) &&
+    value['schemas'].includes(BULK_RESPONSE_URN) &&
+    Array.isArray(value['Operations']) &&
+    value['Operations'].length === 1;
+  run.expect(rule, ok, () => ({ got: describeResponse(probe), exchange: probe }));
+  return run;
+}
+
+function skipped(run: SkippableRun, rule: Rule, reason: string): SkippableRun {
+  run.skip(rule, reason);
+  return run;
+}

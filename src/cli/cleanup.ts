@@ -1,0 +1,58 @@
+/**
+ * `npm run cleanup`: deletes every test resource a run of this suite left on the server (a run that
+ * was killed never reached its own cleanup). Only names with the shape `scimc-<time>-<random>-`
+ * are touched; users a server cannot delete are deactivated, and it says so. Reads the same
+ * environment and .env as the suite; the token is never printed. Exits 1 when something could not
+ * be removed or listed, 2 on a configuration error.
+ */
+import 'dotenv/config';
+import { ConfigError, loadConfig } from '../config.js';
+import { ScimClient } from '../http/client.js';
+import { OAuthTokenError } from '../http/auth.js';
+import { describeSweep, sweepLeftovers } from '../suite/sweep.js';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`scim-conformance cleanup: ${error.message}\n`);
+    return 2;
+  }
+  if (config.baseUrl === undefined) {
+    process.stderr.write(
+      'scim-conformance cleanup: SCIM_BASE_URL is not set. The bundled reference server starts afresh on every run and needs no cleanup; set SCIM_BASE_URL to the server to clean.\n',
+    );
+    return 2;
+  }
+  const client = new ScimClient({ ...config, baseUrl: config.baseUrl });
+  try {
+    try {
+      await client.accessToken();
+    } catch (error) {
+      if (!(error instanceof OAuthTokenError)) throw error;
+      process.stderr.write(`scim-conformance cleanup: no access token: ${error.message}\n`);
+      return 1;
+    }
+    process.stdout.write(`scim-conformance cleanup: removing test resources (scimc-…) from ${config.baseUrl}\n`);
+    const report = await sweepLeftovers(client, { olderThanMs: Number.NEGATIVE_INFINITY });
+    const lines = describeSweep(report);
+    process.stdout.write(lines.length === 0 ? '  nothing to remove\n' : `${lines.map((line) => `  ${line}`).join('\n')}\n`);
+    const failed = report.failed.length + report.unlisted.length;
+    process.stdout.write(
+      `  ${report.deleted.length} deleted, ${report.deactivated.length} deactivated${failed > 0 ? `, ${failed} failed` : ''}\n`,
+    );
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await client.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`scim-conformance cleanup: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

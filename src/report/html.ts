@@ -1,0 +1,53 @@
+import { toCurl } from '../diagnose/curl.js';
+import type { Finding } from '../checks/rule.js';
+import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
+import { headline, shortFix } from './verdict.js';
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const STYLE = `
+body{font:15px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1d232a}
+h1{font-size:1.4rem}code,pre{font:13px/1.4 ui-monospace,monospace}
+pre{background:#f4f6f8;padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+.ready{color:#116329}.blocked{color:#b42318}.warn{color:#8a5300}
+details{border:1px solid #d7dde3;border-radius:6px;margin:.5rem 0;padding:.3rem .8rem}
+summary{cursor:pointer}dt{font-weight:600}dd{margin:0 0 .4rem 0}
+table{border-collapse:collapse}td,th{border:1px solid #d7dde3;padding:.2rem .6rem;text-align:left}`;
+
+function findingBlock(finding: Finding, kind: 'blocked' | 'warn'): string {
+  const curl = finding.exchange === undefined ? '' : `<dt>Reproduce</dt><dd><pre>${escape(toCurl(finding.exchange))}</pre></dd>`;
+  return `<details><summary class="${kind}"><code>${escape(finding.code)}</code> (${finding.level}): ${escape(finding.title)}</summary><dl>
+<dt>Got</dt><dd>${escape(finding.got)}</dd>
+<dt>Required</dt><dd>${escape(finding.requirement)} <em>[${escape(finding.source)}]</em></dd>
+<dt>Fix</dt><dd>${escape(finding.fix)}</dd>${curl}</dl></details>`;
+}
+
+/** One self-contained page (no scripts, no external assets) a person can open and share. */
+export function renderHtml(summary: RunSummary): string {
+  const rows = summary.verdict.profiles
+    .map((p) => {
+      const blockers = p.blockers.map((b) => `<li><code>${escape(b.code)}</code>${b.count > 1 ? ` (×${b.count})` : ''}: ${escape(shortFix(b.finding.fix))}</li>`).join('');
+      return `<tr><td class="${p.blockers.length === 0 ? 'ready' : 'blocked'}">${escape(headline(p))}</td><td>${blockers === '' ? '' : `<ol>${blockers}</ol>`}</td></tr>`;
+    })
+    .join('\n');
+  const failed = failedOutcomes(summary).flatMap((o) => o.findings).map((f) => findingBlock(f, 'blocked')).join('\n');
+  const warned = warnedOutcomes(summary).flatMap((o) => o.findings).map((f) => findingBlock(f, 'warn')).join('\n');
+  const accepted = summary.verdict.accepted.map((a) => `<li><code>${escape(a.code)}</code>: ${escape(a.reason)}</li>`).join('');
+  const stale = summary.verdict.stale.map((s) => `<li><code>${escape(s.code)}</code>: ${escape(s.why)}</li>`).join('');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>SCIM conformance: ${escape(summary.target)}</title><style>${STYLE}</style></head>
+<body>
+<h1>SCIM conformance: ${escape(summary.target)}</h1>
+<p>Run started ${escape(summary.startedAt)}; ${summary.outcomes.length} checks, ${summary.verdict.skipped} skipped, ${summary.exchanges.length} requests.</p>
+<table><tr><th>Verdict</th><th>Blockers, most fundamental first</th></tr>
+${rows}
+</table>
+${failed === '' ? '' : `<h2>Failed checks</h2>\n${failed}`}
+${warned === '' ? '' : `<h2>Warnings</h2>\n${warned}`}
+${accepted === '' ? '' : `<h2>Accepted deviations</h2><ul>${accepted}</ul>`}
+${stale === '' ? '' : `<h2>Stale acceptances</h2><ul>${stale}</ul>`}
+</body></html>
+`;
+}

@@ -1,0 +1,82 @@
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Reporter, TestModule, Vitest } from 'vitest/node';
+import { loadAcceptances } from '../accept.js';
+import { loadConfig } from '../config.js';
+import type { Preflight, Target } from '../suite/target.js';
+import { EXCHANGE_DIR_ENV, readExchanges } from './exchange-log.js';
+import { renderHar } from './har.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
+import { loadReportOptions, reportPath, type ReportKind } from './options.js';
+import type { RunSummary } from './summary.js';
+import { computeVerdict, renderVerdict, type Outcome } from './verdict.js';
+
+function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
+  return modules.flatMap((module) =>
+    [...module.children.allTests()].map((test) => {
+      const meta = test.meta();
+      const result = test.result();
+      return {
+        name: test.fullName,
+        code: meta.code,
+        state: result.state,
+        findings: meta.findings ?? [],
+        accepted: meta.accepted,
+        skipReason: result.state === 'skipped' ? result.note : undefined,
+      };
+    }),
+  );
+}
+
+/**
+ * Prints the verdict after Vitest's own summary, and writes the reports asked for in SCIM_REPORTS
+ * (JUnit and JSON are Vitest's own reporters, set up in vitest.config.ts).
+ */
+export default class ConformanceReporter implements Reporter {
+  private vitest: Vitest | undefined;
+  private readonly startedAt = new Date().toISOString();
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest;
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const provided = this.vitest?.getRootProject().getProvidedContext() as { target?: Target; preflight?: Preflight } | undefined;
+    const config = loadConfig(process.env);
+    const target = provided?.target;
+    const outcomes = outcomesOf(modules);
+    const verdict = computeVerdict(outcomes, target?.profiles ?? config.profiles, target?.strict ?? config.strict, loadAcceptances(process.env));
+    process.stdout.write(`\n${renderVerdict(verdict)}\n`);
+
+    const exchangeDir = process.env[EXCHANGE_DIR_ENV];
+    const exchanges = [...(provided?.preflight ? [provided.preflight.exchange] : []), ...(exchangeDir ? readExchanges(exchangeDir) : [])];
+    if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
+    const summary: RunSummary = {
+      target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : target.baseUrl,
+      startedAt: this.startedAt,
+      verdict,
+      outcomes,
+      exchanges,
+    };
+    this.writeReports(summary);
+  }
+
+  private writeReports(summary: RunSummary): void {
+    const options = loadReportOptions(process.env);
+    const renderers: Partial<Record<ReportKind, () => string>> = {
+      markdown: () => renderMarkdown(summary),
+      html: () => renderHtml(summary),
+      har: () => renderHar(summary.exchanges),
+    };
+    const written: string[] = [];
+    for (const kind of options.kinds) {
+      const render = renderers[kind];
+      if (render === undefined) continue;
+      mkdirSync(options.dir, { recursive: true });
+      writeFileSync(reportPath(options, kind), render());
+      written.push(reportPath(options, kind));
+    }
+    if (options.githubSummary !== undefined) appendFileSync(options.githubSummary, renderMarkdown(summary));
+    if (written.length > 0) process.stdout.write(`Reports: ${written.join(', ')}\n`);
+  }
+}

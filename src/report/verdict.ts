@@ -1,0 +1,151 @@
+import type { Client } from '../config.js';
+import type { Finding } from '../checks/rule.js';
+import type { Acceptance } from '../accept.js';
+
+/** One test's outcome as the reports need it, independent of Vitest's types. */
+export interface Outcome {
+  name: string;
+  code: string | undefined;
+  state: 'passed' | 'failed' | 'skipped' | 'pending';
+  /** Failed, warned or accepted findings. */
+  findings: Finding[];
+  accepted: string | undefined;
+  skipReason: string | undefined;
+}
+
+export interface VerdictLine {
+  code: string;
+  /** How many places (requests, resources) showed it. */
+  count: number;
+  finding: Finding;
+}
+
+export interface ProfileVerdict {
+  profile: Client;
+  blockers: VerdictLine[];
+  warnings: VerdictLine[];
+}
+
+export interface Verdict {
+  profiles: ProfileVerdict[];
+  accepted: Array<Acceptance & { count: number }>;
+  stale: Array<Acceptance & { why: string }>;
+  skipped: number;
+}
+
+export const PROFILE_NAMES: Record<Client, string> = { okta: 'Okta', entra: 'Entra ID', rfc: 'RFC 7643/7644' };
+
+/**
+ * Most fundamental first: a server that cannot be reached, refuses the token or has the wrong Base
+ * URL explains everything after it. Codes not named here follow, in the order the suites ran them.
+ */
+const FUNDAMENTAL = [
+  'PREFLIGHT',
+  'HTTP_NO_ANSWER',
+  'AUTH_TOKEN_ACCEPTED',
+  'BASE_URL_ENDS_WITH_RESOURCE',
+  'HTTP_REDIRECT',
+  'HTTP_HTML_PAGE',
+  'HTTP_STATUS',
+  'HTTP_BODY_EMPTY',
+  'HTTP_BODY_NOT_JSON',
+  'CONTENT_TYPE_NOT_JSON',
+  'LIST_NOT_AN_OBJECT',
+  'LIST_RESOURCES_PRESENT',
+  'LIST_SCHEMAS',
+  'LIST_TOTAL_RESULTS',
+  'LIST_PAGING_NUMBERS',
+  'FILTER_UNKNOWN_USER_EMPTY',
+];
+
+function rank(code: string): number {
+  const index = FUNDAMENTAL.indexOf(code);
+  return index === -1 ? FUNDAMENTAL.length : index;
+}
+
+function group(findings: Finding[]): VerdictLine[] {
+  const lines = new Map<string, VerdictLine>();
+  for (const finding of findings) {
+    const line = lines.get(finding.code);
+    if (line === undefined) lines.set(finding.code, { code: finding.code, count: 1, finding });
+    else line.count += 1;
+  }
+  // A stable sort keeps run order among codes of the same rank.
+  return [...lines.values()].sort((a, b) => rank(a.code) - rank(b.code));
+}
+
+export function computeVerdict(outcomes: readonly Outcome[], profiles: readonly Client[], strict: boolean, acceptances: readonly Acceptance[]): Verdict {
+  const live = outcomes.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
+  const verdicts = profiles.map((profile) => {
+    const blocking = live.filter((f) => f.requiredBy[profile] === 'MUST' || (strict && f.requiredBy[profile] === 'SHOULD'));
+    const warning = strict ? [] : live.filter((f) => f.requiredBy[profile] === 'SHOULD');
+    return { profile, blockers: group(blocking), warnings: group(warning) };
+  });
+
+  const accepted = acceptances
+    .map((a) => ({ ...a, count: outcomes.filter((o) => o.accepted !== undefined && o.code === a.code).length }))
+    .filter((a) => a.count > 0);
+  const stale = acceptances.flatMap((a) => {
+    if (accepted.some((x) => x.code === a.code)) return [];
+    const tests = outcomes.filter((o) => o.code === a.code);
+    if (tests.length === 0) return [{ ...a, why: 'no check has this code' }];
+    if (tests.some((o) => o.state === 'passed')) return [{ ...a, why: 'the check now passes' }];
+    return [];
+  });
+  return { profiles: verdicts, accepted, stale, skipped: outcomes.filter((o) => o.state === 'skipped').length };
+}
+
+/** The first sentence of a fix, for a one-line summary. */
+export function shortFix(fix: string, length = 160): string {
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(fix)?.[1] ?? fix;
+  return sentence.length > length ? `${sentence.slice(0, length - 1)}…` : sentence;
+}
+
+export function headline(verdict: ProfileVerdict): string {
+  const name = PROFILE_NAMES[verdict.profile];
+  const parts: string[] = [];
+  if (verdict.blockers.length > 0) parts.push(`${verdict.blockers.length} blocker${verdict.blockers.length === 1 ? '' : 's'}`);
+  if (verdict.warnings.length > 0) parts.push(`${verdict.warnings.length} warning${verdict.warnings.length === 1 ? '' : 's'}`);
+  if (verdict.blockers.length === 0) return `${name}: ready${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  return `${name}: ${parts.join(', ')}`;
+}
+
+/** Causes that make most later findings meaningless: fix these first. */
+const ROOT_CAUSES = new Set(['PREFLIGHT', 'HTTP_NO_ANSWER', 'AUTH_TOKEN_ACCEPTED', 'BASE_URL_ENDS_WITH_RESOURCE', 'HTTP_REDIRECT', 'HTTP_HTML_PAGE']);
+
+function line(mark: string, entry: VerdictLine): string {
+  const times = entry.count > 1 ? ` (×${entry.count})` : '';
+  return `    ${mark} ${entry.code}${times}: ${shortFix(entry.finding.fix)}`;
+}
+
+/** Root causes in full; when there is one, what follows is named in one line, not forty. */
+function blockerLines(blockers: readonly VerdictLine[]): string[] {
+  const roots = blockers.filter((b) => ROOT_CAUSES.has(b.code));
+  if (roots.length === 0) return blockers.map((b) => line('✗', b));
+  const rest = blockers.filter((b) => !ROOT_CAUSES.has(b.code));
+  const lines = roots.map((b) => line('✗', b));
+  if (rest.length > 0) lines.push(`    … and ${rest.length} more that probably follow from it: ${rest.map((b) => b.code).join(', ')}`);
+  return lines;
+}
+
+function signature(profile: ProfileVerdict): string {
+  return JSON.stringify([profile.blockers.map((b) => [b.code, b.count]), profile.warnings.map((w) => [w.code, w.count])]);
+}
+
+/** The text printed at the end of every run. Profiles with the same findings share one entry. */
+export function renderVerdict(verdict: Verdict): string {
+  const lines = ['Verdict'];
+  const groups = new Map<string, ProfileVerdict[]>();
+  for (const profile of verdict.profiles) groups.set(signature(profile), [...(groups.get(signature(profile)) ?? []), profile]);
+  for (const profiles of groups.values()) {
+    const first = profiles[0];
+    if (first === undefined) continue;
+    for (const profile of profiles) lines.push(`  ${headline(profile)}`);
+    lines.push(...blockerLines(first.blockers));
+    for (const warning of first.warnings) lines.push(line('!', warning));
+  }
+  for (const a of verdict.accepted) lines.push(`  accepted: ${a.code}${a.count > 1 ? ` (×${a.count})` : ''}: ${a.reason}`);
+  for (const s of verdict.stale) lines.push(`  stale acceptance: ${s.code} (${s.why}): remove it from the accept file`);
+  if (verdict.skipped > 0) lines.push(`  ${verdict.skipped} checks skipped; each says why (see the run above, or run with --reporter=verbose)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeEach, describe } from 'vitest';
+import type { Rule } from '../checks/rule.js';
+import type { CheckRun } from '../checks/run.js';
+import type { ScimClient } from '../http/client.js';
+import { once, ruleTests, suiteTarget } from './spec.js';
+import type { Target } from './target.js';
+import { describeCleanup, TestData } from './test-data.js';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Why a check was skipped, when it was skipped for a reason the run reports as a group. */
+    skipReason?: string;
+  }
+}
+
+/** The one reason every write check gives in a read-only run, with how to enable it. */
+export const WRITE_SKIP_REASON = 'needs SCIM_WRITE=true: this check creates, changes and deletes its own test user (prefix scimc-)';
+
+export interface WriteTestOptions {
+  /**
+   * Asked once, before the first check runs (never in a read-only run): a reason to skip every check
+   * of the block, e.g. "the server does not advertise ETag support", or undefined to run them.
+   */
+  precondition?: () => Promise<string | undefined>;
+}
+
+/**
+ * `ruleTests` for checks that write: a describe block whose tests skip with WRITE_SKIP_REASON
+ * unless SCIM_WRITE=true (so nothing is sent, not even the block's first request), then with the
+ * precondition's reason, and otherwise judge each rule exactly as `ruleTests` does.
+ */
+export function writeRuleTests(title: string, rules: readonly Rule[], evaluate: () => Promise<CheckRun>, options: WriteTestOptions = {}): void {
+  const { target, preflight } = suiteTarget();
+  const precondition = options.precondition === undefined ? undefined : once(options.precondition);
+  describe(title, () => {
+    beforeEach(async (context) => {
+      if (!target.write) {
+        context.task.meta.skipReason = WRITE_SKIP_REASON;
+        return context.skip(WRITE_SKIP_REASON);
+      }
+      // A failed preflight is ruleTests' to report; asking the precondition would only add noise.
+      if (precondition === undefined || preflight.status !== 'ok') return;
+      const reason = await precondition();
+      if (reason !== undefined) {
+        context.task.meta.skipReason = reason;
+        return context.skip(reason);
+      }
+    });
+    ruleTests(rules, evaluate);
+  });
+}
+
+/**
+ * The test data of one spec file: named `<run prefix><scope>-<n>`, removed after the file's checks
+ * (also when they failed, and before the client closes), without ever throwing over a real failure.
+ * What could not be deleted (deactivated instead, or left behind) is said on stderr.
+ */
+export function useTestData(client: ScimClient, target: Target, scope: string): TestData {
+  const data = new TestData(client, target.runPrefix, scope);
+  afterAll(async () => {
+    try {
+      const lines = describeCleanup(await data.cleanup());
+      if (lines.length > 0) console.warn(`scim-conformance test data (${scope}):\n${lines.map((line) => `  ${line}`).join('\n')}`);
+    } catch (error) {
+      console.warn(`scim-conformance test data (${scope}): cleanup failed: ${(error as Error).message}; run \`npm run cleanup\``);
+    }
+  });
+  return data;
+}

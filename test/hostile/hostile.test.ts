@@ -1,0 +1,86 @@
+/**
+ * `npx vitest run` against each hostile server: every run ends within its timeouts with one clear
+ * diagnosis at the top, exits non-zero, prints no stack trace and never the token, and leaves no
+ * connection open. (A server that refuses the connection or answers 401 to everything is in the
+ * failure-table gallery: test/servers/gallery.ts, "down" and "rejects-token".)
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runSuites, type SuiteRun } from '../support/run-suite.js';
+import { hostile, HOSTILE_TOKEN, type HostileServer } from './servers.js';
+
+const TIMEOUT_MS = 1_500;
+/** Vitest's own start-up and the preflight, plus a few requests that each end by TIMEOUT_MS. */
+const RUN_BUDGET_MS = 25_000;
+
+interface Outcome {
+  run: SuiteRun;
+  leftOpen: number;
+}
+
+const outcomes = new Map<string, Outcome>();
+const servers: HostileServer[] = [];
+
+async function settled(server: HostileServer): Promise<number> {
+  // The child has exited: its sockets are closed by the OS; give the close events a moment.
+  for (let i = 0; i < 20 && server.openConnections() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  return server.openConnections();
+}
+
+beforeAll(async () => {
+  const queue = [...hostile];
+  // Two at a time: each run is a whole Vitest process.
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const server = await next.start();
+      servers.push(server);
+      const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: HOSTILE_TOKEN, SCIM_TIMEOUT_MS: String(TIMEOUT_MS) });
+      outcomes.set(next.name, { run, leftOpen: await settled(server) });
+      await server.close();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+function outcome(name: string): Outcome {
+  const found = outcomes.get(name);
+  if (found === undefined) throw new Error(`no run recorded for ${name}`);
+  return found;
+}
+
+describe.each(hostile)('a server where $cause', (server) => {
+  test('the run ends within its timeouts and exits non-zero', () => {
+    const { run } = outcome(server.name);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.exitCode).not.toBeNull();
+    expect(run.durationMs).toBeLessThan(RUN_BUDGET_MS);
+  });
+
+  test('one clear diagnosis comes first', () => {
+    const { run } = outcome(server.name);
+    const failed = run.tests.filter((t) => t.status === 'failed');
+    if ('summary' in server.expect) {
+      // The banner's first ✗ line, printed before any test output, is the diagnosis.
+      const top = run.stdout.split('\n').find((line) => line.startsWith('✗ '));
+      expect(top).toMatch(server.expect.summary);
+      expect(run.stdout.indexOf('✗ ')).toBeLessThan(run.stdout.indexOf('[PREFLIGHT]'));
+      expect(failed.map((t) => t.name)).toEqual([expect.stringContaining('[PREFLIGHT]')]);
+    } else {
+      expect(run.failedCodes[0]).toMatch(server.expect.firstCode);
+      expect(run.stdout + run.stderr).toContain('Fix:');
+    }
+  });
+
+  test('prints no stack trace and never the token', () => {
+    const { run } = outcome(server.name);
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(run.stdout + run.stderr).not.toContain(HOSTILE_TOKEN);
+  });
+
+  test('leaves no connection open', () => {
+    expect(outcome(server.name).leftOpen).toBe(0);
+  });
+});

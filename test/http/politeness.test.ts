@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { checkThroughput } from '../../src/checks/throughput.js';
+import { ScimClient, type ClientOptions } from '../../src/http/client.js';
+import { retryAfterMs } from '../../src/http/retry-after.js';
+import { exchangeOf } from '../support/exchange.js';
+
+let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('{}');
+let server: Server;
+let origin: string;
+const clients: ScimClient[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function client(options: Partial<ClientOptions> = {}): ScimClient {
+  const c = new ScimClient({ baseUrl: `${origin}/scim/v2`, token: 'politeness-token', timeoutMs: 3_000, maxInFlight: 4, ...options });
+  clients.push(c);
+  return c;
+}
+
+describe('limits', () => {
+  test('no more than SCIM_MAX_IN_FLIGHT requests are in flight at once', async () => {
+    let active = 0;
+    let peak = 0;
+    handler = (_req, res) => {
+      peak = Math.max(peak, ++active);
+      setTimeout(() => {
+        active--;
+        res.end('{}');
+      }, 30);
+    };
+    const c = client({ maxInFlight: 3 });
+    await Promise.all(Array.from({ length: 12 }, () => c.send({ path: '/Users' })));
+    expect(peak).toBe(3);
+  });
+
+  test('requests start no faster than SCIM_MAX_RPS, evenly spaced', async () => {
+    const starts: number[] = [];
+    handler = (_req, res) => {
+      starts.push(Date.now());
+      res.end('{}');
+    };
+    const c = client({ maxRps: 20, maxInFlight: 10 });
+    await Promise.all(Array.from({ length: 10 }, () => c.send({ path: '/Users' })));
+    // 10 requests at 20 per second: the last starts about 450 ms after the first.
+    expect((starts.at(-1) ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('Retry-After', () => {
+  test('is read as seconds or as an HTTP date', () => {
+    expect(retryAfterMs('2', 0)).toBe(2_000);
+    expect(retryAfterMs(new Date(5_000).toUTCString(), 1_000)).toBe(4_000);
+    expect(retryAfterMs('soon', 0)).toBeUndefined();
+    expect(retryAfterMs(undefined)).toBeUndefined();
+  });
+
+  test('a 429 with Retry-After is waited out and sent again, and the wait is recorded', async () => {
+    let calls = 0;
+    handler = (_req, res) => {
+      if (++calls === 1) return void res.writeHead(429, { 'retry-after': '1' }).end();
+      res.end('{}');
+    };
+    const c = client();
+    const started = Date.now();
+    const exchange = await c.send({ path: '/Users' });
+    expect(exchange.response?.status).toBe(200);
+    expect(exchange.retried).toEqual([{ status: 429, waitedMs: 1_000 }]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(c.stats).toMatchObject({ throttled: 1, throttledWaitMs: 1_000 });
+  });
+
+  test('a 503 whose Retry-After does not fit in the timeout is returned at once', async () => {
+    handler = (_req, res) => res.writeHead(503, { 'retry-after': '30' }).end();
+    const started = Date.now();
+    const exchange = await client({ timeoutMs: 2_000 }).send({ path: '/Users' });
+    expect(exchange.response?.status).toBe(503);
+    expect(exchange.retried).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  test('a Retry-After pauses every request of the client, not just the one that got it', async () => {
+    const starts: number[] = [];
+    let calls = 0;
+    handler = (_req, res) => {
+      starts.push(Date.now());
+      if (++calls === 1) return void res.writeHead(429, { 'retry-after': '1' }).end();
+      res.end('{}');
+    };
+    const c = client();
+    const first = c.send({ path: '/Users' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await Promise.all([first, c.send({ path: '/Groups' })]);
+    expect((starts[1] ?? 0) - started).toBeGreaterThanOrEqual(800);
+  });
+});
+
+describe('checkThroughput', () => {
+  const plan = { rps: 25, seconds: 10 };
+
+  test('passes 250 answers of 200 within ten seconds', () => {
+    const exchanges = Array.from({ length: 250 }, () => exchangeOf({ body: { totalResults: 0 } }));
+    expect(checkThroughput(exchanges, plan, 10_050).hasFailed()).toBe(false);
+  });
+
+  test('fails on a 429 and shows the first one', () => {
+    const exchanges = Array.from({ length: 250 }, (_, i) => exchangeOf(i === 100 ? { status: 429, headers: { 'retry-after': '5' } } : { body: {} }));
+    const run = checkThroughput(exchanges, plan, 10_000);
+    expect(run.findings[0]?.code).toBe('THROUGHPUT_ENTRA_25_RPS');
+    expect(run.findings[0]?.got).toMatch(/^250 requests in 10\.0 s \(25\.0 per second\): 249 × 200, 1 × 429; 1 throttled/);
+  });
+
+  test('fails when the server is too slow to keep up with the schedule', () => {
+    const exchanges = Array.from({ length: 250 }, () => exchangeOf({ body: {} }));
+    expect(checkThroughput(exchanges, plan, 14_000).hasFailed()).toBe(true);
+  });
+});

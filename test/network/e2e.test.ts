@@ -1,0 +1,84 @@
+/**
+ * Whole runs (`npx vitest run`) through the settings real networks need: Node's NODE_EXTRA_CA_CERTS,
+ * the insecure-TLS opt-out (with its warning), a proxy, and OAuth (one token for the whole run).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runSuites, type SuiteRun } from '../support/run-suite.js';
+import { bearerOf, CA_FILE, startForwardProxy, startScimFront, startTokenEndpoint, type Running } from './servers.js';
+
+const running: Running[] = [];
+const runs = new Map<string, SuiteRun>();
+let tokensIssued = 0;
+let proxied: string[] = [];
+
+function preflightPassed(run: SuiteRun): boolean {
+  return run.tests.some((t) => t.name.includes('[PREFLIGHT]') && t.status === 'passed');
+}
+
+beforeAll(async () => {
+  const tls = await startScimFront(() => true, { tls: true });
+  const endpoint = await startTokenEndpoint({ id: 'e2e-client', secret: 'e2e-oauth-canary-51' });
+  const oauthFront = await startScimFront((req) => endpoint.isValid(bearerOf(req)));
+  const plain = await startScimFront(() => true);
+  const proxy = await startForwardProxy();
+  running.push(tls, endpoint, oauthFront, plain, proxy);
+  const jobs: Array<[string, Record<string, string>]> = [
+    ['extra-ca', { SCIM_BASE_URL: `${tls.origin}/scim/v2`, NODE_EXTRA_CA_CERTS: CA_FILE, SCIM_TIMEOUT_MS: '2000' }],
+    ['insecure', { SCIM_BASE_URL: `${tls.origin}/scim/v2`, SCIM_INSECURE_TLS: 'true', SCIM_TIMEOUT_MS: '2000' }],
+    ['proxy', { SCIM_BASE_URL: `${plain.origin}/scim/v2`, HTTP_PROXY: proxy.origin, SCIM_TIMEOUT_MS: '2000' }],
+    [
+      'oauth',
+      {
+        SCIM_BASE_URL: `${oauthFront.origin}/scim/v2`,
+        SCIM_OAUTH_TOKEN_URL: endpoint.tokenUrl,
+        SCIM_OAUTH_CLIENT_ID: 'e2e-client',
+        SCIM_OAUTH_CLIENT_SECRET: 'e2e-oauth-canary-51',
+        SCIM_TIMEOUT_MS: '2000',
+      },
+    ],
+  ];
+  const worker = async () => {
+    for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) runs.set(job[0], await runSuites(job[1]));
+  };
+  await Promise.all([worker(), worker()]);
+  tokensIssued = endpoint.issued.length;
+  proxied = proxy.seen;
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.close()));
+});
+
+function runOf(name: string): SuiteRun {
+  const run = runs.get(name);
+  if (run === undefined) throw new Error(`no run for ${name}`);
+  return run;
+}
+
+describe('whole runs on real networks', () => {
+  test('NODE_EXTRA_CA_CERTS makes a server with a private CA reachable', () => {
+    expect(preflightPassed(runOf('extra-ca'))).toBe(true);
+  });
+
+  test('SCIM_INSECURE_TLS reaches it too, and the banner warns that nothing was verified', () => {
+    const run = runOf('insecure');
+    expect(preflightPassed(run)).toBe(true);
+    expect(run.stdout).toContain("⚠ SCIM_INSECURE_TLS=true: the server's certificate is NOT verified.");
+  });
+
+  test('HTTP_PROXY carries every request of the run, and the banner names the proxy', () => {
+    const run = runOf('proxy');
+    expect(preflightPassed(run)).toBe(true);
+    expect(run.stdout).toMatch(/proxy: http:\/\/127\.0\.0\.1:\d+/);
+    expect(proxied.length).toBeGreaterThan(0);
+  });
+
+  test('OAuth: one token, fetched in the global setup, serves every worker; the secret and token are never printed', () => {
+    const run = runOf('oauth');
+    expect(preflightPassed(run)).toBe(true);
+    expect(run.stdout).toContain('auth: OAuth 2.0 client credentials');
+    expect(tokensIssued).toBe(1);
+    expect(run.stdout + run.stderr).not.toContain('e2e-oauth-canary-51');
+    expect(run.stdout + run.stderr).not.toMatch(/at-1-[a-z0-9]+/);
+  });
+});
