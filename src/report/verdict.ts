@@ -1,6 +1,7 @@
 import type { Client } from '../config.js';
 import type { Finding } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
+import { knownCodes } from '../checks/catalog.js';
 
 /** One test's outcome as the reports need it, independent of Vitest's types. */
 export interface Outcome {
@@ -74,7 +75,13 @@ function group(findings: Finding[]): VerdictLine[] {
   return [...lines.values()].sort((a, b) => rank(a.code) - rank(b.code));
 }
 
-export function computeVerdict(outcomes: readonly Outcome[], profiles: readonly Client[], strict: boolean, acceptances: readonly Acceptance[]): Verdict {
+export function computeVerdict(
+  outcomes: readonly Outcome[],
+  profiles: readonly Client[],
+  strict: boolean,
+  acceptances: readonly Acceptance[],
+  known: ReadonlySet<string> = knownCodes(),
+): Verdict {
   const live = outcomes.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
   const verdicts = profiles.map((profile) => {
     const blocking = live.filter((f) => f.requiredBy[profile] === 'MUST' || (strict && f.requiredBy[profile] === 'SHOULD'));
@@ -87,9 +94,9 @@ export function computeVerdict(outcomes: readonly Outcome[], profiles: readonly 
     .filter((a) => a.count > 0);
   const stale = acceptances.flatMap((a) => {
     if (accepted.some((x) => x.code === a.code)) return [];
-    const tests = outcomes.filter((o) => o.code === a.code);
-    if (tests.length === 0) return [{ ...a, why: 'no check has this code' }];
-    if (tests.some((o) => o.state === 'passed')) return [{ ...a, why: 'the check now passes' }];
+    if (!known.has(a.code)) return [{ ...a, why: 'no check has this code' }];
+    // Only a check that ran and passed shows the deviation is gone; one that was skipped shows nothing.
+    if (outcomes.some((o) => o.code === a.code && o.state === 'passed')) return [{ ...a, why: 'the check now passes' }];
     return [];
   });
   return { profiles: verdicts, accepted, stale, skipped: outcomes.filter((o) => o.state === 'skipped').length };

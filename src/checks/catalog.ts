@@ -1,0 +1,29 @@
+import { authRules } from './auth.js';
+import { connectionRules } from './connection.js';
+import { listRules } from './list-response.js';
+import { responseRules } from './response.js';
+import type { Rule } from './rule.js';
+import { userResourceRules } from './user-resource.js';
+
+/**
+ * Every rule the suites can report, in one list: for the metadata lint (each has a code, level and
+ * source) and for telling a stale acceptance from a typo.
+ */
+export const ruleSets: Record<string, Record<string, Rule>> = {
+  response: responseRules,
+  list: listRules,
+  connection: connectionRules,
+  userResource: userResourceRules,
+  auth: authRules,
+};
+
+/** Codes that are not rules but still name a test: the preflight. */
+export const SPECIAL_CODES = ['PREFLIGHT'] as const;
+
+export function allRules(): Rule[] {
+  return Object.values(ruleSets).flatMap((set) => Object.values(set));
+}
+
+export function knownCodes(): Set<string> {
+  return new Set([...allRules().map((r) => r.code), ...SPECIAL_CODES]);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import { finding, type Rule } from '../../src/checks/rule.js';
+import { renderHar } from '../../src/report/har.js';
+import { renderHtml } from '../../src/report/html.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import type { RunSummary } from '../../src/report/summary.js';
+import { computeVerdict, type Outcome } from '../../src/report/verdict.js';
+import { exchangeOf } from '../support/exchange.js';
+
+const rule: Rule = {
+  code: 'LIST_SCHEMAS',
+  title: 'the ListResponse names its schema',
+  requiredBy: { okta: 'MUST' },
+  source: 'RFC 7644 §3.4.2',
+  requirement: 'schemas with the ListResponse URN',
+  fix: 'Add "schemas". <script>alert(1)</script>',
+};
+const exchange = exchangeOf({ body: { totalResults: 0 } });
+const outcomes: Outcome[] = [
+  { name: 't', code: 'LIST_SCHEMAS', state: 'failed', findings: [finding(rule, { got: '"schemas" | is missing', exchange })], accepted: undefined, skipReason: undefined },
+];
+const summary: RunSummary = {
+  target: 'https://scim.example.test/scim/v2',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  verdict: computeVerdict(outcomes, ['okta'], false, []),
+  outcomes,
+  exchanges: [exchange],
+};
+
+describe('renderMarkdown', () => {
+  test('leads with the verdict table and folds each finding with its curl', () => {
+    const md = renderMarkdown(summary);
+    expect(md.split('\n').slice(0, 5)).toEqual(['## SCIM conformance: https://scim.example.test/scim/v2', '', '| Client | Verdict |', '| --- | --- |', '| ❌ | Okta: 1 blocker |']);
+    expect(md).toContain('- **Got:** "schemas" \\| is missing');
+    expect(md).toContain("```sh\ncurl -i 'https://scim.example.test/scim/v2/Users?startIndex=1&count=2'");
+  });
+});
+
+describe('renderHtml', () => {
+  test('is one page with no scripts, and escapes what the server sent', () => {
+    const html = renderHtml(summary);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&#60;script&#62;');
+    expect(html).not.toMatch(/<link|src=/);
+    expect(html).toContain('curl -i');
+  });
+});
+
+describe('renderHar', () => {
+  test('is HAR 1.2 with one entry per exchange', () => {
+    const har = JSON.parse(renderHar([exchange])) as { log: { version: string; entries: Array<{ request: { queryString: unknown }; response: { status: number } }> } };
+    expect(har.log.version).toBe('1.2');
+    expect(har.log.entries[0]?.response.status).toBe(200);
+    expect(har.log.entries[0]?.request.queryString).toEqual([
+      { name: 'startIndex', value: '1' },
+      { name: 'count', value: '2' },
+    ]);
+  });
+});
