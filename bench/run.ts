@@ -132,7 +132,7 @@ for (const users of [2_500, 5_000, 10_000]) {
   say(
     `   ${String(result.users).padStart(6)} users: ${result.requests} requests, ${(result.wallMs / 1000).toFixed(2)} s, ` +
       `${((result.wallMs / result.users) * 1000).toFixed(0)} µs per user, peak RSS ${result.peakRssMb.toFixed(0)} MB (heap ${result.peakHeapMb.toFixed(0)} MB); ` +
-      `server time per page: first ${result.firstPageMs} ms, last ${result.lastPageMs} ms`,
+      `request time: first page ${result.firstPageMs} ms, last page ${result.lastPageMs} ms`,
   );
 }
 const [small, , large] = walks;
