@@ -177,7 +177,8 @@ function parseBaseUrl(raw: string | undefined): string | undefined {
     throw new ConfigError(`SCIM_BASE_URL "${raw}" is not a URL: ${example}.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`SCIM_BASE_URL must be an http:// or https:// URL, not "${url.protocol}": ${example}.`);
+    // "localhost:8080" parses as a URL whose scheme is "localhost:": say what is missing instead.
+    throw new ConfigError(`SCIM_BASE_URL "${raw}" must start with http:// or https://: ${example}.`);
   }
   if (url.username !== '' || url.password !== '') {
     // Credentials in the URL would be printed in every curl line and report.

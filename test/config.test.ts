@@ -54,7 +54,8 @@ describe('loadConfig', () => {
 
   test.for([
     [{ SCIM_BASE_URL: 'api.example.com/scim' }, 'SCIM_BASE_URL "api.example.com/scim" is not a URL'],
-    [{ SCIM_BASE_URL: 'ftp://example.com/scim' }, 'must be an http:// or https:// URL'],
+    [{ SCIM_BASE_URL: 'ftp://example.com/scim' }, 'SCIM_BASE_URL "ftp://example.com/scim" must start with http:// or https://'],
+    [{ SCIM_BASE_URL: 'localhost:8080/scim' }, 'SCIM_BASE_URL "localhost:8080/scim" must start with http:// or https://'],
     [{ SCIM_BASE_URL: 'https://user:pw@example.com/scim' }, 'must not contain a user name or password'],
     [{ SCIM_BASE_URL: 'https://example.com/scim?x=1' }, 'must not have a query string'],
     [{ SCIM_TIMEOUT_MS: 'ten' }, 'SCIM_TIMEOUT_MS must be a positive whole number, not "ten"'],

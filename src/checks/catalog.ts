@@ -3,6 +3,7 @@ import { connectionRules } from './connection.js';
 import { listRules } from './list-response.js';
 import { responseRules } from './response.js';
 import type { Rule } from './rule.js';
+import { throughputRules } from './throughput.js';
 import { userResourceRules } from './user-resource.js';
 
 /**
@@ -15,6 +16,7 @@ export const ruleSets: Record<string, Record<string, Rule>> = {
   connection: connectionRules,
   userResource: userResourceRules,
   auth: authRules,
+  throughput: throughputRules,
 };
 
 /** Codes that are not rules but still name a test: the preflight. */

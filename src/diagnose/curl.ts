@@ -1,15 +1,16 @@
 import type { Exchange } from '../http/exchange.js';
-import { TOKEN_PLACEHOLDER } from '../http/redact.js';
-
 const SKIPPED_HEADERS = new Set(['host', 'content-length', 'connection']);
 
-/** Single-quotes for the shell, except the token placeholder, which must expand. */
+/** Where the recording put a secret: `$SCIM_TOKEN`, `$SCIM_BASIC_CREDENTIALS`, … */
+const SECRET_PLACEHOLDER = /\$SCIM_[A-Z_]+/g;
+
+/** Single-quotes for the shell, except the secrets' placeholders, which must expand. */
 function shellQuote(value: string): string {
   const quoted = `'${value.replace(/'/g, `'\\''`)}'`;
-  return quoted.split(TOKEN_PLACEHOLDER).join(`'"${TOKEN_PLACEHOLDER}"'`).replace(/^''|''$/g, '');
+  return quoted.replace(SECRET_PLACEHOLDER, (name) => `'"${name}"'`).replace(/^''|''$/g, '');
 }
 
-/** A curl command that sends the same request again; the token appears as `$SCIM_TOKEN`. */
+/** A curl command that sends the same request again; secrets appear as shell variables. */
 export function toCurl(exchange: Exchange): string {
   const { method, url, headers, body } = exchange.request;
   const parts = ['curl -i'];

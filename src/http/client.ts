@@ -33,6 +33,21 @@ export interface ClientOptions {
   proxy?: ProxySettings | undefined;
   /** Keep every exchange in `log` (default); a long walk turns it off to stay in bounded memory. */
   keepLog?: boolean | undefined;
+  /**
+   * False refuses every request that could change data (all but GET, HEAD and POST /.search):
+   * without SCIM_WRITE=true nothing may be written, whatever a check asks for.
+   */
+  write?: boolean | undefined;
+}
+
+/** Thrown for a write on a read-only run: a bug in a check, never a server's fault. */
+export class ReadOnlyViolation extends Error {
+  override name = 'ReadOnlyViolation';
+}
+
+function isReadOnly(method: string, path: string): boolean {
+  const upper = method.toUpperCase();
+  return upper === 'GET' || upper === 'HEAD' || (upper === 'POST' && /\/\.search$/.test(path.split('?')[0] ?? ''));
 }
 
 export interface RequestOptions {
@@ -119,6 +134,10 @@ export class ScimClient {
   }
 
   send(options: RequestOptions): Promise<Exchange> {
+    const method = options.method ?? 'GET';
+    if (this.options.write === false && !isReadOnly(method, options.path)) {
+      return Promise.reject(new ReadOnlyViolation(`read-only run: refusing ${method} ${options.path} (set SCIM_WRITE=true to allow writes)`));
+    }
     return this.limiter.run(() => this.exchange(options));
   }
 

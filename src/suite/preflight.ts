@@ -92,7 +92,7 @@ export async function preflight(client: ScimClient, tokenSet: boolean): Promise<
           : `; its Retry-After (${retryAfter}) does not fit in SCIM_TIMEOUT_MS or was waited out ${exchange.retried?.length ?? 0} time(s) in vain`
         : '';
     return {
-      status: 'unreachable',
+      status: 'unavailable',
       summary: `${client.baseUrl} is not serving requests: it answered ${status} to Okta's connection probe${why}.`,
       findings: run.findings,
       exchange,

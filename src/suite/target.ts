@@ -15,7 +15,7 @@ export interface Target extends Config {
   runPrefix: string;
 }
 
-export type PreflightStatus = 'ok' | 'unreachable' | 'unauthorized';
+export type PreflightStatus = 'ok' | 'unreachable' | 'unauthorized' | 'unavailable';
 
 /** Okta's connection probe, sent once before the suites; it also serves the connection checks. */
 export interface Preflight {

@@ -18,7 +18,9 @@ export type ResourceKind = 'Users' | 'Groups';
 /** The attribute a resource of each kind is named by, and found by when a run left it behind. */
 export const NAME_ATTRIBUTE: Record<ResourceKind, 'userName' | 'displayName'> = { Users: 'userName', Groups: 'displayName' };
 
-const RUN_PREFIX = /^scimc-([0-9a-z]+)-[0-9a-f]{6}-/;
+const RUN_PREFIX = /^scimc-([0-9a-z]{8})-[0-9a-f]{6}-/;
+/** Run times before this are not ours: the suite did not exist. It keeps look-alike names out. */
+const EARLIEST_RUN = Date.UTC(2024, 0, 1);
 
 /** `scimc-<time in base36>-<random>-`: the time lets a sweep leave a run that is still going alone. */
 export function newRunPrefix(now = Date.now()): string {
@@ -28,7 +30,10 @@ export function newRunPrefix(now = Date.now()): string {
 /** When the run that used this name started, or undefined for a name that is not ours. */
 export function runStartOf(name: string): number | undefined {
   const match = RUN_PREFIX.exec(name);
-  return match?.[1] === undefined ? undefined : parseInt(match[1], 36);
+  if (match?.[1] === undefined) return undefined;
+  const started = parseInt(match[1], 36);
+  // A day of clock skew between machines is tolerated; later than that is not a run's time.
+  return started >= EARLIEST_RUN && started <= Date.now() + 24 * 60 * 60 * 1000 ? started : undefined;
 }
 
 /** True for a name a run of this suite made: the whole `scimc-<time>-<random>-` shape, not just `scimc-`. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { toCurl } from '../../src/diagnose/curl.js';
-import { ScimClient } from '../../src/http/client.js';
+import { ReadOnlyViolation, ScimClient } from '../../src/http/client.js';
 
 const TOKEN = 'client-test-canary-token-5f3a';
 let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
@@ -88,6 +88,28 @@ describe('ScimClient', () => {
   test('a refused connection is CONNECTION_REFUSED', async () => {
     const exchange = await client({ baseUrl: 'http://127.0.0.1:1/scim' }).send({ path: '/Users' });
     expect(exchange.error?.code).toBe('CONNECTION_REFUSED');
+  });
+
+  test.for([
+    ['POST', '/Users'],
+    ['PUT', '/Users/1'],
+    ['PATCH', '/Users/1'],
+    ['DELETE', '/Users/1'],
+  ] as const)('a read-only client refuses %s %s before anything is sent', async ([method, path]) => {
+    let received = 0;
+    handler = (_req, res) => {
+      received++;
+      res.end('{}');
+    };
+    await expect(client({ write: false }).send({ method, path })).rejects.toThrow(ReadOnlyViolation);
+    expect(received).toBe(0);
+  });
+
+  test('a read-only client still sends GET and POST /.search', async () => {
+    handler = (_req, res) => res.end('{}');
+    const c = client({ write: false });
+    expect((await c.send({ path: '/Users' })).response?.status).toBe(200);
+    expect((await c.send({ method: 'POST', path: '/Users/.search', json: {} })).response?.status).toBe(200);
   });
 
   test('a recorded request turns into a curl command with the token as a variable', async () => {

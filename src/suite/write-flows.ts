@@ -1,0 +1,336 @@
+/**
+ * The write path as Okta and Entra drive it, one lifecycle per function: each sends its steps in
+ * order, judges every answer with the pure checks in src/checks, and records all of it in one
+ * CheckRun. A step whose input an earlier step did not produce (no id came back) is not sent; its
+ * rules stay unchecked, and the suite reports them as skipped behind the first finding.
+ * Every resource is created through TestData, so it is registered for cleanup the moment it exists.
+ */
+import { randomUUID } from 'node:crypto';
+import { checkActiveStringTrue, checkMissingUserName, checkUnknownAttribute, checkUnparseableBody, checkWrongType } from '../checks/bad-input.js';
+import {
+  checkEtagMatchesVersion,
+  checkIfMatchCurrent,
+  checkNotModified,
+  checkStaleRefused,
+  checkVersionChanged,
+  etagAdvertised,
+} from '../checks/etag.js';
+import {
+  checkGroupCreated,
+  checkGroupDeleted,
+  checkGroupPatchAnswer,
+  checkMembers,
+  checkMembersExcluded,
+  checkRenamed,
+  groupRules,
+} from '../checks/group-lifecycle.js';
+import { CheckRun } from '../checks/run.js';
+import {
+  checkDuplicateRefused,
+  checkFoundExactly,
+  checkFoundInactive,
+  checkNothingFound,
+  checkPatchAccepted,
+  checkPutReplaced,
+  checkReadShows,
+  checkUserCreated,
+  checkUserDeleted,
+  checkUserRead,
+  entraUserRules,
+  userLifecycleRules,
+} from '../checks/user-lifecycle.js';
+import { acceptedUpdate, objectBody } from '../checks/write-helpers.js';
+import type { ScimClient } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
+import { OKTA_HEADERS } from '../probes.js';
+import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, newPassword, oktaUserPayload, PATCH_SCHEMA, USER_SCHEMA, type TestData } from './test-data.js';
+
+export interface FlowContext {
+  client: ScimClient;
+  data: TestData;
+}
+
+const patchBody = (...operations: unknown[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
+const userPath = (id: string) => `/Users/${encodeURIComponent(id)}`;
+const groupPath = (id: string) => `/Groups/${encodeURIComponent(id)}`;
+
+/** The same name with everything after the run prefix in upper case: still ours, still sweepable. */
+export function otherCase(name: string, prefix: string): string {
+  return `${prefix}${name.slice(prefix.length).toUpperCase()}`;
+}
+
+function oktaFilter(client: ScimClient, kind: 'Users' | 'Groups', filter: string): Promise<Exchange> {
+  return client.send({ path: `/${kind}`, query: { filter, startIndex: 1, count: 100 }, headers: OKTA_HEADERS });
+}
+
+/**
+ * Okta: lookup, create with the full payload, read back by id and by filter in another case,
+ * duplicates, GET then PUT, deactivate, reactivate, password push. Okta never deletes users.
+ */
+export async function oktaUserFlow({ client, data }: FlowContext): Promise<CheckRun> {
+  const run = new CheckRun();
+  const rules = userLifecycleRules;
+  const send = (options: Parameters<ScimClient['send']>[0]) => client.send({ ...options, headers: { ...OKTA_HEADERS, ...options.headers } });
+  const userName = data.name('Users');
+  checkNothingFound(run, rules.USER_LOOKUP_BEFORE_CREATE, await oktaFilter(client, 'Users', `userName eq "${userName}"`));
+
+  const payload = oktaUserPayload(userName);
+  const creation = await data.create('Users', payload);
+  checkUserCreated(run, creation.exchange, payload);
+  const id = creation.created?.id;
+  if (id === undefined) return run;
+
+  const read = await send({ path: userPath(id) });
+  const user = checkUserRead(run, read, id, userName);
+  checkFoundExactly(run, rules.USER_FILTER_FINDS_CREATED, await oktaFilter(client, 'Users', `userName eq "${userName}"`), id);
+  checkFoundExactly(run, rules.USER_FILTER_ANY_CASE, await oktaFilter(client, 'Users', `userName eq "${otherCase(userName, data.prefix)}"`), id);
+
+  const duplicate = await data.create('Users', { ...payload, password: newPassword() });
+  checkDuplicateRefused(run, rules.USER_DUPLICATE_CONFLICT, duplicate.exchange, true);
+  const caseDuplicate = await data.create('Users', { ...payload, userName: otherCase(userName, data.prefix), password: newPassword() });
+  checkDuplicateRefused(run, rules.USER_DUPLICATE_ANY_CASE, caseDuplicate.exchange, false);
+
+  // Okta's App Integration Wizard apps: GET, then PUT the whole resource back with the change.
+  const current = user ?? objectBody(read);
+  if (current !== undefined) {
+    const givenName = 'Updated';
+    const name = typeof current['name'] === 'object' && current['name'] !== null ? current['name'] : {};
+    const put = await send({ method: 'PUT', path: userPath(id), json: { ...current, name: { ...name, givenName } } });
+    checkPutReplaced(run, put, await send({ path: userPath(id) }), givenName);
+  }
+
+  const deactivate = await send({ method: 'PATCH', path: userPath(id), json: patchBody({ op: 'replace', value: { active: false } }) });
+  if (checkPatchAccepted(run, rules.USER_DEACTIVATE_PATCH, deactivate)) {
+    checkReadShows(run, rules.USER_DEACTIVATED_READABLE, await send({ path: userPath(id) }), { id, active: false }, 'deactivation');
+    checkFoundInactive(run, await oktaFilter(client, 'Users', `userName eq "${userName}"`), id);
+    const reactivate = await send({ method: 'PATCH', path: userPath(id), json: patchBody({ op: 'replace', value: { active: true } }) });
+    if (checkPatchAccepted(run, rules.USER_REACTIVATE_PATCH, reactivate)) {
+      checkReadShows(run, rules.USER_REACTIVATE_PATCH, await send({ path: userPath(id) }), { active: true }, 'reactivation');
+    }
+  }
+
+  const password = await send({ method: 'PATCH', path: userPath(id), json: patchBody({ op: 'replace', value: { password: newPassword() } }) });
+  checkPatchAccepted(run, rules.USER_PASSWORD_PUSH, password);
+  return run;
+}
+
+/** A user as Entra creates one: enterprise extension, externalId, a work email. */
+export function entraUserPayload(userName: string, externalId: string, workEmail: string): Record<string, unknown> {
+  return {
+    schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA],
+    externalId,
+    userName,
+    active: true,
+    displayName: 'Entra Test',
+    name: { formatted: 'Entra Test', familyName: 'Test', givenName: 'Entra' },
+    emails: [{ primary: true, type: 'work', value: workEmail }],
+    [ENTERPRISE_SCHEMA]: { employeeNumber: '42', department: 'Provisioning' },
+  };
+}
+
+/**
+ * Entra: matching by externalId and work email, PATCH in both of Entra's dialects, soft delete with
+ * "False", then DELETE, a read after it, and a second DELETE.
+ */
+export async function entraUserFlow({ client, data }: FlowContext): Promise<CheckRun> {
+  const run = new CheckRun();
+  const rules = entraUserRules;
+  const userName = data.name('Users');
+  const externalId = randomUUID();
+  const workEmail = userName.replace('@', '.work@');
+  const byExternalId = () => client.send({ path: '/Users', query: { filter: `externalId eq "${externalId}"` } });
+  checkNothingFound(run, rules.USER_MATCH_EXTERNAL_ID, await byExternalId());
+
+  const payload = entraUserPayload(userName, externalId, workEmail);
+  const creation = await data.create('Users', payload);
+  checkUserCreated(run, creation.exchange, payload);
+  const id = creation.created?.id;
+  if (id === undefined) return run;
+
+  checkFoundExactly(run, rules.USER_MATCH_EXTERNAL_ID, await byExternalId(), id);
+  checkFoundExactly(run, rules.USER_MATCH_WORK_EMAIL, await client.send({ path: '/Users', query: { filter: `emails[type eq "work"].value eq "${workEmail}"` } }), id);
+
+  const patch = (...operations: unknown[]) => client.send({ method: 'PATCH', path: userPath(id), json: patchBody(...operations) });
+  const read = () => client.send({ path: userPath(id) });
+
+  // Without the aadOptscim062020 flag: capitalised ops, one operation per attribute.
+  const capitalised = await patch({ op: 'Replace', path: 'displayName', value: 'Entra Renamed' }, { op: 'Add', path: 'nickName', value: 'Nick' });
+  if (checkPatchAccepted(run, rules.PATCH_OP_CAPITALISED, capitalised)) {
+    checkReadShows(run, rules.PATCH_OP_CAPITALISED, await read(), { displayName: 'Entra Renamed', nickName: 'Nick' }, '"Replace" and "Add"');
+    if (checkPatchAccepted(run, rules.PATCH_OP_CAPITALISED, await patch({ op: 'Remove', path: 'nickName' }))) {
+      checkReadShows(run, rules.PATCH_OP_CAPITALISED, await read(), { nickName: undefined }, '"Remove" of nickName');
+    }
+  }
+
+  const several = await patch(
+    { op: 'replace', path: 'name.givenName', value: 'Several' },
+    { op: 'replace', path: 'name.familyName', value: 'Operations' },
+    { op: 'add', path: 'title', value: 'Tester' },
+  );
+  if (checkPatchAccepted(run, rules.PATCH_SEVERAL_OPERATIONS, several)) {
+    checkReadShows(run, rules.PATCH_SEVERAL_OPERATIONS, await read(), { 'name.givenName': 'Several', 'name.familyName': 'Operations', title: 'Tester' }, 'three operations in one PATCH');
+  }
+
+  // With the flag: a no-path replace whose keys are attribute paths.
+  const dotted = await patch({ op: 'replace', value: { 'name.givenName': 'Dotted', 'name.familyName': 'Keys', displayName: 'Dotted Keys' } });
+  if (checkPatchAccepted(run, rules.PATCH_NO_PATH_DOTTED_KEYS, dotted)) {
+    checkReadShows(run, rules.PATCH_NO_PATH_DOTTED_KEYS, await read(), { 'name.givenName': 'Dotted', 'name.familyName': 'Keys', displayName: 'Dotted Keys' }, 'a no-path replace with dotted keys');
+  }
+
+  // Soft delete: the user stays, inactive, and is still matched.
+  const softDelete = await patch({ op: 'Replace', path: 'active', value: 'False' });
+  if (checkPatchAccepted(run, rules.PATCH_ACTIVE_STRING, softDelete)) {
+    const after = await read();
+    checkReadShows(run, rules.PATCH_ACTIVE_STRING, after, { active: false }, '{"op":"Replace","path":"active","value":"False"}');
+    checkReadShows(run, userLifecycleRules.USER_DEACTIVATED_READABLE, after, { id, active: false }, 'the soft delete');
+    checkFoundInactive(run, await byExternalId(), id);
+  }
+
+  const deletion = await client.send({ method: 'DELETE', path: userPath(id) });
+  const deleted = deletion.response !== undefined && deletion.response.status >= 200 && deletion.response.status < 300;
+  if (deleted) data.forget(id);
+  const after = deleted ? await read() : undefined;
+  const again = deleted ? await client.send({ method: 'DELETE', path: userPath(id) }) : undefined;
+  checkUserDeleted(run, deletion, after, again);
+  return run;
+}
+
+/**
+ * Groups: create empty, find by displayName, membership the Okta way (add, remove by filter,
+ * replace) and the Entra way (Remove with a value list), excludedAttributes, rename by PATCH and
+ * PUT, DELETE.
+ */
+export async function groupFlow({ client, data }: FlowContext): Promise<CheckRun> {
+  const run = new CheckRun();
+  const rules = groupRules;
+  const members: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const payload = oktaUserPayload(data.name('Users'));
+    const user = await data.create('Users', payload);
+    checkUserCreated(run, user.exchange, payload);
+    if (user.created !== undefined) members.push(user.created.id);
+  }
+  const [first, second] = members;
+
+  const displayName = data.name('Groups');
+  const lookup = await oktaFilter(client, 'Groups', `displayName eq "${displayName}"`);
+  checkNothingFound(run, rules.GROUP_FIND_BY_DISPLAY_NAME, lookup);
+  const creation = await data.create('Groups', { schemas: [GROUP_SCHEMA], displayName, members: [] });
+  const id = checkGroupCreated(run, creation.exchange, displayName) ?? creation.created?.id;
+  if (id === undefined) return run;
+  checkFoundExactly(run, rules.GROUP_FIND_BY_DISPLAY_NAME, await oktaFilter(client, 'Groups', `displayName eq "${displayName}"`), id);
+
+  const patch = (...operations: unknown[]) => client.send({ method: 'PATCH', path: groupPath(id), json: patchBody(...operations) });
+  const read = (query?: Record<string, string>) => client.send({ path: groupPath(id), ...(query === undefined ? {} : { query }) });
+
+  if (first !== undefined && second !== undefined) {
+    if (checkGroupPatchAnswer(run, await patch({ op: 'add', path: 'members', value: [{ value: first, display: 'first' }] }), id)) {
+      checkMembers(run, rules.GROUP_ADD_MEMBER, await read(), [first], 'add on members');
+    }
+    checkMembersExcluded(
+      run,
+      await read({ excludedAttributes: 'members' }),
+      await client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` } }),
+      id,
+    );
+    if (checkGroupPatchAnswer(run, await patch({ op: 'remove', path: `members[value eq "${first}"]` }), id)) {
+      checkMembers(run, rules.GROUP_REMOVE_MEMBER_BY_FILTER, await read(), [], `remove of members[value eq "${first}"]`);
+    }
+    if (checkGroupPatchAnswer(run, await patch({ op: 'replace', path: 'members', value: [{ value: first }, { value: second }] }), id)) {
+      checkMembers(run, rules.GROUP_REPLACE_MEMBERS, await read(), [first, second], 'replace of members');
+    }
+    if (checkGroupPatchAnswer(run, await patch({ op: 'Remove', path: 'members', value: [{ value: second }] }), id)) {
+      checkMembers(run, rules.GROUP_REMOVE_MEMBER_BY_VALUE, await read(), [first], `"Remove" of members with value [{"value":"${second}"}]`);
+    }
+  }
+
+  const patchedName = `${displayName}-renamed`;
+  const rename = await patch({ op: 'replace', value: { id, displayName: patchedName } });
+  // A refusal is the rename's finding; the answer's form is judged only for a PATCH that worked.
+  if (acceptedUpdate(rename)) checkGroupPatchAnswer(run, rename, id);
+  checkRenamed(run, rules.GROUP_RENAME_PATCH, rename, await read(), patchedName);
+
+  const putName = `${displayName}-put`;
+  const putMembers = first === undefined ? [] : [first];
+  const put = await client.send({
+    method: 'PUT',
+    path: groupPath(id),
+    json: { schemas: [GROUP_SCHEMA], id, displayName: putName, members: putMembers.map((value) => ({ value })) },
+  });
+  checkRenamed(run, rules.GROUP_RENAME_PUT, put, await read(), putName, putMembers);
+
+  const deletion = await client.send({ method: 'DELETE', path: groupPath(id) });
+  if (deletion.response !== undefined && deletion.response.status < 300) data.forget(id);
+  checkGroupDeleted(run, deletion, await read(), first === undefined ? undefined : await client.send({ path: userPath(first) }));
+  return run;
+}
+
+const JUNK_BODY = '{ "acve": tre, "adadfdresses": [ { "coudftry": "Beruda", "type": "work" ], "userName": ';
+
+/** What Entra and Microsoft's collection send that is wrong, and what the server must do with it. */
+export async function badInputFlow({ client, data }: FlowContext): Promise<CheckRun> {
+  const run = new CheckRun();
+  // Labelled with the run prefix, so that a server that wrongly creates it still gets it cleaned up.
+  const label = data.name('Users');
+  const { userName: _none, ...withoutUserName } = oktaUserPayload(label);
+  checkMissingUserName(run, (await data.create('Users', { ...withoutUserName, externalId: label, displayName: label }, label)).exchange);
+  checkUnparseableBody(run, (await data.createRaw('Users', JUNK_BODY, data.name('Users'))).exchange);
+
+  const trueName = data.name('Users');
+  const stringTrue = await data.create('Users', { ...oktaUserPayload(trueName), active: 'True' });
+  checkActiveStringTrue(run, stringTrue.exchange);
+  const target = stringTrue.created ?? (await data.createUser()).created;
+  if (target === undefined) return run;
+
+  const current = objectBody(await client.send({ path: userPath(target.id) }));
+  if (current === undefined) return run;
+  const { meta: _meta, ...base } = current;
+  const unknown = await client.send({
+    method: 'PUT',
+    path: userPath(target.id),
+    json: { ...base, adreses: [{ country: 'Germany', type: 'work', primary: false }] },
+  });
+  checkUnknownAttribute(run, unknown, 'adreses');
+  const wrongEmails = `${target.name.split('@')[0] ?? 'x'}@example.com`;
+  checkWrongType(run, await client.send({ method: 'PUT', path: userPath(target.id), json: { ...base, emails: wrongEmails } }), 'emails', wrongEmails);
+  return run;
+}
+
+/** Is etag.supported advertised? The reason to skip the ETag checks when it is not. */
+export async function etagPrecondition(client: ScimClient): Promise<string | undefined> {
+  const config = await client.send({ path: '/ServiceProviderConfig' });
+  return etagAdvertised(config)
+    ? undefined
+    : `not advertised: /ServiceProviderConfig does not say "etag": {"supported": true} (it answered ${config.response?.status ?? 'nothing'})`;
+}
+
+/** ETag / If-Match / If-None-Match on a user of our own. */
+export async function etagFlow({ client, data }: FlowContext): Promise<CheckRun> {
+  const run = new CheckRun();
+  const creation = await data.createUser();
+  const id = creation.created?.id;
+  if (id === undefined) {
+    checkUserCreated(run, creation.exchange, {});
+    return run;
+  }
+  const read = await client.send({ path: userPath(id) });
+  const version = checkEtagMatchesVersion(run, read);
+  if (version === undefined) return run;
+  checkNotModified(run, await client.send({ path: userPath(id), headers: { 'if-none-match': version } }));
+
+  const patch = await client.send({
+    method: 'PATCH',
+    path: userPath(id),
+    headers: { 'if-match': version },
+    json: patchBody({ op: 'replace', path: 'displayName', value: 'Versioned' }),
+  });
+  if (!checkIfMatchCurrent(run, patch)) return run;
+  const after = await client.send({ path: userPath(id) });
+  if (!checkVersionChanged(run, version, after)) return run;
+  const current = objectBody(after);
+  if (current === undefined) return run;
+  const { meta: _meta, ...base } = current;
+  const stale = await client.send({ method: 'PUT', path: userPath(id), headers: { 'if-match': version }, json: { ...base, displayName: 'Lost update' } });
+  checkStaleRefused(run, stale, await client.send({ path: userPath(id) }), 'displayName', 'Versioned');
+  return run;
+}

@@ -1,0 +1,143 @@
+/**
+ * Discovery (RFC 7644 §4): /ServiceProviderConfig, /ResourceTypes, /Schemas and their /{id}, checked
+ * against the JSON Schemas, and what the ServiceProviderConfig advertises checked against what the
+ * server does. An advertised feature that does not work is a finding; one not advertised is skipped
+ * with the reason. Writes (to the discovery endpoints, PATCH, /Bulk) are only sent with writes allowed.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe } from 'vitest';
+import {
+  advertised,
+  BULK_REQUEST_URN,
+  checkAdvertisedBulk,
+  checkAdvertisedEtag,
+  checkAdvertisedFilter,
+  checkAdvertisedPatch,
+  checkDiscoveryItem,
+  checkDiscoveryReadOnly,
+  checkMaxResults,
+  checkResourceTypes,
+  checkSchemas,
+  checkServiceProviderConfig,
+  discoveryRules,
+  maxResultsToProbe,
+  SkippableRun,
+  USER_SCHEMA_URN,
+} from '../src/checks/discovery.js';
+import { featuresOnce, objectIn, readRuleTests, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { PATCH_SCHEMA, TestData } from '../src/suite/test-data.js';
+
+const { target } = suiteTarget();
+const client = useClient(target);
+const data = new TestData(client, `${target.runPrefix}dsc-`);
+afterAll(() => data.cleanup());
+const features = featuresOnce(client);
+const WRITES_NEEDED = 'this check sends a write; the run is read-only (set SCIM_WRITE=true to allow it)';
+
+/** A user to read: the first one listed. */
+const someUser = once(async () => {
+  const user = resourcesIn(await client.send({ path: '/Users', query: { startIndex: 1, count: 1 } }))[0];
+  const id = user?.['id'];
+  const userName = user?.['userName'];
+  return typeof id === 'string' && typeof userName === 'string' ? { id, userName } : undefined;
+});
+
+describe('GET /ServiceProviderConfig', () => {
+  readRuleTests([discoveryRules.DISCOVERY_SPC_VALID, discoveryRules.DISCOVERY_PATCH_ADVERTISED], async () => checkServiceProviderConfig((await features()).exchange));
+});
+
+describe('GET /ResourceTypes and /Schemas', () => {
+  const resourceTypes = once(() => client.send({ path: '/ResourceTypes' }));
+  const schemas = once(() => client.send({ path: '/Schemas' }));
+  readRuleTests([discoveryRules.DISCOVERY_RESOURCE_TYPES], async () => checkResourceTypes(await resourceTypes()));
+  readRuleTests([discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID], async () => {
+    const listed = resourcesIn(await resourceTypes());
+    const id = listed.find((type) => type['endpoint'] === '/Users')?.['id'] ?? listed[0]?.['id'];
+    if (typeof id !== 'string') return skippedRun(discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID, 'GET /ResourceTypes lists no resource type with an id (see DISCOVERY_RESOURCE_TYPES)');
+    return checkDiscoveryItem(await client.send({ path: `/ResourceTypes/${encodeURIComponent(id)}` }), 'resourceType', id);
+  });
+  readRuleTests([discoveryRules.DISCOVERY_SCHEMAS], async () => checkSchemas(await schemas()));
+  readRuleTests([discoveryRules.DISCOVERY_SCHEMA_BY_ID], async () =>
+    checkDiscoveryItem(await client.send({ path: `/Schemas/${USER_SCHEMA_URN}` }), 'schemaDefinition', USER_SCHEMA_URN),
+  );
+});
+
+describe('the discovery endpoints are read-only', () => {
+  readRuleTests([discoveryRules.DISCOVERY_READ_ONLY], async () => {
+    if (!target.write) return skippedRun(discoveryRules.DISCOVERY_READ_ONLY, WRITES_NEEDED);
+    const config = objectIn((await features()).exchange) ?? {};
+    const writes = await Promise.all([
+      client.send({ method: 'PUT', path: '/ServiceProviderConfig', json: config }),
+      client.send({ method: 'POST', path: '/ServiceProviderConfig', json: config }),
+      client.send({ method: 'POST', path: '/ResourceTypes', json: {} }),
+      client.send({ method: 'POST', path: '/Schemas', json: {} }),
+    ]);
+    return checkDiscoveryReadOnly(writes);
+  });
+});
+
+describe('what the ServiceProviderConfig advertises is what the server does', () => {
+  readRuleTests([discoveryRules.DISCOVERY_FILTER_WORKS], async () => {
+    const config = await features();
+    if (!advertised(config, 'filter').supported) return checkAdvertisedFilter(config, 'not sent');
+    const user = await someUser();
+    if (user === undefined) return checkAdvertisedFilter(config, tooLittle('the server lists no user to filter for'));
+    const exchange = await client.send({ path: '/Users', query: { filter: `userName eq "${user.userName}"` } });
+    return checkAdvertisedFilter(config, { ...user, exchange });
+  });
+
+  readRuleTests([discoveryRules.DISCOVERY_FILTER_MAX_RESULTS], async () => {
+    const config = await features();
+    const maxResults = maxResultsToProbe(config);
+    if (typeof maxResults === 'string') return checkMaxResults(config, maxResults);
+    return checkMaxResults(config, await client.send({ path: '/Users', query: { startIndex: 1, count: maxResults + 1 } }));
+  });
+
+  readRuleTests([discoveryRules.DISCOVERY_ETAG_WORKS], async () => {
+    const config = await features();
+    if (!advertised(config, 'etag').supported) return checkAdvertisedEtag(config, 'not sent');
+    const user = await someUser();
+    if (user === undefined) return checkAdvertisedEtag(config, tooLittle('the server lists no user to read'));
+    const path = `/Users/${encodeURIComponent(user.id)}`;
+    const first = await client.send({ path });
+    const etag = first.response?.headers['etag'];
+    const conditional = etag === undefined ? undefined : await client.send({ path, headers: { 'if-none-match': etag } });
+    return checkAdvertisedEtag(config, { first, ...(conditional !== undefined ? { conditional } : {}) });
+  });
+
+  readRuleTests([discoveryRules.DISCOVERY_PATCH_WORKS], async () => {
+    const config = await features();
+    if (!advertised(config, 'patch').supported) return checkAdvertisedPatch(config, 'not sent');
+    if (!target.write) return checkAdvertisedPatch(config, WRITES_NEEDED);
+    const user = await data.createUser();
+    if (user.created === undefined) return checkAdvertisedPatch(config, 'the test user could not be created (see the write checks)');
+    const path = `/Users/${encodeURIComponent(user.created.id)}`;
+    const displayName = `${data.prefix}patched`;
+    const patch = await client.send({
+      method: 'PATCH',
+      path,
+      json: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] },
+    });
+    return checkAdvertisedPatch(config, { patch, read: await client.send({ path }), displayName });
+  });
+
+  readRuleTests([discoveryRules.DISCOVERY_BULK_WORKS], async () => {
+    const config = await features();
+    if (!advertised(config, 'bulk').supported) return checkAdvertisedBulk(config, 'not sent');
+    if (!target.write) return checkAdvertisedBulk(config, WRITES_NEEDED);
+    // One harmless operation: deleting a user that does not exist answers 404 inside a 200 BulkResponse.
+    const bulk = await client.send({
+      method: 'POST',
+      path: '/Bulk',
+      json: { schemas: [BULK_REQUEST_URN], Operations: [{ method: 'DELETE', path: `/Users/${randomUUID()}`, bulkId: 'scimc-probe' }] },
+    });
+    return checkAdvertisedBulk(config, bulk);
+  });
+});
+
+function skippedRun(rule: (typeof discoveryRules)[keyof typeof discoveryRules], reason: string): SkippableRun {
+  const run = new SkippableRun();
+  run.skip(rule, reason);
+  return run;
+}

@@ -1,0 +1,15 @@
+/**
+ * Versioning (needs SCIM_WRITE=true, and "etag": {"supported": true} in /ServiceProviderConfig):
+ * ETag equals meta.version, If-None-Match gives 304, a stale If-Match gives 412.
+ */
+import { etagRules } from '../src/checks/etag.js';
+import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { etagFlow, etagPrecondition } from '../src/suite/write-flows.js';
+import { useTestData, writeRuleTests } from '../src/suite/write.js';
+
+const { target } = suiteTarget();
+const client = useClient(target);
+const data = useTestData(client, target, 'etag');
+const flow = once(() => etagFlow({ client, data }));
+
+writeRuleTests('ETag and If-Match, when advertised', Object.values(etagRules), flow, { precondition: () => etagPrecondition(client) });

@@ -1,0 +1,120 @@
+/**
+ * Filters (RFC 7644 §3.4.2.2) the way Okta and Entra match users and groups, and every operator of
+ * the RFC as a table of cases. Each case filters one user the server holds (ours, with writes
+ * allowed; the first listed, read-only) with a filter that must find it and one that must not.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe } from 'vitest';
+import { SkippableRun } from '../src/checks/discovery.js';
+import {
+  checkFilterApplied,
+  checkGroupDisplayName,
+  checkInvalidFilters,
+  checkNoMatch,
+  filterRules,
+  filterTargetOf,
+  judgeCase,
+  MALFORMED_FILTERS,
+  userFilterCases,
+  type CaseAnswers,
+  type FilterTarget,
+  type GroupTarget,
+} from '../src/checks/filters.js';
+import type { Exchange } from '../src/http/exchange.js';
+import { readRuleTests, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { TestData } from '../src/suite/test-data.js';
+
+const { target } = suiteTarget();
+const client = useClient(target);
+const data = new TestData(client, `${target.runPrefix}flt-`);
+afterAll(() => data.cleanup());
+
+const users = (query: Record<string, string | number>) => client.send({ path: '/Users', query });
+
+/** The user every case filters for, or the reason there is none. */
+const subject = once(async (): Promise<{ user: FilterTarget | string; group: GroupTarget | string }> => {
+  if (target.write) {
+    const user = await data.createUser();
+    const group = user.created === undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
+    const found = user.resource === undefined ? undefined : filterTargetOf(user.resource);
+    const displayName = group?.resource?.['displayName'];
+    return {
+      user: found ?? 'the test user could not be created (see the write checks)',
+      group: group?.created !== undefined && typeof displayName === 'string' ? { id: group.created.id, displayName } : 'the test group could not be created (see the write checks)',
+    };
+  }
+  const [listedUsers, listedGroups] = await Promise.all([users({ startIndex: 1, count: 1 }), client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } })]);
+  const first = resourcesIn(listedUsers)[0];
+  const group = resourcesIn(listedGroups)[0];
+  const groupName = group?.['displayName'];
+  return {
+    user: (first && filterTargetOf(first)) ?? tooLittle('the server lists no user with an id and a userName to filter for'),
+    group: group !== undefined && typeof group['id'] === 'string' && typeof groupName === 'string' ? { id: group['id'], displayName: groupName } : tooLittle('the server lists no group to filter for'),
+  };
+});
+
+const evaluation = once(async (): Promise<SkippableRun> => {
+  const run = new SkippableRun();
+  const { user, group } = await subject();
+  const nobody = `scimc-nobody-${randomUUID()}@example.com`;
+  const send = (filter: string) => users({ filter });
+  const [unfiltered, filtered, noMatch, invalid, groupAnswer] = await Promise.all([
+    users({ startIndex: 1, count: 1 }),
+    users({ filter: `userName eq "${nobody}"`, startIndex: 1, count: 1 }),
+    Promise.all([
+      // Okta's existence check before create, Entra's matching on externalId, Okta's group push lookup.
+      users({ filter: `userName eq "${nobody}"`, startIndex: 1, count: 100 }),
+      users({ filter: `externalId eq "${randomUUID()}"` }),
+      client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "scimc-nobody-${randomUUID()}"` } }),
+    ]),
+    Promise.all(MALFORMED_FILTERS.map(send)),
+    typeof group === 'string' ? Promise.resolve(undefined) : client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${group.displayName}"` } }),
+  ]);
+  checkFilterApplied(run, { unfiltered, filtered });
+  checkNoMatch(run, noMatch);
+  checkInvalidFilters(run, invalid);
+  const ignored = run.findings.some((finding) => finding.code === filterRules.FILTER_APPLIED.code);
+  const all = [...userFilterCases.map((c) => c.rule), filterRules.FILTER_GROUP_DISPLAY_NAME];
+  if (ignored) {
+    for (const rule of all) run.skip(rule, 'not checked: the filter is ignored altogether (FILTER_APPLIED)');
+    return run;
+  }
+  checkGroupDisplayName(run, group, groupAnswer);
+  if (typeof user === 'string') {
+    for (const filterCase of userFilterCases) run.skip(filterCase.rule, user);
+    return run;
+  }
+  const built = userFilterCases.map((filterCase) => filterCase.build(user));
+  const answers: Array<CaseAnswers | string> = await Promise.all(
+    built.map(async (filters) => {
+      if (typeof filters === 'string') return filters;
+      const [positive, negative]: Array<Exchange | undefined> = await Promise.all([
+        filters.positive === undefined ? undefined : send(filters.positive),
+        filters.negative === undefined ? undefined : send(filters.negative),
+      ]);
+      return { ...(positive !== undefined ? { positive } : {}), ...(negative !== undefined ? { negative } : {}) };
+    }),
+  );
+  userFilterCases.forEach((filterCase, index) => judgeCase(run, filterCase, user, answers[index] ?? 'not sent'));
+  return run;
+});
+
+describe('Filters as Okta and Entra send them', () => {
+  const { FILTER_APPLIED, FILTER_USERNAME_EQ, FILTER_USERNAME_CASE_INSENSITIVE, FILTER_EXTERNAL_ID_EQ, FILTER_EMAILS_WORK_VALUE, FILTER_GROUP_DISPLAY_NAME, FILTER_AND, FILTER_NO_MATCH_EMPTY } =
+    filterRules;
+  readRuleTests(
+    [FILTER_APPLIED, FILTER_USERNAME_EQ, FILTER_USERNAME_CASE_INSENSITIVE, FILTER_EXTERNAL_ID_EQ, FILTER_EMAILS_WORK_VALUE, FILTER_GROUP_DISPLAY_NAME, FILTER_AND, FILTER_NO_MATCH_EMPTY],
+    evaluation,
+  );
+});
+
+describe('Filter syntax and operators (RFC 7644 §3.4.2.2)', () => {
+  const { FILTER_NAMES_CASE_INSENSITIVE, FILTER_ID_EQ, FILTER_OR, FILTER_NOT, FILTER_PARENTHESES, FILTER_NE, FILTER_CO, FILTER_SW, FILTER_EW, FILTER_PR, FILTER_GT, FILTER_GE, FILTER_LT, FILTER_LE, FILTER_VALUE_PATH, FILTER_INVALID_REFUSED } =
+    filterRules;
+  readRuleTests(
+    [FILTER_NAMES_CASE_INSENSITIVE, FILTER_ID_EQ, FILTER_OR, FILTER_NOT, FILTER_PARENTHESES, FILTER_NE, FILTER_CO, FILTER_SW, FILTER_EW, FILTER_PR, FILTER_GT, FILTER_GE, FILTER_LT, FILTER_LE, FILTER_VALUE_PATH, FILTER_INVALID_REFUSED],
+    evaluation,
+  );
+});
+

@@ -1,0 +1,16 @@
+/**
+ * Groups as Okta and Entra push them (needs SCIM_WRITE=true): create empty, find by displayName,
+ * add and remove members both clients' ways, excludedAttributes=members, rename by PATCH and PUT,
+ * DELETE. The members are test users of this run.
+ */
+import { groupRules } from '../src/checks/group-lifecycle.js';
+import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { groupFlow } from '../src/suite/write-flows.js';
+import { useTestData, writeRuleTests } from '../src/suite/write.js';
+
+const { target } = suiteTarget();
+const client = useClient(target);
+const data = useTestData(client, target, 'group');
+const flow = once(() => groupFlow({ client, data }));
+
+writeRuleTests('Groups: create, find, membership, rename, delete', Object.values(groupRules), flow);

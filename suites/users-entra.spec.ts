@@ -1,0 +1,21 @@
+/**
+ * A user's life as Entra ID provisions it (needs SCIM_WRITE=true): matching by externalId and by
+ * work email, PATCH in both of Entra's dialects (capitalised ops and "False" as a string; dotted
+ * keys in a no-path replace), several operations in one request, soft delete, then DELETE.
+ */
+import { entraUserRules, userLifecycleRules } from '../src/checks/user-lifecycle.js';
+import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { entraUserFlow } from '../src/suite/write-flows.js';
+import { useTestData, writeRuleTests } from '../src/suite/write.js';
+
+const { target } = suiteTarget();
+const client = useClient(target);
+const data = useTestData(client, target, 'entra');
+const flow = once(() => entraUserFlow({ client, data }));
+const { USER_ACTIVE_BOOLEAN, USER_DEACTIVATED_READABLE, USER_DEACTIVATED_FINDABLE } = userLifecycleRules;
+
+writeRuleTests(
+  'Entra provisions a user: match, PATCH in both dialects, soft delete, DELETE',
+  [...Object.values(entraUserRules), USER_ACTIVE_BOOLEAN, USER_DEACTIVATED_READABLE, USER_DEACTIVATED_FINDABLE],
+  flow,
+);

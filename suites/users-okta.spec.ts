@@ -1,0 +1,17 @@
+/**
+ * A user's life as Okta provisions it (needs SCIM_WRITE=true): the lookup before the create,
+ * Okta's full create payload, read back by id and by filter in another case, duplicates, GET then
+ * PUT, deactivation and reactivation with Okta's no-path PATCH, password push. Everything created
+ * carries the run prefix and is removed afterwards.
+ */
+import { userLifecycleRules } from '../src/checks/user-lifecycle.js';
+import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { oktaUserFlow } from '../src/suite/write-flows.js';
+import { useTestData, writeRuleTests } from '../src/suite/write.js';
+
+const { target } = suiteTarget();
+const client = useClient(target);
+const data = useTestData(client, target, 'okta');
+const flow = once(() => oktaUserFlow({ client, data }));
+
+writeRuleTests('Okta provisions a user: lookup, POST, GET, PUT, deactivate, reactivate, password', Object.values(userLifecycleRules), flow);
