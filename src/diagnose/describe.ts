@@ -20,3 +20,14 @@ export function describeResponse(exchange: Exchange): string {
   const body = response.body.trim() === '' ? 'an empty body' : `body ${excerpt(response.body)}`;
   return `${parts.join(', ')}, ${body}${response.truncated ? ' (cut at the size limit)' : ''}`;
 }
+
+/** "GET /scim/v2/Users?startIndex=1&count=2": which request a finding is about, in one short line. */
+export function requestLine(exchange: Exchange): string {
+  const { method, url } = exchange.request;
+  try {
+    const parsed = new URL(url);
+    return `${method} ${decodeURIComponent(parsed.pathname + parsed.search)}`;
+  } catch {
+    return `${method} ${url}`;
+  }
+}

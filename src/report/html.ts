@@ -1,4 +1,5 @@
 import { toCurl } from '../diagnose/curl.js';
+import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
 import { headline, shortFix } from './verdict.js';
@@ -18,7 +19,8 @@ table{border-collapse:collapse}td,th{border:1px solid #d7dde3;padding:.2rem .6re
 
 function findingBlock(finding: Finding, kind: 'blocked' | 'warn'): string {
   const curl = finding.exchange === undefined ? '' : `<dt>Reproduce</dt><dd><pre>${escape(toCurl(finding.exchange))}</pre></dd>`;
-  return `<details><summary class="${kind}"><code>${escape(finding.code)}</code> (${finding.level}): ${escape(finding.title)}</summary><dl>
+  const where = finding.exchange === undefined ? '' : ` <small>· ${escape(requestLine(finding.exchange))}</small>`;
+  return `<details><summary class="${kind}"><code>${escape(finding.code)}</code> (${finding.level}): ${escape(finding.title)}${where}</summary><dl>
 <dt>Got</dt><dd>${escape(finding.got)}</dd>
 <dt>Required</dt><dd>${escape(finding.requirement)} <em>[${escape(finding.source)}]</em></dd>
 <dt>Fix</dt><dd>${escape(finding.fix)}</dd>${curl}</dl></details>`;

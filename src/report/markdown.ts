@@ -1,5 +1,6 @@
 import { renderFinding } from '../diagnose/render.js';
 import { toCurl } from '../diagnose/curl.js';
+import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
 import { headline, shortFix } from './verdict.js';
@@ -16,7 +17,9 @@ function cell(text: string): string {
 
 function details(finding: Finding, mark: string): string {
   const lines = [
-    `<details><summary>${mark} <code>${finding.code}</code> (${finding.level}): ${cell(finding.title)}</summary>`,
+    `<details><summary>${mark} <code>${finding.code}</code> (${finding.level}): ${cell(finding.title)}${
+      finding.exchange === undefined ? '' : ` · <code>${cell(requestLine(finding.exchange)).replace(/</g, '&lt;')}</code>`
+    }</summary>`,
     '',
     `- **Got:** ${cell(finding.got)}`,
     `- **Required:** ${cell(finding.requirement)} _[${cell(finding.source)}]_`,

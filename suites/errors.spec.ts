@@ -1,0 +1,62 @@
+/**
+ * Reading one resource and the errors around it, as Okta's SPEC test and Microsoft's collection
+ * check them: an unknown id is a 404 with a SCIM Error body (never a 200 with an error inside, never
+ * a ListResponse), and a known id answers the resource itself, which Okta PUTs back whole.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe } from 'vitest';
+import { checkErrorBody, checkNotFound, checkResourceRead, errorRules } from '../src/checks/errors.js';
+import { SkippableRun } from '../src/checks/discovery.js';
+import { userResourceRules } from '../src/checks/user-resource.js';
+import { readRuleTests, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+
+const { target } = suiteTarget();
+const client = useClient(target);
+
+const unknown = once(async () => {
+  const exchanges = await Promise.all([
+    client.send({ path: `/Users/${randomUUID()}` }),
+    // Okta's SPEC test: an id that overflows an integer column.
+    client.send({ path: '/Users/00919288221112222' }),
+    client.send({ path: `/Groups/${randomUUID()}` }),
+    // A malformed filter brings a 400 with a scimType, whose value is judged too.
+    client.send({ path: '/Users', query: { filter: 'userName eq' } }),
+  ]);
+  const run = new SkippableRun();
+  for (const exchange of exchanges.slice(0, 3)) run.merge(checkNotFound(exchange));
+  const malformed = exchanges[3];
+  if (malformed !== undefined) checkErrorBody(run, malformed);
+  return run;
+});
+
+const known = once(async () => {
+  const run = new SkippableRun();
+  const [users, groups] = await Promise.all([
+    client.send({ path: '/Users', query: { startIndex: 1, count: 1 } }),
+    client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } }),
+  ]);
+  const userId = resourcesIn(users)[0]?.['id'];
+  const groupId = resourcesIn(groups)[0]?.['id'];
+  const reads = await Promise.all([
+    typeof userId === 'string' ? client.send({ path: `/Users/${encodeURIComponent(userId)}` }) : undefined,
+    typeof groupId === 'string' ? client.send({ path: `/Groups/${encodeURIComponent(groupId)}` }) : undefined,
+  ]);
+  const [user, group] = reads;
+  if (user !== undefined && typeof userId === 'string') run.merge(checkResourceRead(user, userId, 'user'));
+  if (group !== undefined && typeof groupId === 'string') run.merge(checkResourceRead(group, groupId, 'group'));
+  if (user === undefined) {
+    const reason = tooLittle('the server lists no user to read');
+    for (const rule of [errorRules.RESOURCE_GET_IS_RESOURCE, ...Object.values(userResourceRules)]) run.skip(rule, reason);
+  }
+  return run;
+});
+
+describe('An unknown id (Okta SPEC test "Check status 404")', () => {
+  const { ERROR_NOT_FOUND_STATUS, ERROR_SCHEMAS, ERROR_STATUS_STRING, ERROR_DETAIL, ERROR_SCIM_TYPE } = errorRules;
+  readRuleTests([ERROR_NOT_FOUND_STATUS, ERROR_SCHEMAS, ERROR_STATUS_STRING, ERROR_DETAIL, ERROR_SCIM_TYPE], unknown);
+});
+
+describe('GET /Users/{id} and /Groups/{id} (Okta SPEC test "Get Users/{id}")', () => {
+  readRuleTests([errorRules.RESOURCE_GET_IS_RESOURCE, ...Object.values(userResourceRules)], known);
+});
