@@ -1,4 +1,13 @@
 import { authRules } from './auth.js';
+import { badInputRules } from './bad-input.js';
+import { discoveryRules } from './discovery.js';
+import { errorRules } from './errors.js';
+import { etagRules } from './etag.js';
+import { filterRules } from './filters.js';
+import { groupRules } from './group-lifecycle.js';
+import { pagingRules } from './paging.js';
+import { queryRules } from './query-params.js';
+import { entraUserRules, userLifecycleRules } from './user-lifecycle.js';
 import { connectionRules } from './connection.js';
 import { listRules } from './list-response.js';
 import { responseRules } from './response.js';
@@ -16,6 +25,16 @@ export const ruleSets: Record<string, Record<string, Rule>> = {
   connection: connectionRules,
   userResource: userResourceRules,
   auth: authRules,
+  paging: pagingRules,
+  filters: filterRules,
+  queryParams: queryRules,
+  discovery: discoveryRules,
+  errors: errorRules,
+  oktaUsers: userLifecycleRules,
+  entraUsers: entraUserRules,
+  groups: groupRules,
+  badInput: badInputRules,
+  etag: etagRules,
   throughput: throughputRules,
 };
 

@@ -141,9 +141,14 @@ export function checkPaging(evidence: PagingEvidence, tooFew: (needed: number, h
   if (evidence.second !== undefined && needs(rules.PAGING_ONE_BASED, 2)) {
     const page = evidence.second;
     const expected = order[1];
-    run.expect(rules.PAGING_ONE_BASED, page.ids?.[0] === expected && (page.echoedStartIndex === undefined || page.echoedStartIndex === 2), () => ({
+    // A 0-based server is self-consistent from startIndex=1 on; what gives it away is a first page
+    // one short of totalResults, and a lower startIndex that reveals the resource it skipped.
+    const skipped = held === Math.min(total, first.count) - 1 ? evidence.belowOne.flatMap((p) => p.ids ?? []).find((id) => !order.includes(id)) : undefined;
+    run.expect(rules.PAGING_ONE_BASED, skipped === undefined && page.ids?.[0] === expected && (page.echoedStartIndex === undefined || page.echoedStartIndex === 2), () => ({
       got:
-        page.ids === undefined
+        skipped !== undefined
+          ? `startIndex=1&count=${first.count} answered ${held} of totalResults ${total}, without ${skipped}, which startIndex=0 returns: startIndex is read as a 0-based offset`
+          : page.ids === undefined
           ? describePage(page)
           : page.ids[0] === order[0]
             ? `startIndex=2 returned the first resource (${order[0]}) again`

@@ -206,7 +206,7 @@ export const entraUserRules = defineRules({
     title: 'DELETE /Users/{id} answers 204 No Content',
     requiredBy: { entra: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §3.6 ("the server SHALL return a successful HTTP status code 204"); Microsoft SCIM collection ("Delete user1")',
-    requirement: '204 with no body.',
+    requirement: '204 with no body once the user is deleted; Entra treats other codes as a failed hard delete and retries.',
     fix: 'Answer 204 No Content to a successful DELETE.',
   },
   USER_DELETED_GONE: {

@@ -26,7 +26,8 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const client = new ScimClient({ ...config, baseUrl: config.baseUrl });
+  // Running this command is the consent to delete (the suite's own leftovers only): no SCIM_WRITE needed.
+  const client = new ScimClient({ ...config, baseUrl: config.baseUrl, write: true });
   try {
     try {
       await client.accessToken();

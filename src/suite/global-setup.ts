@@ -4,6 +4,7 @@ import { loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
 import { demoSeed, startReferenceServer } from '../reference-server/index.js';
 import { banner } from './banner.js';
+import { describeSweep, sweepAtStart } from './sweep.js';
 import { obtainAccessToken, preflight } from './preflight.js';
 import { targetFromConfig, type Preflight, type Target } from './target.js';
 
@@ -34,15 +35,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
         if (obtained.token !== undefined) target = { ...target, token: obtained.token };
         result = await preflight(client, target.token !== undefined || target.auth.method !== 'bearer');
       }
+      process.stdout.write(banner(target, result));
+      // What an interrupted earlier run left behind goes first (our prefix only, older runs only).
+      if (result.status === 'ok') await sweep(client, target);
     } finally {
       await client.close();
     }
   }
-  process.stdout.write(banner(target, result));
+  if (target.bundled) process.stdout.write(banner(target, result));
 
   project.provide('target', target);
   project.provide('preflight', result);
   return stop;
+}
+
+async function sweep(client: ScimClient, target: Target): Promise<void> {
+  const report = await sweepAtStart(client, target);
+  const lines = report === undefined ? [] : describeSweep(report);
+  if (lines.length > 0) process.stdout.write(`  leftovers of earlier interrupted runs:\n${lines.map((l) => `    ${l}\n`).join('')}`);
 }
 
 async function probe(target: Target): Promise<Preflight> {

@@ -28,7 +28,7 @@ export interface RecordingServer {
   writes(): RecordedCall[];
   /** Resolves when the first request is held. */
   held: Promise<void>;
-  /** Answers every held (and later) request with 503, without touching the store. */
+  /** Answers every held request with 503, without touching the store; later requests are served. */
   release(): void;
   close(): Promise<void>;
 }
@@ -69,7 +69,7 @@ export async function startRecordingServer(options: RecordingOptions = {}): Prom
   const service = createScimService({ token: RECORDING_TOKEN, seed: bystanderSeed() });
   const calls: RecordedCall[] = [];
   let holding = false;
-  let released = false;
+  let triggered = false;
   let markHeld: () => void = () => {};
   const held = new Promise<void>((resolve) => (markHeld = resolve));
   let releaseAll: () => void = () => {};
@@ -79,10 +79,6 @@ export async function startRecordingServer(options: RecordingOptions = {}): Prom
   const handler = async (request: ScimRequest): Promise<ScimResponse> => {
     const call: RecordedCall = { method: request.method, path: request.path, query: request.query.toString(), body: request.body };
     calls.push(call);
-    if (released) {
-      call.status = unavailable.status;
-      return unavailable;
-    }
     if (holding) {
       markHeld();
       await releasedPromise;
@@ -91,7 +87,10 @@ export async function startRecordingServer(options: RecordingOptions = {}): Prom
     }
     const response = options.breakage === undefined ? service.handle(request) : await options.breakage(request, service);
     call.status = response.status;
-    if (options.holdWhen?.(calls) === true) holding = true;
+    if (!triggered && options.holdWhen?.(calls) === true) {
+      triggered = true;
+      holding = true;
+    }
     return response;
   };
   const server = await serve(handler);
@@ -102,11 +101,11 @@ export async function startRecordingServer(options: RecordingOptions = {}): Prom
     writes: () => calls.filter((call) => WRITE_METHODS.has(call.method.toUpperCase())),
     held,
     release: () => {
-      released = true;
+      holding = false;
       releaseAll();
     },
     close: async () => {
-      released = true;
+      holding = false;
       releaseAll();
       await server.close();
     },

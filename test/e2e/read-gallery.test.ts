@@ -1,0 +1,123 @@
+/**
+ * The read-path suites against the reference server and against one deliberately broken server per
+ * rule: each broken server fails with its rule's code, the rules it cannot help affecting aside,
+ * every other check keeps the status it has on the reference. And a read-only run sends only GET
+ * (and POST /.search, which the reference server advertises through filter.supported).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
+import { readGallery, startReadServer, type ReadBreakage, type ReadSpec } from '../servers/read-gallery.js';
+import { runSuites, type SuiteRun } from '../support/run-suite.js';
+
+const READ_SPECS: ReadSpec[] = ['paging', 'filters', 'query-params', 'discovery', 'errors', 'auth'];
+const specFile = (spec: ReadSpec) => `suites/${spec}.spec.ts`;
+const runs = new Map<string, SuiteRun>();
+const open = new Set<RunningServer>();
+const requests: Array<{ method: string; path: string }> = [];
+let readOnlyRun: SuiteRun | undefined;
+let seedUnchanged = false;
+
+function env(server: RunningServer, write: boolean): Record<string, string> {
+  // Local servers need no polite rate; strict, so that a broken SHOULD fails the run too.
+  return {
+    SCIM_BASE_URL: server.baseUrl,
+    SCIM_TOKEN: GALLERY_TOKEN,
+    SCIM_MAX_RPS: '1000',
+    SCIM_MAX_IN_FLIGHT: '8',
+    SCIM_STRICT: 'true',
+    ...(write ? { SCIM_WRITE: 'true' } : {}),
+  };
+}
+
+const referenceKey = (spec: ReadSpec, write: boolean) => `reference:${spec}:${write}`;
+
+beforeAll(async () => {
+  const jobs: Array<() => Promise<void>> = [];
+  const run = (key: string, start: () => Promise<RunningServer>, specs: string[], write: boolean) => async () => {
+    const server = await start();
+    open.add(server);
+    try {
+      runs.set(key, await runSuites(env(server, write), specs));
+    } finally {
+      open.delete(server);
+      await server.close();
+    }
+  };
+  const references = new Set(readGallery.map((broken) => referenceKey(broken.spec, broken.write === true)));
+  for (const spec of READ_SPECS) references.add(referenceKey(spec, false));
+  for (const key of references) {
+    const [, spec, write] = key.split(':') as [string, ReadSpec, string];
+    jobs.push(run(key, () => startReadServer(), [specFile(spec)], write === 'true'));
+  }
+  for (const broken of readGallery) jobs.push(run(broken.name, broken.start, [specFile(broken.spec)], broken.write === true));
+  jobs.push(async () => {
+    const server = await startReadServer(undefined, { record: requests });
+    open.add(server);
+    try {
+      readOnlyRun = await runSuites(env(server, false), [...READ_SPECS.map(specFile), 'suites/connection.spec.ts']);
+      seedUnchanged = true;
+    } finally {
+      open.delete(server);
+      await server.close();
+    }
+  });
+  // Two at a time: each run is a whole Vitest process, and the machine has two cores.
+  const worker = async () => {
+    for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) await job();
+  };
+  await Promise.all([worker(), worker()]);
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all([...open].map((server) => server.close()));
+});
+
+function runOf(key: string): SuiteRun {
+  const run = runs.get(key);
+  if (run === undefined) throw new Error(`no run recorded for ${key}`);
+  return run;
+}
+
+const codeOf = (name: string) => /\[([A-Z_]+)\]$/.exec(name)?.[1];
+
+describe.each(READ_SPECS)('the reference server on %s.spec.ts', (spec) => {
+  test('passes every check, and says why it skips any', () => {
+    const run = runOf(referenceKey(spec, false));
+    expect(run.tests.filter((t) => t.status === 'failed').map((t) => `${t.name}\n${t.failureMessages.join('\n')}`)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.tests.filter((t) => t.status === 'passed').length).toBeGreaterThan(0);
+  });
+});
+
+describe.each(readGallery)('a server where $cause', (broken: ReadBreakage) => {
+  test(`fails with ${broken.expected.join(' and ')}`, () => {
+    const run = runOf(broken.name);
+    expect(run.exitCode).not.toBe(0);
+    for (const code of broken.expected) expect(run.failedCodes).toContain(code);
+  });
+
+  test('leaves every other check as it is on the reference server', () => {
+    const reference = runOf(referenceKey(broken.spec, broken.write === true));
+    const spared = (name: string) => {
+      const code = codeOf(name);
+      return code !== undefined && !broken.expected.includes(code) && !(broken.affected ?? []).includes(code);
+    };
+    const statuses = (run: SuiteRun) => Object.fromEntries(run.tests.filter((t) => spared(t.name)).map((t) => [t.name, t.status]));
+    expect(statuses(runOf(broken.name))).toEqual(statuses(reference));
+  });
+});
+
+describe('a read-only run against a server given by SCIM_BASE_URL', () => {
+  test('sends only GET, and POST to /.search because filtering is advertised', () => {
+    expect(readOnlyRun?.tests.filter((t) => t.status === 'passed').length).toBeGreaterThan(0);
+    expect(seedUnchanged).toBe(true);
+    const others = requests.filter((r) => r.method !== 'GET' && !(r.method === 'POST' && r.path.endsWith('/.search')));
+    expect(others).toEqual([]);
+    expect(requests.some((r) => r.method === 'POST')).toBe(true);
+  });
+
+  test('skips the checks that need writes, saying so', () => {
+    const skipped = readOnlyRun?.tests.filter((t) => t.status === 'skipped').map((t) => codeOf(t.name)) ?? [];
+    expect(skipped).toEqual(expect.arrayContaining(['DISCOVERY_READ_ONLY', 'DISCOVERY_PATCH_WORKS']));
+  });
+});
