@@ -39,6 +39,7 @@ export default defineConfig({
   test: {
     root: here('.'),
     include: ['suites/**/*.spec.ts'],
+    isolate: false,
     globalSetup: [here('src/suite/global-setup.ts')],
     reporters: ['default', here('src/report/reporter.ts'), ...vitestReporters],
     env: { [EXCHANGE_DIR_ENV]: exchangeDir },

@@ -96,14 +96,14 @@ export interface PagingEvidence {
   /** startIndex=2&count=1. */
   second?: Page;
   /** startIndex=0 and -1 with count=1. */
-  belowOne: Page[];
+  belowOne: readonly Page[];
   countZero?: Page;
   negativeCount?: Page;
   pastEnd?: Page;
   /** Okta's walk, its first page being `first`. */
-  oktaWalk: Page[];
+  oktaWalk: readonly Page[];
   /** The walk with count=2, when the store is small enough. */
-  smallWalk: Page[];
+  smallWalk: readonly Page[];
   /** Why the walk was cut short or not made. */
   walkSkipped?: string;
 }

@@ -74,11 +74,11 @@ function unusable(exchange: Exchange): string {
 
 export interface ProjectionEvidence {
   /** attributes=userName, on a list and on one user. */
-  attributes: Exchange[];
+  attributes: readonly Exchange[];
   /** excludedAttributes=id,emails on a list. */
-  excluded: Exchange[];
+  excluded: readonly Exchange[];
   /** excludedAttributes=members on /Groups (filtered list and one group), or why not sent. */
-  groups: Exchange[] | string;
+  groups: readonly Exchange[] | string;
 }
 
 export function checkProjection(evidence: ProjectionEvidence): SkippableRun {

@@ -27,6 +27,8 @@ export interface Preflight {
   exchange: Exchange;
 }
 
+const BUNDLED_MAX_RPS = 1000;
+
 export function targetFromConfig(config: Config, baseUrl: string, bundled: boolean, token: string | undefined): Target {
   return {
     ...config,
@@ -35,6 +37,8 @@ export function targetFromConfig(config: Config, baseUrl: string, bundled: boole
     bundled,
     // The bundled server is ours to change: a newcomer sees the whole product.
     write: bundled || config.write,
+    // Politeness protects a shared staging server; the bundled one is ours, on loopback.
+    maxRps: bundled ? BUNDLED_MAX_RPS : config.maxRps,
     runPrefix: newRunPrefix(),
   };
 }

@@ -5,7 +5,7 @@
  * failure-table gallery: test/servers/gallery.ts, "down" and "rejects-token".)
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runSuites, type SuiteRun } from '../support/run-suite.js';
+import { runSuites, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
 import { hostile, HOSTILE_TOKEN, type HostileServer } from './servers.js';
 
 const TIMEOUT_MS = 1_500;
@@ -69,7 +69,7 @@ describe.each(hostile)('a server where $cause', (server) => {
       expect(run.stdout.indexOf('✗ ')).toBeLessThan(run.stdout.indexOf('[PREFLIGHT]'));
       expect(failed.map((t) => t.name)).toEqual([expect.stringContaining('[PREFLIGHT]')]);
     } else {
-      expect(run.failedCodes[0]).toMatch(server.expect.firstCode);
+      expect(verdictBlockers(run)[0]).toMatch(server.expect.firstCode);
       expect(run.stdout + run.stderr).toContain('Fix:');
     }
   });

@@ -132,7 +132,7 @@ describe('authentication', () => {
     const front = await track(startScimFront((req) => req.headers['x-api-key'] === 'header-canary-77a' && req.headers.authorization === undefined));
     const exchange = await client(`${front.origin}/scim/v2`, { auth }).send({ path: '/Users' });
     expect(exchange.response?.status).toBe(200);
-    expect(toCurl(exchange)).toContain("-H 'x-api-key: $SCIM_AUTH_HEADER_VALUE'");
+    expect(toCurl(exchange)).toContain(`-H 'x-api-key: '"$SCIM_AUTH_HEADER_VALUE"`);
     expect(JSON.stringify(exchange)).not.toContain('header-canary-77a');
   });
 

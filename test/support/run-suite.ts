@@ -59,7 +59,8 @@ export async function runSuites(env: Record<string, string>, args: string[] = []
         [VITEST, 'run', ...args],
         {
           cwd: PROJECT_ROOT,
-          env: { ...cleanEnv, ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+          // Our servers are on loopback: politeness would only slow our own tests down.
+          env: { ...cleanEnv, SCIM_MAX_RPS: '1000', ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
@@ -101,4 +102,10 @@ export function normalise(text: string): string {
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, 'GUID')
     .replace(/\d+ ms/g, 'N ms');
+}
+
+/** The blocker codes of the verdict's first profile, in the order printed: most fundamental first. */
+export function verdictBlockers(run: SuiteRun): string[] {
+  const verdict = run.stdout.slice(run.stdout.lastIndexOf('\nVerdict\n'));
+  return [...verdict.matchAll(/^ {4}✗ ([A-Z0-9_]+)/gm)].map((m) => m[1] ?? '');
 }

@@ -1,0 +1,116 @@
+import { describe, expect, test } from 'vitest';
+import { SkippableRun } from '../../src/checks/discovery.js';
+import {
+  checkFilterApplied,
+  checkInvalidFilters,
+  checkNoMatch,
+  filterRules,
+  filterTargetOf,
+  judgeCase,
+  userFilterCases,
+  type FilterCase,
+  type FilterTarget,
+} from '../../src/checks/filters.js';
+import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
+import { exchangeOf } from '../support/exchange.js';
+
+const ada = { id: 'u1', userName: 'ada@example.com', externalId: 'x1', emails: [{ type: 'work', value: 'ada@example.com' }], meta: { created: '2026-01-01T00:00:00Z' } };
+const grace = { id: 'u2', userName: 'grace@example.com' };
+const target = filterTargetOf(ada) as FilterTarget;
+const list = (...users: object[]) => ({ schemas: [LIST_RESPONSE_URN], totalResults: users.length, startIndex: 1, itemsPerPage: users.length, Resources: users });
+const answer = (filter: string, body: unknown, status = 200) => exchangeOf({ status, body, url: `https://scim.example.test/scim/v2/Users?filter=${encodeURIComponent(filter)}` });
+const invalidFilter = { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'no' };
+const caseFor = (code: string) => userFilterCases.find((c) => c.rule.code === code) as FilterCase;
+
+/** A run in which the cases the operator cases rely on have passed. */
+function judged(): SkippableRun {
+  const run = new SkippableRun();
+  run.pass(filterRules.FILTER_USERNAME_EQ);
+  run.pass(filterRules.FILTER_AND);
+  run.pass(filterRules.FILTER_OR);
+  return run;
+}
+
+describe('the filter target', () => {
+  test('is read from a user as the server returned it', () => {
+    expect(target).toEqual({ id: 'u1', userName: 'ada@example.com', externalId: 'x1', workEmail: 'ada@example.com', created: '2026-01-01T00:00:00Z', absent: 'nickName' });
+  });
+});
+
+describe('a filter case', () => {
+  test.for(userFilterCases.map((c) => c.rule.code))('%s builds its filters from the target', (code) => {
+    const built = caseFor(code).build(target);
+    expect(typeof built === 'string' ? built : built.positive).toBeTruthy();
+  });
+
+  test('passes when the positive filter answers only the target and the negative nothing', () => {
+    const run = judged();
+    judgeCase(run, caseFor('FILTER_NE'), target, { positive: answer('p', list(ada)), negative: answer('n', list()) });
+    expect(run.findings).toEqual([]);
+    expect(run.checked.has('FILTER_NE')).toBe(true);
+  });
+
+  test('fails when the negative filter still answers the target', () => {
+    const run = judged();
+    judgeCase(run, caseFor('FILTER_NE'), target, { positive: answer('p', list(ada)), negative: answer('userName ne "ada@example.com"', list(ada)) });
+    expect(run.findings.map((f) => f.got)).toEqual(['filter=userName ne "ada@example.com" should match nothing, and answered 1 (u1)']);
+  });
+
+  test('is skipped with the reason when the server declines the operator with invalidFilter', () => {
+    const run = judged();
+    judgeCase(run, caseFor('FILTER_EW'), target, { positive: answer('userName ew "x"', invalidFilter, 400) });
+    expect(run.findings).toEqual([]);
+    expect(run.skipped.get('FILTER_EW')).toMatch(/declines filter=userName ew "x" with 400 invalidFilter, which RFC 7644 §3.4.2.2 allows/);
+  });
+
+  test('fails, not skips, when a filter Entra sends is declined', () => {
+    const run = judged();
+    judgeCase(run, caseFor('FILTER_EMAILS_WORK_VALUE'), target, { positive: answer('emails[type eq "work"].value eq "x"', invalidFilter, 400) });
+    expect(run.findings.map((f) => f.code)).toEqual(['FILTER_EMAILS_WORK_VALUE']);
+  });
+
+  test('is not judged when a case it relies on failed', () => {
+    const run = new SkippableRun();
+    run.pass(filterRules.FILTER_USERNAME_EQ);
+    run.fail(filterRules.FILTER_AND, { got: 'x' });
+    judgeCase(run, caseFor('FILTER_CO'), target, { positive: answer('p', list(ada)), negative: answer('n', list()) });
+    expect(run.skipped.get('FILTER_CO')).toBe('not checked: it relies on FILTER_AND, which failed');
+  });
+
+  test('matching filters accept other resources that match, and report ones that do not', () => {
+    const run = judged();
+    judgeCase(run, caseFor('FILTER_EXTERNAL_ID_EQ'), target, { positive: answer('externalId eq "x1"', list(ada, { ...grace, externalId: 'x1' })) });
+    expect(run.findings).toEqual([]);
+    judgeCase(run, caseFor('FILTER_EMAILS_WORK_VALUE'), target, { positive: answer('emails', list(ada, grace)) });
+    expect(run.findings.map((f) => f.got)).toEqual(['filter=emails also answered resources that do not match: u2']);
+  });
+});
+
+describe('a filter that is ignored', () => {
+  test('is diagnosed as ignored by the server when count was applied', () => {
+    const run = new SkippableRun();
+    checkFilterApplied(run, { unfiltered: answer('', { ...list(ada), totalResults: 2 }), filtered: answer('userName eq "nobody"', { ...list(ada), totalResults: 2 }) });
+    expect(run.findings[0]?.fix).toMatch(/^count=1 was applied but the filter was not/);
+  });
+
+  test('is diagnosed as a dropped query string when count was ignored too', () => {
+    const run = new SkippableRun();
+    checkFilterApplied(run, { unfiltered: answer('', list(ada, grace)), filtered: answer('userName eq "nobody"', list(ada, grace)) });
+    expect(run.findings[0]?.fix).toMatch(/query string does not reach your code/);
+  });
+});
+
+describe('filters that match nothing, and malformed filters', () => {
+  test('a 404 for no match says to answer an empty ListResponse', () => {
+    const run = new SkippableRun();
+    checkNoMatch(run, [answer('userName eq "nobody"', list()), answer('externalId eq "nobody"', { detail: 'not found' }, 404)]);
+    expect(run.findings.map((f) => f.code)).toEqual(['FILTER_NO_MATCH_EMPTY']);
+    expect(run.findings[0]?.fix).toMatch(/not "not found"/);
+  });
+
+  test('a malformed filter answered 200 is reported', () => {
+    const run = new SkippableRun();
+    checkInvalidFilters(run, [answer('userName eq', invalidFilter, 400), answer('(userName eq "x"', list(ada, grace))]);
+    expect(run.findings.map((f) => f.got)).toEqual([expect.stringMatching(/^filter=\(userName eq "x": GET .* answered 200/)]);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
+import { checkPaging, pageOf, type Page, type PagingEvidence } from '../../src/checks/paging.js';
+import { exchangeOf } from '../support/exchange.js';
+
+const IDS = ['a', 'b', 'c'];
+
+function page(startIndex: number, count: number, ids: string[], totalResults = IDS.length, echoed = startIndex): Page {
+  const body = { schemas: [LIST_RESPONSE_URN], totalResults, startIndex: echoed, itemsPerPage: ids.length, Resources: ids.map((id) => ({ id })) };
+  return pageOf(exchangeOf({ body, url: `https://scim.example.test/scim/v2/Users?startIndex=${startIndex}&count=${count}` }), startIndex, count);
+}
+
+/** What a correct server answers over the users a, b, c. */
+function correct(): PagingEvidence {
+  return {
+    first: page(1, 100, IDS),
+    second: page(2, 1, ['b']),
+    belowOne: [page(0, 1, ['a'], 3, 1), page(-1, 1, ['a'], 3, 1)],
+    countZero: page(1, 0, []),
+    negativeCount: page(1, -1, []),
+    pastEnd: page(4, 100, []),
+    oktaWalk: [page(1, 100, IDS)],
+    smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['c'])],
+  };
+}
+
+const codes = (evidence: PagingEvidence) => checkPaging(evidence, (needed) => `needs ${needed}`).findings.map((f) => f.code);
+
+describe('checkPaging', () => {
+  test('a correct server has no findings, and every rule is judged', () => {
+    const run = checkPaging(correct(), () => 'too few');
+    expect(run.findings).toEqual([]);
+    expect(run.checked.size).toBe(7);
+  });
+
+  test.for([
+    ['startIndex=2 returning the first resource again', { second: page(2, 1, ['a']) }, 'PAGING_ONE_BASED'],
+    ['startIndex=2 returning the third resource', { second: page(2, 1, ['c']) }, 'PAGING_ONE_BASED'],
+    ['startIndex not echoed', { second: page(2, 1, ['b'], 3, 1) }, 'PAGING_ONE_BASED'],
+    ['startIndex=0 answered 400', { belowOne: [pageOf(exchangeOf({ status: 400, body: {} }), 0, 1)] }, 'PAGING_START_INDEX_BELOW_ONE'],
+    ['count=0 returning everyone', { countZero: page(1, 0, IDS) }, 'PAGING_COUNT_ZERO'],
+    ['count=-1 returning everyone', { negativeCount: page(1, -1, IDS) }, 'PAGING_NEGATIVE_COUNT'],
+    ['a page past the end holding the first page', { pastEnd: page(4, 100, IDS) }, 'PAGING_PAST_END_EMPTY'],
+    ['totalResults equal to the page size', { second: page(2, 1, ['b'], 1) }, 'PAGING_TOTAL_STABLE'],
+    ['pages overlapping', { smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['b'])] }, 'PAGING_WALK_COMPLETE'],
+  ] as const)('%s is reported as %s', ([, change, code]) => {
+    expect(codes({ ...correct(), ...change })).toEqual([code]);
+  });
+
+  test('a 0-based server is recognised by the resource its first page skips', () => {
+    const evidence = { ...correct(), first: page(1, 100, ['b', 'c']), second: page(2, 1, ['c']), oktaWalk: [page(1, 100, ['b', 'c'])] };
+    const run = checkPaging(evidence, () => 'too few');
+    expect(run.findings[0]?.code).toBe('PAGING_ONE_BASED');
+    expect(run.findings[0]?.got).toMatch(/without a, which startIndex=0 returns: startIndex is read as a 0-based offset/);
+  });
+
+  test('a page cap below Okta\'s count says that Okta skips the rest', () => {
+    const evidence = { ...correct(), first: page(1, 100, ['a', 'b'], 150), oktaWalk: [page(1, 100, ['a', 'b'], 150), page(101, 100, ['c'], 150)] };
+    const run = checkPaging(evidence, () => 'too few');
+    const walk = run.findings.find((f) => f.code === 'PAGING_WALK_COMPLETE');
+    expect(walk?.fix).toMatch(/Okta advances startIndex by the count it asked for/);
+  });
+
+  test('totalResults larger than what the pages hold is told apart from overlapping pages', () => {
+    const evidence = { ...correct(), first: page(1, 100, IDS, 5), oktaWalk: [page(1, 100, IDS, 5)], smallWalk: [], pastEnd: page(6, 100, [], 5), second: page(2, 1, ['b'], 5), belowOne: [], countZero: page(1, 0, [], 5), negativeCount: page(1, -1, [], 5) };
+    const run = checkPaging(evidence, () => 'too few');
+    expect(run.findings.map((f) => f.code)).toEqual(['PAGING_WALK_COMPLETE']);
+    expect(run.findings[0]?.fix).toMatch(/totalResults counts more than the pages return/);
+  });
+
+  test('a store with one user skips the 1-based check with the reason', () => {
+    const run = checkPaging({ ...correct(), first: page(1, 100, ['a'], 1), oktaWalk: [page(1, 100, ['a'], 1)], smallWalk: [] }, (needed, held) => `holds ${held}, needs ${needed}`);
+    expect(run.skipped.get('PAGING_ONE_BASED')).toBe('holds 1, needs 2');
+  });
+});
