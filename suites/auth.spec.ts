@@ -5,8 +5,7 @@
  */
 import { describe } from 'vitest';
 import { authRules, checkRefused } from '../src/checks/auth.js';
-import { readRuleTests } from '../src/suite/read.js';
-import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 
 const { target } = suiteTarget();
 const client = useClient(target);
@@ -19,5 +18,5 @@ const refusals = once(async () => {
 });
 
 describe('Requests without valid credentials are refused', () => {
-  readRuleTests([authRules.AUTH_NO_CREDENTIALS_REFUSED, authRules.AUTH_WRONG_TOKEN_REFUSED, authRules.AUTH_ERROR_BODY], refusals);
+  ruleTests([authRules.AUTH_NO_CREDENTIALS_REFUSED, authRules.AUTH_WRONG_TOKEN_REFUSED, authRules.AUTH_ERROR_BODY], refusals);
 });

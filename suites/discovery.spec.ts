@@ -21,11 +21,11 @@ import {
   checkServiceProviderConfig,
   discoveryRules,
   maxResultsToProbe,
-  SkippableRun,
   USER_SCHEMA_URN,
 } from '../src/checks/discovery.js';
-import { featuresOnce, objectIn, readRuleTests, resourcesIn, tooLittle } from '../src/suite/read.js';
-import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { CheckRun } from '../src/checks/run.js';
+import { featuresOnce, objectIn, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { PATCH_SCHEMA, TestData } from '../src/suite/test-data.js';
 
 const { target } = suiteTarget();
@@ -44,27 +44,27 @@ const someUser = once(async () => {
 });
 
 describe('GET /ServiceProviderConfig', () => {
-  readRuleTests([discoveryRules.DISCOVERY_SPC_VALID, discoveryRules.DISCOVERY_PATCH_ADVERTISED], async () => checkServiceProviderConfig((await features()).exchange));
+  ruleTests([discoveryRules.DISCOVERY_SPC_VALID, discoveryRules.DISCOVERY_PATCH_ADVERTISED], async () => checkServiceProviderConfig((await features()).exchange));
 });
 
 describe('GET /ResourceTypes and /Schemas', () => {
   const resourceTypes = once(() => client.send({ path: '/ResourceTypes' }));
   const schemas = once(() => client.send({ path: '/Schemas' }));
-  readRuleTests([discoveryRules.DISCOVERY_RESOURCE_TYPES], async () => checkResourceTypes(await resourceTypes()));
-  readRuleTests([discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID], async () => {
+  ruleTests([discoveryRules.DISCOVERY_RESOURCE_TYPES], async () => checkResourceTypes(await resourceTypes()));
+  ruleTests([discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID], async () => {
     const listed = resourcesIn(await resourceTypes());
     const id = listed.find((type) => type['endpoint'] === '/Users')?.['id'] ?? listed[0]?.['id'];
     if (typeof id !== 'string') return skippedRun(discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID, 'GET /ResourceTypes lists no resource type with an id (see DISCOVERY_RESOURCE_TYPES)');
     return checkDiscoveryItem(await client.send({ path: `/ResourceTypes/${encodeURIComponent(id)}` }), 'resourceType', id);
   });
-  readRuleTests([discoveryRules.DISCOVERY_SCHEMAS], async () => checkSchemas(await schemas()));
-  readRuleTests([discoveryRules.DISCOVERY_SCHEMA_BY_ID], async () =>
+  ruleTests([discoveryRules.DISCOVERY_SCHEMAS], async () => checkSchemas(await schemas()));
+  ruleTests([discoveryRules.DISCOVERY_SCHEMA_BY_ID], async () =>
     checkDiscoveryItem(await client.send({ path: `/Schemas/${USER_SCHEMA_URN}` }), 'schemaDefinition', USER_SCHEMA_URN),
   );
 });
 
 describe('the discovery endpoints are read-only', () => {
-  readRuleTests([discoveryRules.DISCOVERY_READ_ONLY], async () => {
+  ruleTests([discoveryRules.DISCOVERY_READ_ONLY], async () => {
     if (!target.write) return skippedRun(discoveryRules.DISCOVERY_READ_ONLY, WRITES_NEEDED);
     const config = objectIn((await features()).exchange) ?? {};
     const writes = await Promise.all([
@@ -78,7 +78,7 @@ describe('the discovery endpoints are read-only', () => {
 });
 
 describe('what the ServiceProviderConfig advertises is what the server does', () => {
-  readRuleTests([discoveryRules.DISCOVERY_FILTER_WORKS], async () => {
+  ruleTests([discoveryRules.DISCOVERY_FILTER_WORKS], async () => {
     const config = await features();
     if (!advertised(config, 'filter').supported) return checkAdvertisedFilter(config, 'not sent');
     const user = await someUser();
@@ -87,14 +87,14 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     return checkAdvertisedFilter(config, { ...user, exchange });
   });
 
-  readRuleTests([discoveryRules.DISCOVERY_FILTER_MAX_RESULTS], async () => {
+  ruleTests([discoveryRules.DISCOVERY_FILTER_MAX_RESULTS], async () => {
     const config = await features();
     const maxResults = maxResultsToProbe(config);
     if (typeof maxResults === 'string') return checkMaxResults(config, maxResults);
     return checkMaxResults(config, await client.send({ path: '/Users', query: { startIndex: 1, count: maxResults + 1 } }));
   });
 
-  readRuleTests([discoveryRules.DISCOVERY_ETAG_WORKS], async () => {
+  ruleTests([discoveryRules.DISCOVERY_ETAG_WORKS], async () => {
     const config = await features();
     if (!advertised(config, 'etag').supported) return checkAdvertisedEtag(config, 'not sent');
     const user = await someUser();
@@ -106,7 +106,7 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     return checkAdvertisedEtag(config, { first, ...(conditional !== undefined ? { conditional } : {}) });
   });
 
-  readRuleTests([discoveryRules.DISCOVERY_PATCH_WORKS], async () => {
+  ruleTests([discoveryRules.DISCOVERY_PATCH_WORKS], async () => {
     const config = await features();
     if (!advertised(config, 'patch').supported) return checkAdvertisedPatch(config, 'not sent');
     if (!target.write) return checkAdvertisedPatch(config, WRITES_NEEDED);
@@ -122,7 +122,7 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     return checkAdvertisedPatch(config, { patch, read: await client.send({ path }), displayName });
   });
 
-  readRuleTests([discoveryRules.DISCOVERY_BULK_WORKS], async () => {
+  ruleTests([discoveryRules.DISCOVERY_BULK_WORKS], async () => {
     const config = await features();
     if (!advertised(config, 'bulk').supported) return checkAdvertisedBulk(config, 'not sent');
     if (!target.write) return checkAdvertisedBulk(config, WRITES_NEEDED);
@@ -136,8 +136,8 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
   });
 });
 
-function skippedRun(rule: (typeof discoveryRules)[keyof typeof discoveryRules], reason: string): SkippableRun {
-  const run = new SkippableRun();
+function skippedRun(rule: (typeof discoveryRules)[keyof typeof discoveryRules], reason: string): CheckRun {
+  const run = new CheckRun();
   run.skip(rule, reason);
   return run;
 }

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
 import { checkErrorBody, checkNotFound, checkResourceRead, errorRules } from '../src/checks/errors.js';
-import { SkippableRun } from '../src/checks/discovery.js';
+import { CheckRun } from '../src/checks/run.js';
 import { userResourceRules } from '../src/checks/user-resource.js';
-import { readRuleTests, resourcesIn, tooLittle } from '../src/suite/read.js';
-import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { resourcesIn, tooLittle } from '../src/suite/read.js';
+import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 
 const { target } = suiteTarget();
 const client = useClient(target);
@@ -23,7 +23,7 @@ const unknown = once(async () => {
     // A malformed filter brings a 400 with a scimType, whose value is judged too.
     client.send({ path: '/Users', query: { filter: 'userName eq' } }),
   ]);
-  const run = new SkippableRun();
+  const run = new CheckRun();
   for (const exchange of exchanges.slice(0, 3)) run.merge(checkNotFound(exchange));
   const malformed = exchanges[3];
   if (malformed !== undefined) checkErrorBody(run, malformed);
@@ -31,7 +31,7 @@ const unknown = once(async () => {
 });
 
 const known = once(async () => {
-  const run = new SkippableRun();
+  const run = new CheckRun();
   const [users, groups] = await Promise.all([
     client.send({ path: '/Users', query: { startIndex: 1, count: 1 } }),
     client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } }),
@@ -54,9 +54,9 @@ const known = once(async () => {
 
 describe('An unknown id (Okta SPEC test "Check status 404")', () => {
   const { ERROR_NOT_FOUND_STATUS, ERROR_SCHEMAS, ERROR_STATUS_STRING, ERROR_DETAIL, ERROR_SCIM_TYPE } = errorRules;
-  readRuleTests([ERROR_NOT_FOUND_STATUS, ERROR_SCHEMAS, ERROR_STATUS_STRING, ERROR_DETAIL, ERROR_SCIM_TYPE], unknown);
+  ruleTests([ERROR_NOT_FOUND_STATUS, ERROR_SCHEMAS, ERROR_STATUS_STRING, ERROR_DETAIL, ERROR_SCIM_TYPE], unknown);
 });
 
 describe('GET /Users/{id} and /Groups/{id} (Okta SPEC test "Get Users/{id}")', () => {
-  readRuleTests([errorRules.RESOURCE_GET_IS_RESOURCE, ...Object.values(userResourceRules)], known);
+  ruleTests([errorRules.RESOURCE_GET_IS_RESOURCE, ...Object.values(userResourceRules)], known);
 });

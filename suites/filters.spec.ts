@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe } from 'vitest';
-import { SkippableRun } from '../src/checks/discovery.js';
 import {
   checkFilterApplied,
   checkGroupDisplayName,
@@ -21,8 +20,9 @@ import {
   type GroupTarget,
 } from '../src/checks/filters.js';
 import type { Exchange } from '../src/http/exchange.js';
-import { readRuleTests, resourcesIn, tooLittle } from '../src/suite/read.js';
-import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { CheckRun } from '../src/checks/run.js';
+import { resourcesIn, tooLittle } from '../src/suite/read.js';
+import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { TestData } from '../src/suite/test-data.js';
 
 const { target } = suiteTarget();
@@ -54,8 +54,8 @@ const subject = once(async (): Promise<{ user: FilterTarget | string; group: Gro
   };
 });
 
-const evaluation = once(async (): Promise<SkippableRun> => {
-  const run = new SkippableRun();
+const evaluation = once(async (): Promise<CheckRun> => {
+  const run = new CheckRun();
   const { user, group } = await subject();
   const nobody = `scimc-nobody-${randomUUID()}@example.com`;
   const send = (filter: string) => users({ filter });
@@ -103,7 +103,7 @@ const evaluation = once(async (): Promise<SkippableRun> => {
 describe('Filters as Okta and Entra send them', () => {
   const { FILTER_APPLIED, FILTER_USERNAME_EQ, FILTER_USERNAME_CASE_INSENSITIVE, FILTER_EXTERNAL_ID_EQ, FILTER_EMAILS_WORK_VALUE, FILTER_GROUP_DISPLAY_NAME, FILTER_AND, FILTER_NO_MATCH_EMPTY } =
     filterRules;
-  readRuleTests(
+  ruleTests(
     [FILTER_APPLIED, FILTER_USERNAME_EQ, FILTER_USERNAME_CASE_INSENSITIVE, FILTER_EXTERNAL_ID_EQ, FILTER_EMAILS_WORK_VALUE, FILTER_GROUP_DISPLAY_NAME, FILTER_AND, FILTER_NO_MATCH_EMPTY],
     evaluation,
   );
@@ -112,7 +112,7 @@ describe('Filters as Okta and Entra send them', () => {
 describe('Filter syntax and operators (RFC 7644 §3.4.2.2)', () => {
   const { FILTER_NAMES_CASE_INSENSITIVE, FILTER_ID_EQ, FILTER_OR, FILTER_NOT, FILTER_PARENTHESES, FILTER_NE, FILTER_CO, FILTER_SW, FILTER_EW, FILTER_PR, FILTER_GT, FILTER_GE, FILTER_LT, FILTER_LE, FILTER_VALUE_PATH, FILTER_INVALID_REFUSED } =
     filterRules;
-  readRuleTests(
+  ruleTests(
     [FILTER_NAMES_CASE_INSENSITIVE, FILTER_ID_EQ, FILTER_OR, FILTER_NOT, FILTER_PARENTHESES, FILTER_NE, FILTER_CO, FILTER_SW, FILTER_EW, FILTER_PR, FILTER_GT, FILTER_GE, FILTER_LT, FILTER_LE, FILTER_VALUE_PATH, FILTER_INVALID_REFUSED],
     evaluation,
   );

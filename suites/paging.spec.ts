@@ -18,7 +18,7 @@ import {
   type PagingEvidence,
 } from '../src/checks/paging.js';
 import { CheckRun } from '../src/checks/run.js';
-import { readRuleTests, tooLittle } from '../src/suite/read.js';
+import { tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { TestData } from '../src/suite/test-data.js';
 
@@ -90,7 +90,7 @@ const paging = once(async () =>
 );
 
 describe('Paging through GET /Users (RFC 7644 §3.4.2.4, Okta import)', () => {
-  readRuleTests(Object.values(pagingRules), paging);
+  ruleTests(Object.values(pagingRules), paging);
 });
 
 describe('Every page is a ListResponse with integer paging fields', () => {

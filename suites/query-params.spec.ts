@@ -6,8 +6,8 @@
 import { afterAll, describe } from 'vitest';
 import { advertised } from '../src/checks/discovery.js';
 import { checkProjection, checkSearch, checkSort, queryRules, searchBody } from '../src/checks/query-params.js';
-import { featuresOnce, readRuleTests, resourcesIn, tooLittle } from '../src/suite/read.js';
-import { once, suiteTarget, useClient } from '../src/suite/spec.js';
+import { featuresOnce, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { TestData } from '../src/suite/test-data.js';
 
 const { target } = suiteTarget();
@@ -92,13 +92,13 @@ const search = once(async () => {
 
 describe('attributes and excludedAttributes (RFC 7644 §3.4.2.5)', () => {
   const { QUERY_ATTRIBUTES, QUERY_ALWAYS_RETURNED, QUERY_EXCLUDED_ATTRIBUTES, QUERY_EXCLUDE_MEMBERS } = queryRules;
-  readRuleTests([QUERY_ATTRIBUTES, QUERY_ALWAYS_RETURNED, QUERY_EXCLUDED_ATTRIBUTES, QUERY_EXCLUDE_MEMBERS], projection);
+  ruleTests([QUERY_ATTRIBUTES, QUERY_ALWAYS_RETURNED, QUERY_EXCLUDED_ATTRIBUTES, QUERY_EXCLUDE_MEMBERS], projection);
 });
 
 describe('sortBy and sortOrder, when advertised (RFC 7644 §3.4.2.3)', () => {
-  readRuleTests([queryRules.QUERY_SORT], sorting);
+  ruleTests([queryRules.QUERY_SORT], sorting);
 });
 
 describe('POST /.search, when filtering is advertised (RFC 7644 §3.4.3)', () => {
-  readRuleTests([queryRules.QUERY_SEARCH], search);
+  ruleTests([queryRules.QUERY_SEARCH], search);
 });

@@ -11,26 +11,6 @@ export const SPC_SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProv
 export const BULK_REQUEST_URN = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 export const BULK_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
 
-/**
- * A CheckRun that can also say why a rule was not judged: a feature the server does not advertise,
- * a check that needs writes in a read-only run, too little data. The suite skips such a rule with
- * that reason instead of the generic "not applicable".
- */
-export class SkippableRun extends CheckRun {
-  readonly skipped = new Map<string, string>();
-
-  skip(rule: Rule, reason: string): void {
-    if (!this.checked.has(rule.code)) this.skipped.set(rule.code, reason);
-  }
-
-  override merge(other: CheckRun): this {
-    super.merge(other);
-    if (other instanceof SkippableRun) for (const [code, reason] of other.skipped) if (!this.checked.has(code)) this.skipped.set(code, reason);
-    for (const code of this.checked) this.skipped.delete(code);
-    return this;
-  }
-}
-
 export const discoveryRules = defineRules({
   DISCOVERY_SPC_VALID: {
     title: 'GET /ServiceProviderConfig answers a valid ServiceProviderConfig',
@@ -162,8 +142,8 @@ function answerJson(run: CheckRun, rule: Rule, exchange: Exchange): unknown {
   return undefined;
 }
 
-export function checkServiceProviderConfig(exchange: Exchange): SkippableRun {
-  const run = new SkippableRun();
+export function checkServiceProviderConfig(exchange: Exchange): CheckRun {
+  const run = new CheckRun();
   const json = answerJson(run, discoveryRules.DISCOVERY_SPC_VALID, exchange);
   if (json === undefined) {
     run.skip(discoveryRules.DISCOVERY_PATCH_ADVERTISED, 'the ServiceProviderConfig could not be read (see DISCOVERY_SPC_VALID)');
@@ -259,8 +239,8 @@ function listedIds(exchange: Exchange): string[] | undefined {
   return body.value['Resources'].map((resource) => (isObject(resource) ? String(resource['id']) : ''));
 }
 
-export function checkAdvertisedFilter(features: Features, probe: FilterProbe | string): SkippableRun {
-  const run = new SkippableRun();
+export function checkAdvertisedFilter(features: Features, probe: FilterProbe | string): CheckRun {
+  const run = new CheckRun();
   const rule = discoveryRules.DISCOVERY_FILTER_WORKS;
   const filter = advertised(features, 'filter');
   if (!filter.supported) return skipped(run, rule, filter.reason);
@@ -274,8 +254,8 @@ export function checkAdvertisedFilter(features: Features, probe: FilterProbe | s
 }
 
 /** `page` is GET /Users?startIndex=1&count=<maxResults + 1>, or the reason it was not sent. */
-export function checkMaxResults(features: Features, page: Exchange | string): SkippableRun {
-  const run = new SkippableRun();
+export function checkMaxResults(features: Features, page: Exchange | string): CheckRun {
+  const run = new CheckRun();
   const rule = discoveryRules.DISCOVERY_FILTER_MAX_RESULTS;
   const filter = advertised(features, 'filter');
   if (!filter.supported) return skipped(run, rule, filter.reason);
@@ -313,8 +293,8 @@ export interface EtagProbe {
   conditional?: Exchange;
 }
 
-export function checkAdvertisedEtag(features: Features, probe: EtagProbe | string): SkippableRun {
-  const run = new SkippableRun();
+export function checkAdvertisedEtag(features: Features, probe: EtagProbe | string): CheckRun {
+  const run = new CheckRun();
   const rule = discoveryRules.DISCOVERY_ETAG_WORKS;
   const etag = advertised(features, 'etag');
   if (!etag.supported) return skipped(run, rule, etag.reason);
@@ -340,8 +320,8 @@ export interface PatchProbe {
   displayName: string;
 }
 
-export function checkAdvertisedPatch(features: Features, probe: PatchProbe | string): SkippableRun {
-  const run = new SkippableRun();
+export function checkAdvertisedPatch(features: Features, probe: PatchProbe | string): CheckRun {
+  const run = new CheckRun();
   const rule = discoveryRules.DISCOVERY_PATCH_WORKS;
   const patch = advertised(features, 'patch');
   if (!patch.supported) return skipped(run, rule, patch.reason);
@@ -358,8 +338,8 @@ export function checkAdvertisedPatch(features: Features, probe: PatchProbe | str
   return run;
 }
 
-export function checkAdvertisedBulk(features: Features, probe: Exchange | string): SkippableRun {
-  const run = new SkippableRun();
+export function checkAdvertisedBulk(features: Features, probe: Exchange | string): CheckRun {
+  const run = new CheckRun();
   const rule = discoveryRules.DISCOVERY_BULK_WORKS;
   const bulk = advertised(features, 'bulk');
   if (!bulk.supported) return skipped(run, rule, bulk.reason);
@@ -378,7 +358,7 @@ export function checkAdvertisedBulk(features: Features, probe: Exchange | string
   return run;
 }
 
-function skipped(run: SkippableRun, rule: Rule, reason: string): SkippableRun {
+function skipped(run: CheckRun, rule: Rule, reason: string): CheckRun {
   run.skip(rule, reason);
   return run;
 }

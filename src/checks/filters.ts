@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describeResponse, excerpt } from '../diagnose/describe.js';
 import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
-import { SkippableRun } from './discovery.js';
 import { EMPTY_LIST_RESPONSE } from './list-response.js';
 import { defineRules, type Rule } from './rule.js';
 import { CheckRun } from './run.js';
@@ -403,7 +402,7 @@ function problemWith(exchange: Exchange, expectation: Expectation, target: { id:
 }
 
 /** Judges one case from its answers; `run` already holds the cases it depends on. */
-export function judgeCase(run: SkippableRun, filterCase: FilterCase, target: FilterTarget, answers: CaseAnswers | string): void {
+export function judgeCase(run: CheckRun, filterCase: FilterCase, target: FilterTarget, answers: CaseAnswers | string): void {
   const { rule } = filterCase;
   if (typeof answers === 'string') return run.skip(rule, answers);
   const blocked = filterCase.dependsOn.find((dependency) => !run.checked.has(dependency.code) || run.findings.some((f) => f.code === dependency.code));
@@ -478,7 +477,7 @@ export interface GroupTarget {
   displayName: string;
 }
 
-export function checkGroupDisplayName(run: SkippableRun, group: GroupTarget | string, answer: Exchange | undefined): void {
+export function checkGroupDisplayName(run: CheckRun, group: GroupTarget | string, answer: Exchange | undefined): void {
   const rule = filterRules.FILTER_GROUP_DISPLAY_NAME;
   if (typeof group === 'string') return run.skip(rule, group);
   if (answer === undefined) return;

@@ -1,9 +1,8 @@
 import { describeResponse, excerpt } from '../diagnose/describe.js';
 import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
-import { SkippableRun } from './discovery.js';
 import { checkListResponse } from './list-response.js';
 import { defineRules, type Rule } from './rule.js';
-import type { CheckRun } from './run.js';
+import { CheckRun } from './run.js';
 
 /** Okta imports 100 at a time: startIndex 1, 101, 201 ... */
 export const OKTA_PAGE_SIZE = 100;
@@ -120,8 +119,8 @@ function shown(ids: readonly string[] | undefined): string {
  * All paging rules from one set of answers. `tooFew` is the reason to skip rules that need more
  * resources than the server holds (read-only runs use what is there).
  */
-export function checkPaging(evidence: PagingEvidence, tooFew: (needed: number, held: number) => string): SkippableRun {
-  const run = new SkippableRun();
+export function checkPaging(evidence: PagingEvidence, tooFew: (needed: number, held: number) => string): CheckRun {
+  const run = new CheckRun();
   const rules = pagingRules;
   const { first } = evidence;
   const order = first.ids;

@@ -1,6 +1,7 @@
 import { describeResponse, excerpt } from '../diagnose/describe.js';
 import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
-import { advertised, SkippableRun, type Features } from './discovery.js';
+import { advertised, type Features } from './discovery.js';
+import { CheckRun } from './run.js';
 import { defineRules } from './rule.js';
 
 export const SEARCH_REQUEST_URN = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
@@ -81,8 +82,8 @@ export interface ProjectionEvidence {
   groups: readonly Exchange[] | string;
 }
 
-export function checkProjection(evidence: ProjectionEvidence): SkippableRun {
-  const run = new SkippableRun();
+export function checkProjection(evidence: ProjectionEvidence): CheckRun {
+  const run = new CheckRun();
   const rules = queryRules;
 
   const attributeProblems: string[] = [];
@@ -149,8 +150,8 @@ function ordered(names: readonly string[], direction: 1 | -1): boolean {
   return by(simple) || by(collator.compare);
 }
 
-export function checkSort(features: Features, answers: { ascending: Exchange; descending: Exchange } | string): SkippableRun {
-  const run = new SkippableRun();
+export function checkSort(features: Features, answers: { ascending: Exchange; descending: Exchange } | string): CheckRun {
+  const run = new CheckRun();
   const rule = queryRules.QUERY_SORT;
   const sort = advertised(features, 'sort');
   if (!sort.supported) {
@@ -186,8 +187,8 @@ export function searchBody(filter: string): Record<string, unknown> {
 }
 
 /** POST /.search is not advertised by a flag: it is tried when filtering is, and a 404/405/501 says it is not there. */
-export function checkSearch(features: Features, answers: { get: Exchange; post: Exchange } | string): SkippableRun {
-  const run = new SkippableRun();
+export function checkSearch(features: Features, answers: { get: Exchange; post: Exchange } | string): CheckRun {
+  const run = new CheckRun();
   const rule = queryRules.QUERY_SEARCH;
   const filter = advertised(features, 'filter');
   if (!filter.supported) {

@@ -8,6 +8,8 @@ import { finding, type Finding, type FindingDetails, type Rule } from './rule.js
 export class CheckRun {
   readonly findings: Finding[] = [];
   readonly checked = new Set<string>();
+  /** Why a rule was deliberately not judged: a feature not advertised, too little data. */
+  readonly skipped = new Map<string, string>();
 
   pass(rule: Rule): void {
     this.checked.add(rule.code);
@@ -25,9 +27,16 @@ export class CheckRun {
     return ok;
   }
 
+  /** Records why `rule` was not judged; the suite skips its test with this reason. */
+  skip(rule: Rule, reason: string): void {
+    if (!this.checked.has(rule.code)) this.skipped.set(rule.code, reason);
+  }
+
   merge(other: CheckRun): this {
     this.findings.push(...other.findings);
     for (const code of other.checked) this.checked.add(code);
+    for (const [code, reason] of other.skipped) this.skipped.set(code, reason);
+    for (const code of this.checked) this.skipped.delete(code);
     return this;
   }
 

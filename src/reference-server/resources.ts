@@ -95,10 +95,15 @@ export function listResources(
   resourceTypes: ResourceTypeDefinition[],
   query: ListQuery,
 ): ScimResponse {
-  const candidates = resourceTypes.flatMap((resourceType) =>
-    state.store.list(resourceType).map((resource) => ({ resourceType, resource: render(resource, state.store, exchange.baseUrl) })),
-  );
-  const result = runQuery(resourceTypes, candidates, query);
+  const stored = resourceTypes.flatMap((resourceType) => state.store.list(resourceType).map((resource) => ({ resourceType, resource })));
+  const rendered = ({ resourceType, resource }: (typeof stored)[number]) => ({ resourceType, resource: render(resource, state.store, exchange.baseUrl) });
+  if (query.filter === undefined && query.sortBy === undefined) {
+    // Paging through everything (Okta's import) renders only the page, so a walk stays linear.
+    const page = stored.slice(query.startIndex - 1, query.startIndex - 1 + query.count).map(rendered);
+    const resources = page.map(({ resourceType, resource }) => project(resource, resourceType, query.projection));
+    return listResponse(resources, stored.length, query.startIndex);
+  }
+  const result = runQuery(resourceTypes, stored.map(rendered), query);
   return listResponse(result.resources, result.totalResults, result.startIndex);
 }
 

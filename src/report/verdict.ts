@@ -32,6 +32,8 @@ export interface Verdict {
   accepted: Array<Acceptance & { count: number }>;
   stale: Array<Acceptance & { why: string }>;
   skipped: number;
+  /** Why checks were skipped, most common reason first. */
+  skipReasons: Array<{ reason: string; count: number }>;
 }
 
 export const PROFILE_NAMES: Record<Client, string> = { okta: 'Okta', entra: 'Entra ID', rfc: 'RFC 7643/7644' };
@@ -99,7 +101,15 @@ export function computeVerdict(
     if (outcomes.some((o) => o.code === a.code && o.state === 'passed')) return [{ ...a, why: 'the check now passes' }];
     return [];
   });
-  return { profiles: verdicts, accepted, stale, skipped: outcomes.filter((o) => o.state === 'skipped').length };
+  const skippedOutcomes = outcomes.filter((o) => o.state === 'skipped');
+  const reasons = new Map<string, number>();
+  for (const o of skippedOutcomes) {
+    // "not checked: X came first" names a different X each time; one line says it for all.
+    const reason = o.skipReason?.startsWith('not checked: ') ? 'not checked: an earlier finding came first' : (o.skipReason ?? 'no reason given');
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  const skipReasons = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+  return { profiles: verdicts, accepted, stale, skipped: skippedOutcomes.length, skipReasons };
 }
 
 /** The first sentence of a fix, for a one-line summary. */
@@ -139,6 +149,8 @@ function signature(profile: ProfileVerdict): string {
   return JSON.stringify([profile.blockers.map((b) => [b.code, b.count]), profile.warnings.map((w) => [w.code, w.count])]);
 }
 
+const MAX_SKIP_REASONS = 6;
+
 /** The text printed at the end of every run. Profiles with the same findings share one entry. */
 export function renderVerdict(verdict: Verdict): string {
   const lines = ['Verdict'];
@@ -153,6 +165,13 @@ export function renderVerdict(verdict: Verdict): string {
   }
   for (const a of verdict.accepted) lines.push(`  accepted: ${a.code}${a.count > 1 ? ` (×${a.count})` : ''}: ${a.reason}`);
   for (const s of verdict.stale) lines.push(`  stale acceptance: ${s.code} (${s.why}): remove it from the accept file`);
-  if (verdict.skipped > 0) lines.push(`  ${verdict.skipped} checks skipped; each says why (see the run above, or run with --reporter=verbose)`);
+  if (verdict.skipped > 0) {
+    lines.push(`  ${verdict.skipped} check${verdict.skipped === 1 ? '' : 's'} skipped:`);
+    const shown = verdict.skipReasons.slice(0, MAX_SKIP_REASONS);
+    const width = String(shown[0]?.count ?? 0).length;
+    for (const { reason, count } of shown) lines.push(`    ${String(count).padStart(width)} ${reason}`);
+    const rest = verdict.skipReasons.length - shown.length;
+    if (rest > 0) lines.push(`    … and ${rest} more reasons (run with --reporter=verbose to see each check's)`);
+  }
   return lines.join('\n');
 }

@@ -74,6 +74,8 @@ async function judge(context: TestContext, rule: Rule, level: Level, run: CheckR
   context.task.meta.level = level;
   if (findings.length === 0) {
     if (!run.checked.has(rule.code)) {
+      const reason = run.skipped.get(rule.code);
+      if (reason !== undefined) return context.skip(reason);
       const first = run.findings[0];
       return context.skip(first === undefined ? 'not applicable to this answer' : `not checked: ${first.code} came first`);
     }

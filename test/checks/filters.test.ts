@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SkippableRun } from '../../src/checks/discovery.js';
+import { CheckRun } from '../../src/checks/run.js';
 import {
   checkFilterApplied,
   checkInvalidFilters,
@@ -23,8 +23,8 @@ const invalidFilter = { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error']
 const caseFor = (code: string) => userFilterCases.find((c) => c.rule.code === code) as FilterCase;
 
 /** A run in which the cases the operator cases rely on have passed. */
-function judged(): SkippableRun {
-  const run = new SkippableRun();
+function judged(): CheckRun {
+  const run = new CheckRun();
   run.pass(filterRules.FILTER_USERNAME_EQ);
   run.pass(filterRules.FILTER_AND);
   run.pass(filterRules.FILTER_OR);
@@ -70,7 +70,7 @@ describe('a filter case', () => {
   });
 
   test('is not judged when a case it relies on failed', () => {
-    const run = new SkippableRun();
+    const run = new CheckRun();
     run.pass(filterRules.FILTER_USERNAME_EQ);
     run.fail(filterRules.FILTER_AND, { got: 'x' });
     judgeCase(run, caseFor('FILTER_CO'), target, { positive: answer('p', list(ada)), negative: answer('n', list()) });
@@ -88,13 +88,13 @@ describe('a filter case', () => {
 
 describe('a filter that is ignored', () => {
   test('is diagnosed as ignored by the server when count was applied', () => {
-    const run = new SkippableRun();
+    const run = new CheckRun();
     checkFilterApplied(run, { unfiltered: answer('', { ...list(ada), totalResults: 2 }), filtered: answer('userName eq "nobody"', { ...list(ada), totalResults: 2 }) });
     expect(run.findings[0]?.fix).toMatch(/^count=1 was applied but the filter was not/);
   });
 
   test('is diagnosed as a dropped query string when count was ignored too', () => {
-    const run = new SkippableRun();
+    const run = new CheckRun();
     checkFilterApplied(run, { unfiltered: answer('', list(ada, grace)), filtered: answer('userName eq "nobody"', list(ada, grace)) });
     expect(run.findings[0]?.fix).toMatch(/query string does not reach your code/);
   });
@@ -102,14 +102,14 @@ describe('a filter that is ignored', () => {
 
 describe('filters that match nothing, and malformed filters', () => {
   test('a 404 for no match says to answer an empty ListResponse', () => {
-    const run = new SkippableRun();
+    const run = new CheckRun();
     checkNoMatch(run, [answer('userName eq "nobody"', list()), answer('externalId eq "nobody"', { detail: 'not found' }, 404)]);
     expect(run.findings.map((f) => f.code)).toEqual(['FILTER_NO_MATCH_EMPTY']);
     expect(run.findings[0]?.fix).toMatch(/not "not found"/);
   });
 
   test('a malformed filter answered 200 is reported', () => {
-    const run = new SkippableRun();
+    const run = new CheckRun();
     checkInvalidFilters(run, [answer('userName eq', invalidFilter, 400), answer('(userName eq "x"', list(ada, grace))]);
     expect(run.findings.map((f) => f.got)).toEqual([expect.stringMatching(/^filter=\(userName eq "x": GET .* answered 200/)]);
   });
