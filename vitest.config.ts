@@ -11,15 +11,16 @@ import { defineConfig } from 'vitest/config';
 import { loadAcceptances } from './src/accept.js';
 import { ConfigError, loadConfig } from './src/config.js';
 import { EXCHANGE_DIR_ENV } from './src/report/exchange-log.js';
+import { suiteWorkers, WORKERS_ENV } from './src/suite/share.js';
 import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-function checkedSettings(): ReportOptions {
+function checkedSettings(): { reports: ReportOptions; workers: number } {
   try {
-    loadConfig(process.env);
+    const config = loadConfig(process.env);
     loadAcceptances(process.env);
-    return loadReportOptions(process.env);
+    return { reports: loadReportOptions(process.env), workers: suiteWorkers(config) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // One sentence that says what to set; a stack trace would bury it.
@@ -28,7 +29,7 @@ function checkedSettings(): ReportOptions {
   }
 }
 
-const reports = checkedSettings();
+const { reports, workers } = checkedSettings();
 // Workers leave their exchanges here; the reporter, in this process, gathers them into the HAR.
 const exchangeDir = (process.env[EXCHANGE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'scimc-exchanges-')));
 const vitestReporters = (['junit', 'json'] as const)
@@ -40,9 +41,11 @@ export default defineConfig({
     root: here('.'),
     include: ['suites/**/*.spec.ts'],
     isolate: false,
+    // Spec files wait on the network, not the CPU: run several at once, sharing the politeness limits.
+    maxWorkers: workers,
     globalSetup: [here('src/suite/global-setup.ts')],
     reporters: ['default', here('src/report/reporter.ts'), ...vitestReporters],
-    env: { [EXCHANGE_DIR_ENV]: exchangeDir },
+    env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // A failed check's message is its diagnosis; frames pointing into our code would only be noise.

@@ -24,7 +24,8 @@ import {
   USER_SCHEMA_URN,
 } from '../src/checks/discovery.js';
 import { CheckRun } from '../src/checks/run.js';
-import { featuresOnce, objectIn, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { objectBody } from '../src/checks/answers.js';
+import { featuresOnce, resourcesIn, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { PATCH_SCHEMA, TestData } from '../src/suite/test-data.js';
 
@@ -66,7 +67,7 @@ describe('GET /ResourceTypes and /Schemas', () => {
 describe('the discovery endpoints are read-only', () => {
   ruleTests([discoveryRules.DISCOVERY_READ_ONLY], async () => {
     if (!target.write) return skippedRun(discoveryRules.DISCOVERY_READ_ONLY, WRITES_NEEDED);
-    const config = objectIn((await features()).exchange) ?? {};
+    const config = objectBody((await features()).exchange) ?? {};
     const writes = await Promise.all([
       client.send({ method: 'PUT', path: '/ServiceProviderConfig', json: config }),
       client.send({ method: 'POST', path: '/ServiceProviderConfig', json: config }),

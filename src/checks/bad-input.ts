@@ -8,7 +8,7 @@ import { describeIssues, validateMessage } from '../schemas.js';
 import { defineRules, type Rule } from './rule.js';
 import type { CheckRun } from './run.js';
 import { checkUserBody } from './user-lifecycle.js';
-import { at, gotFrom, isServerError, isSuccess, objectBody, show, SERVER_ERROR_FIX, statusOf } from './write-helpers.js';
+import { at, gotFrom, isServerError, isSuccess, objectBody, show, SERVER_ERROR_FIX, statusOf } from './answers.js';
 
 const ALL_MUST = { okta: 'MUST', entra: 'MUST', rfc: 'MUST' } as const;
 

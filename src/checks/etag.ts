@@ -6,7 +6,7 @@
 import type { Exchange } from '../http/exchange.js';
 import { defineRules } from './rule.js';
 import type { CheckRun } from './run.js';
-import { acceptedUpdate, at, gotFrom, objectBody, show, statusOf } from './write-helpers.js';
+import { acceptedUpdate, at, gotFrom, objectBody, show, statusOf } from './answers.js';
 
 export const etagRules = defineRules({
   ETAG_HEADER_MATCHES_VERSION: {

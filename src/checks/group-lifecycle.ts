@@ -4,7 +4,7 @@
 import type { Exchange } from '../http/exchange.js';
 import { defineRules, type Rule } from './rule.js';
 import type { CheckRun } from './run.js';
-import { at, gotFrom, isServerError, listedResources, memberIdsOf, objectBody, show, SERVER_ERROR_FIX, statusOf, type JsonObject } from './write-helpers.js';
+import { at, gotFrom, isServerError, listedResources, memberIdsOf, objectBody, show, SERVER_ERROR_FIX, statusOf, type JsonObject } from './answers.js';
 
 const ALL_MUST = { okta: 'MUST', entra: 'MUST', rfc: 'MUST' } as const;
 

@@ -19,7 +19,7 @@ import {
   SERVER_ERROR_FIX,
   statusOf,
   type JsonObject,
-} from './write-helpers.js';
+} from './answers.js';
 
 const ALL_MUST = { okta: 'MUST', entra: 'MUST', rfc: 'MUST' } as const;
 

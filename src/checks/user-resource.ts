@@ -1,6 +1,7 @@
 import { excerpt } from '../diagnose/describe.js';
-import { isObject, type Exchange } from '../http/exchange.js';
+import type { Exchange } from '../http/exchange.js';
 import { describeIssues, validateMessage } from '../schemas.js';
+import { at } from './answers.js';
 import { defineRules } from './rule.js';
 import type { CheckRun } from './run.js';
 
@@ -22,16 +23,6 @@ export const userResourceRules = defineRules({
 });
 
 const OKTA_PATHS = ['id', 'userName', 'name.givenName', 'name.familyName', 'active', 'emails.0.value'] as const;
-
-function at(value: unknown, path: string): unknown {
-  let current = value;
-  for (const key of path.split('.')) {
-    if (Array.isArray(current)) current = current[Number(key)];
-    else if (isObject(current)) current = current[key];
-    else return undefined;
-  }
-  return current;
-}
 
 function empty(value: unknown): boolean {
   return value === undefined || value === null || value === '';

@@ -6,6 +6,7 @@ import type { CheckRun } from '../checks/run.js';
 import { renderFindings } from '../diagnose/render.js';
 import { ScimClient } from '../http/client.js';
 import { saveExchanges } from '../report/exchange-log.js';
+import { workerShare, workersOf } from './share.js';
 import type { Preflight, Target } from './target.js';
 
 declare module 'vitest' {
@@ -30,7 +31,7 @@ export function suiteTarget(): { target: Target; preflight: Preflight } {
 
 /** One client per spec file, closed after it; its exchanges go to the reports. */
 export function useClient(target: Target): ScimClient {
-  const client = new ScimClient(target);
+  const client = new ScimClient(workerShare(target, workersOf(process.env)));
   afterAll(async () => {
     saveExchanges(client.log);
     await client.close();

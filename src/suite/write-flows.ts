@@ -39,7 +39,7 @@ import {
   entraUserRules,
   userLifecycleRules,
 } from '../checks/user-lifecycle.js';
-import { acceptedUpdate, objectBody } from '../checks/write-helpers.js';
+import { acceptedUpdate, objectBody } from '../checks/answers.js';
 import type { ScimClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { OKTA_HEADERS } from '../probes.js';

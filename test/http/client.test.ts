@@ -1,43 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { toCurl } from '../../src/diagnose/curl.js';
-import { ReadOnlyViolation, ScimClient } from '../../src/http/client.js';
+import { ReadOnlyViolation, type ClientOptions } from '../../src/http/client.js';
+import { useRawServer } from '../support/raw-server.js';
 
 const TOKEN = 'client-test-canary-token-5f3a';
-let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-let server: Server;
-let origin: string;
-const clients: ScimClient[] = [];
-
-beforeAll(async () => {
-  server = createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-
-function client(options: Partial<ConstructorParameters<typeof ScimClient>[0]> = {}) {
-  const c = new ScimClient({ baseUrl: `${origin}/scim/v2`, token: TOKEN, timeoutMs: 2_000, maxInFlight: 4, ...options });
-  clients.push(c);
-  return c;
-}
+const raw = useRawServer(TOKEN);
+const client = (options: Partial<ClientOptions> = {}) => raw.client(options);
 
 describe('ScimClient', () => {
   test('sends the bearer token but records it as $SCIM_TOKEN', async () => {
     let received: string | undefined;
-    handler = (req, res) => {
+    raw.handle((req, res) => {
       received = req.headers.authorization;
       res.end(`{"echo":"${req.headers.authorization ?? ''}"}`);
-    };
+    });
     const exchange = await client().send({ path: '/Users' });
     expect(received).toBe(`Bearer ${TOKEN}`);
     expect(JSON.stringify(exchange)).not.toContain(TOKEN);
@@ -46,22 +22,22 @@ describe('ScimClient', () => {
   });
 
   test('encodes query values the way Okta does, with %20 for spaces', async () => {
-    handler = (_req, res) => res.end('{}');
+    raw.handle((_req, res) => res.end('{}'));
     const exchange = await client().send({ path: '/Users', query: { filter: 'userName eq "a b"', count: 2 } });
-    expect(exchange.request.url).toBe(`${origin}/scim/v2/Users?filter=userName%20eq%20%22a%20b%22&count=2`);
+    expect(exchange.request.url).toBe(`${raw.origin()}/scim/v2/Users?filter=userName%20eq%20%22a%20b%22&count=2`);
   });
 
   test('does not follow a redirect', async () => {
-    handler = (_req, res) => {
+    raw.handle((_req, res) => {
       res.writeHead(302, { location: '/login' }).end();
-    };
+    });
     const exchange = await client().send({ path: '/Users' });
     expect(exchange.response?.status).toBe(302);
     expect(exchange.response?.headers['location']).toBe('/login');
   });
 
   test('ends a server that never answers with TIMEOUT within the timeout', async () => {
-    handler = () => {};
+    raw.handle(() => {});
     const started = Date.now();
     const exchange = await client({ timeoutMs: 300 }).send({ path: '/Users' });
     expect(exchange.error?.code).toBe('TIMEOUT');
@@ -69,17 +45,17 @@ describe('ScimClient', () => {
   });
 
   test('ends a server that drips its body one byte at a time', async () => {
-    handler = (_req, res) => {
+    raw.handle((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/scim+json' });
       const timer = setInterval(() => res.write(' '), 50);
       res.on('close', () => clearInterval(timer));
-    };
+    });
     const exchange = await client({ timeoutMs: 400 }).send({ path: '/Users' });
     expect(exchange.error?.code).toBe('TIMEOUT');
   });
 
   test('reads no more than the body cap', async () => {
-    handler = (_req, res) => res.end('x'.repeat(10_000));
+    raw.handle((_req, res) => res.end('x'.repeat(10_000)));
     const exchange = await client({ maxBodyBytes: 1_000 }).send({ path: '/Users' });
     expect(exchange.response?.bytes).toBe(1_000);
     expect(exchange.response?.truncated).toBe(true);
@@ -97,24 +73,24 @@ describe('ScimClient', () => {
     ['DELETE', '/Users/1'],
   ] as const)('a read-only client refuses %s %s before anything is sent', async ([method, path]) => {
     let received = 0;
-    handler = (_req, res) => {
+    raw.handle((_req, res) => {
       received++;
       res.end('{}');
-    };
+    });
     await expect(client({ write: false }).send({ method, path })).rejects.toThrow(ReadOnlyViolation);
     expect(received).toBe(0);
   });
 
   test('a read-only client still sends GET and POST /.search', async () => {
-    handler = (_req, res) => res.end('{}');
+    raw.handle((_req, res) => res.end('{}'));
     const c = client({ write: false });
     expect((await c.send({ path: '/Users' })).response?.status).toBe(200);
     expect((await c.send({ method: 'POST', path: '/Users/.search', json: {} })).response?.status).toBe(200);
   });
 
   test('a recorded request turns into a curl command with the token as a variable', async () => {
-    handler = (_req, res) => res.end('{}');
+    raw.handle((_req, res) => res.end('{}'));
     const exchange = await client().send({ method: 'POST', path: '/Users', json: { userName: "o'neil" } });
-    expect(toCurl(exchange).replace(origin, 'ORIGIN')).toMatchInlineSnapshot(`"curl -i -X POST 'ORIGIN/scim/v2/Users' -H 'accept: application/scim+json' -H 'user-agent: scim-conformance/0.1' -H 'authorization: Bearer '"$SCIM_TOKEN" -H 'content-type: application/scim+json; charset=utf-8' --data-raw '{"userName":"o'\\''neil"}'"`);
+    expect(toCurl(exchange).replace(raw.origin(), 'ORIGIN')).toMatchInlineSnapshot(`"curl -i -X POST 'ORIGIN/scim/v2/Users' -H 'accept: application/scim+json' -H 'user-agent: scim-conformance/0.1' -H 'authorization: Bearer '"$SCIM_TOKEN" -H 'content-type: application/scim+json; charset=utf-8' --data-raw '{"userName":"o'\\''neil"}'"`);
   });
 });

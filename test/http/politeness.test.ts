@@ -1,48 +1,24 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { checkThroughput } from '../../src/checks/throughput.js';
-import { ScimClient, type ClientOptions } from '../../src/http/client.js';
+import type { ClientOptions } from '../../src/http/client.js';
+import { useRawServer } from '../support/raw-server.js';
 import { retryAfterMs } from '../../src/http/retry-after.js';
 import { exchangeOf } from '../support/exchange.js';
 
-let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('{}');
-let server: Server;
-let origin: string;
-const clients: ScimClient[] = [];
-
-beforeAll(async () => {
-  server = createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-
-function client(options: Partial<ClientOptions> = {}): ScimClient {
-  const c = new ScimClient({ baseUrl: `${origin}/scim/v2`, token: 'politeness-token', timeoutMs: 3_000, maxInFlight: 4, ...options });
-  clients.push(c);
-  return c;
-}
+const raw = useRawServer('politeness-token');
+const client = (options: Partial<ClientOptions> = {}) => raw.client({ timeoutMs: 3_000, ...options });
 
 describe('limits', () => {
   test('no more than SCIM_MAX_IN_FLIGHT requests are in flight at once', async () => {
     let active = 0;
     let peak = 0;
-    handler = (_req, res) => {
+    raw.handle((_req, res) => {
       peak = Math.max(peak, ++active);
       setTimeout(() => {
         active--;
         res.end('{}');
       }, 30);
-    };
+    });
     const c = client({ maxInFlight: 3 });
     await Promise.all(Array.from({ length: 12 }, () => c.send({ path: '/Users' })));
     expect(peak).toBe(3);
@@ -50,10 +26,10 @@ describe('limits', () => {
 
   test('requests start no faster than SCIM_MAX_RPS, evenly spaced', async () => {
     const starts: number[] = [];
-    handler = (_req, res) => {
+    raw.handle((_req, res) => {
       starts.push(Date.now());
       res.end('{}');
-    };
+    });
     const c = client({ maxRps: 20, maxInFlight: 10 });
     await Promise.all(Array.from({ length: 10 }, () => c.send({ path: '/Users' })));
     // 10 requests at 20 per second: the last starts about 450 ms after the first.
@@ -71,10 +47,10 @@ describe('Retry-After', () => {
 
   test('a 429 with Retry-After is waited out and sent again, and the wait is recorded', async () => {
     let calls = 0;
-    handler = (_req, res) => {
+    raw.handle((_req, res) => {
       if (++calls === 1) return void res.writeHead(429, { 'retry-after': '1' }).end();
       res.end('{}');
-    };
+    });
     const c = client();
     const started = Date.now();
     const exchange = await c.send({ path: '/Users' });
@@ -85,7 +61,7 @@ describe('Retry-After', () => {
   });
 
   test('a 503 whose Retry-After does not fit in the timeout is returned at once', async () => {
-    handler = (_req, res) => res.writeHead(503, { 'retry-after': '30' }).end();
+    raw.handle((_req, res) => res.writeHead(503, { 'retry-after': '30' }).end());
     const started = Date.now();
     const exchange = await client({ timeoutMs: 2_000 }).send({ path: '/Users' });
     expect(exchange.response?.status).toBe(503);
@@ -96,11 +72,11 @@ describe('Retry-After', () => {
   test('a Retry-After pauses every request of the client, not just the one that got it', async () => {
     const starts: number[] = [];
     let calls = 0;
-    handler = (_req, res) => {
+    raw.handle((_req, res) => {
       starts.push(Date.now());
       if (++calls === 1) return void res.writeHead(429, { 'retry-after': '1' }).end();
       res.end('{}');
-    };
+    });
     const c = client();
     const first = c.send({ path: '/Users' });
     await new Promise((resolve) => setTimeout(resolve, 100));

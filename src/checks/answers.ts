@@ -1,6 +1,6 @@
 /**
- * Reading the answers of the write path: small, total functions over recorded exchanges that the
- * lifecycle checks share. None of them throws, whatever the server sent.
+ * Reading answers: small, total functions over recorded exchanges that the checks and suites
+ * share. None of them throws, whatever the server sent.
  */
 import { describeResponse, excerpt } from '../diagnose/describe.js';
 import { isObject, jsonBody, type Exchange } from '../http/exchange.js';

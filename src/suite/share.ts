@@ -1,0 +1,26 @@
+import type { Config } from '../config.js';
+
+/**
+ * Spec files run in several workers at once, each with its own client. The politeness limits are
+ * for the whole run, so each worker's client gets its share: together they never exceed
+ * SCIM_MAX_IN_FLIGHT requests in flight or SCIM_MAX_RPS requests a second.
+ */
+export const WORKERS_ENV = 'SCIMC_WORKERS';
+const MAX_WORKERS = 4;
+
+export function suiteWorkers(config: Pick<Config, 'maxInFlight'>): number {
+  return Math.max(1, Math.min(MAX_WORKERS, config.maxInFlight));
+}
+
+export function workerShare<T extends Pick<Config, 'maxInFlight' | 'maxRps'>>(limits: T, workers: number): T {
+  return {
+    ...limits,
+    maxInFlight: Math.max(1, Math.floor(limits.maxInFlight / workers)),
+    maxRps: limits.maxRps / workers,
+  };
+}
+
+export function workersOf(env: Record<string, string | undefined>): number {
+  const workers = Number(env[WORKERS_ENV]);
+  return Number.isInteger(workers) && workers > 0 ? workers : 1;
+}
