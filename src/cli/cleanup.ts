@@ -4,17 +4,33 @@
  * are touched; users a server cannot delete are deactivated, and it says so. Reads the same
  * environment and .env as the suite; the token is never printed. Exits 1 when something could not
  * be removed or listed, 2 on a configuration error.
+ *
+ * `--run <prefix>` removes one run's resources only: what an interrupted run does on its way out.
  */
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
 import { OAuthTokenError } from '../http/auth.js';
 import { describeSweep, sweepLeftovers } from '../suite/sweep.js';
+import { runStartOf } from '../suite/test-data.js';
+
+/** The run prefix after `--run`, or undefined for every leftover; throws on a malformed one. */
+function runPrefixOf(args: string[]): string | undefined {
+  const index = args.indexOf('--run');
+  if (index === -1) return undefined;
+  const prefix = args[index + 1];
+  if (prefix === undefined || runStartOf(`${prefix}1`) === undefined || !prefix.endsWith('-')) {
+    throw new ConfigError(`--run takes a run prefix such as scimc-mx2rdnnc-0ce66a-, not "${prefix ?? ''}".`);
+  }
+  return prefix;
+}
 
 async function main(): Promise<number> {
   let config;
+  let onlyPrefix: string | undefined;
   try {
     config = loadConfig(process.env);
+    onlyPrefix = runPrefixOf(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`scim-conformance cleanup: ${error.message}\n`);
@@ -36,8 +52,8 @@ async function main(): Promise<number> {
       process.stderr.write(`scim-conformance cleanup: no access token: ${error.message}\n`);
       return 1;
     }
-    process.stdout.write(`scim-conformance cleanup: removing test resources (scimc-…) from ${config.baseUrl}\n`);
-    const report = await sweepLeftovers(client, { olderThanMs: Number.NEGATIVE_INFINITY });
+    process.stdout.write(`scim-conformance cleanup: removing test resources (${onlyPrefix ?? 'scimc-'}…) from ${config.baseUrl}\n`);
+    const report = await sweepLeftovers(client, { olderThanMs: Number.NEGATIVE_INFINITY, ...(onlyPrefix === undefined ? {} : { onlyPrefix }) });
     const lines = describeSweep(report);
     process.stdout.write(lines.length === 0 ? '  nothing to remove\n' : `${lines.map((line) => `  ${line}`).join('\n')}\n`);
     const failed = report.failed.length + report.unlisted.length;

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
 import { demoSeed, startReferenceServer } from '../reference-server/index.js';
 import { banner } from './banner.js';
+import { cleanUpOnInterrupt } from './interrupt.js';
 import { describeSweep, sweepAtStart } from './sweep.js';
 import { obtainAccessToken, preflight } from './preflight.js';
 import { targetFromConfig, type Preflight, type Target } from './target.js';
@@ -46,7 +47,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide('target', target);
   project.provide('preflight', result);
-  return stop;
+  const forgetInterrupt = cleanUpOnInterrupt(target);
+  return async () => {
+    forgetInterrupt();
+    await stop();
+  };
 }
 
 async function sweep(client: ScimClient, target: Target): Promise<void> {

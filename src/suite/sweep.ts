@@ -27,6 +27,8 @@ export interface SweepOptions {
   /** Leave alone runs that started less than this long ago (they may still be going). */
   olderThanMs: number;
   now?: number;
+  /** Only this run's resources (its `scimc-<time>-<random>-` prefix), for an interrupted run's own cleanup. */
+  onlyPrefix?: string;
 }
 
 export interface SweepReport extends CleanupReport {
@@ -53,6 +55,7 @@ export async function sweepLeftovers(client: ScimClient, options: SweepOptions):
       continue;
     }
     for (const resource of listing.found) {
+      if (options.onlyPrefix !== undefined && !resource.name.startsWith(options.onlyPrefix)) continue;
       const started = runStartOf(resource.name);
       if (started !== undefined && started <= cutoff) await removeResource(client, resource, report);
       else report.spared.push(resource);

@@ -192,3 +192,49 @@ test('the cleanup command without SCIM_BASE_URL says what to set and exits 2', a
   expect(result.code).toBe(2);
   expect(result.output).toMatch(/SCIM_BASE_URL is not set/);
 }, 30_000);
+
+describe('a run interrupted with Ctrl-C (SIGINT to its process group)', () => {
+  let server: RecordingServer;
+  let before: string;
+  let createdBeforeInterrupt: number;
+  let exit: { code: number | null; output: string };
+  beforeAll(async () => {
+    server = await recording();
+    before = bystanders(server.service);
+    const child = spawn(process.execPath, [VITEST, 'run', ...WRITE_SPECS], {
+      cwd: PROJECT_ROOT,
+      // A slow pace, so that the interrupt lands mid-run.
+      env: cleanEnv({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '8' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (leftovers(server.service).length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    createdBeforeInterrupt = leftovers(server.service).length;
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+    exit = { code: await exited, output };
+  }, 120_000);
+
+  test('the run had created test data when it was interrupted', () => {
+    expect(createdBeforeInterrupt).toBeGreaterThanOrEqual(3);
+  });
+
+  test("it removes this run's test data on its way out, says so, and exits 130", () => {
+    expect(leftovers(server.service)).toEqual([]);
+    expect(exit.output).toMatch(/SIGINT: removing this run's test data \(scimc-[0-9a-z]+-[0-9a-f]{6}-…\) before exiting/);
+    expect(exit.output).toMatch(/deleted user scimc-/);
+    expect(exit.code).toBe(130);
+  });
+
+  test('the resources that were there before are byte for byte unchanged', () => {
+    expect(bystanders(server.service)).toBe(before);
+  });
+
+  test('the token is never printed', () => {
+    expect(exit.output).not.toContain(RECORDING_TOKEN);
+  });
+});
