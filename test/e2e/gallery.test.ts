@@ -6,27 +6,22 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderFinding } from '../../src/diagnose/render.js';
 import { gallery, GALLERY_TOKEN, unusable, type RunningServer } from '../servers/gallery.js';
-import { normalise, runSuites, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
+import { normalise, runSuites, twoAtATime, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
 
 const runs = new Map<string, SuiteRun>();
 const open = new Set<RunningServer>();
 
 beforeAll(async () => {
-  // Two at a time: each run is a whole Vitest process, and the machine has two cores.
-  const queue = [...gallery, ...unusable];
-  const worker = async () => {
-    for (let broken = queue.shift(); broken !== undefined; broken = queue.shift()) {
-      const server = await broken.start();
-      open.add(server);
-      try {
-        runs.set(broken.name, await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }));
-      } finally {
-        open.delete(server);
-        if (broken.name !== 'down') await server.close();
-      }
+  await twoAtATime([...gallery, ...unusable], async (broken) => {
+    const server = await broken.start();
+    open.add(server);
+    try {
+      runs.set(broken.name, await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }));
+    } finally {
+      open.delete(server);
+      if (broken.name !== 'down') await server.close();
     }
-  };
-  await Promise.all([worker(), worker()]);
+  });
 }, 300_000);
 
 afterAll(async () => {

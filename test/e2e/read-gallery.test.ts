@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
 import { readGallery, startReadServer, type ReadBreakage, type ReadSpec } from '../servers/read-gallery.js';
-import { runSuites, type SuiteRun } from '../support/run-suite.js';
+import { runSuites, twoAtATime, type SuiteRun } from '../support/run-suite.js';
 
 const READ_SPECS: ReadSpec[] = ['paging', 'filters', 'query-params', 'discovery', 'errors', 'auth'];
 const specFile = (spec: ReadSpec) => `suites/${spec}.spec.ts`;
@@ -61,11 +61,7 @@ beforeAll(async () => {
       await server.close();
     }
   });
-  // Two at a time: each run is a whole Vitest process, and the machine has two cores.
-  const worker = async () => {
-    for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) await job();
-  };
-  await Promise.all([worker(), worker()]);
+  await twoAtATime(jobs, (job) => job());
 }, 600_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
  * failure-table gallery: test/servers/gallery.ts, "down" and "rejects-token".)
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runSuites, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
+import { runSuites, twoAtATime, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
 import { hostile, HOSTILE_TOKEN, type HostileServer } from './servers.js';
 
 const TIMEOUT_MS = 1_500;
@@ -27,18 +27,13 @@ async function settled(server: HostileServer): Promise<number> {
 }
 
 beforeAll(async () => {
-  const queue = [...hostile];
-  // Two at a time: each run is a whole Vitest process.
-  const worker = async () => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      const server = await next.start();
-      servers.push(server);
-      const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: HOSTILE_TOKEN, SCIM_TIMEOUT_MS: String(TIMEOUT_MS) });
-      outcomes.set(next.name, { run, leftOpen: await settled(server) });
-      await server.close();
-    }
-  };
-  await Promise.all([worker(), worker()]);
+  await twoAtATime(hostile, async (next) => {
+    const server = await next.start();
+    servers.push(server);
+    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: HOSTILE_TOKEN, SCIM_TIMEOUT_MS: String(TIMEOUT_MS) });
+    outcomes.set(next.name, { run, leftOpen: await settled(server) });
+    await server.close();
+  });
 }, 300_000);
 
 afterAll(async () => {

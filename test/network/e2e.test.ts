@@ -3,7 +3,7 @@
  * the insecure-TLS opt-out (with its warning), a proxy, and OAuth (one token for the whole run).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runSuites, type SuiteRun } from '../support/run-suite.js';
+import { runSuites, twoAtATime, type SuiteRun } from '../support/run-suite.js';
 import { bearerOf, CA_FILE, startForwardProxy, startScimFront, startTokenEndpoint, type Running } from './servers.js';
 
 const running: Running[] = [];
@@ -37,10 +37,9 @@ beforeAll(async () => {
       },
     ],
   ];
-  const worker = async () => {
-    for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) runs.set(job[0], await runSuites(job[1]));
-  };
-  await Promise.all([worker(), worker()]);
+  await twoAtATime(jobs, async ([name, env]) => {
+    runs.set(name, await runSuites(env));
+  });
   tokensIssued = endpoint.issued.length;
   proxied = proxy.seen;
 }, 180_000);

@@ -109,3 +109,15 @@ export function verdictBlockers(run: SuiteRun): string[] {
   const verdict = run.stdout.slice(run.stdout.lastIndexOf('\nVerdict\n'));
   return [...verdict.matchAll(/^ {4}✗ ([A-Z0-9_]+)/gm)].map((m) => m[1] ?? '');
 }
+
+/**
+ * Runs `work` for each item, two at a time: each suite run is a whole Vitest process, and the
+ * machine has two cores.
+ */
+export async function twoAtATime<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  };
+  await Promise.all([worker(), worker()]);
+}
