@@ -12,7 +12,9 @@ import type { RunSummary } from './summary.js';
 import { computeVerdict, renderVerdict, type Outcome } from './verdict.js';
 
 function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
-  return modules.flatMap((module) =>
+  // Workers finish in any order; the reports list spec files in a stable one.
+  const ordered = [...modules].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+  return ordered.flatMap((module) =>
     [...module.children.allTests()].map((test) => {
       const meta = test.meta();
       const result = test.result();

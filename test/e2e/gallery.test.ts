@@ -4,6 +4,10 @@
  * fix, and a curl to reproduce it. The token never appears in the output.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { connectionRules } from '../../src/checks/connection.js';
+import { listRules } from '../../src/checks/list-response.js';
+import { responseRules } from '../../src/checks/response.js';
+import { userResourceRules } from '../../src/checks/user-resource.js';
 import { renderFinding } from '../../src/diagnose/render.js';
 import { gallery, GALLERY_TOKEN, unusable, type RunningServer } from '../servers/gallery.js';
 import { normalise, runSuites, twoAtATime, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
@@ -16,7 +20,8 @@ beforeAll(async () => {
     const server = await broken.start();
     open.add(server);
     try {
-      runs.set(broken.name, await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }));
+      const strict = 'strict' in broken && broken.strict === true ? { SCIM_STRICT: 'true' } : {};
+      runs.set(broken.name, await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN, ...strict }));
     } finally {
       open.delete(server);
       if (broken.name !== 'down') await server.close();
@@ -76,6 +81,26 @@ describe.each(unusable)('a server where $cause', (broken) => {
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(run.stdout + run.stderr).not.toContain(GALLERY_TOKEN);
   });
+});
+
+test('every rule of the connection checks fails on one of these servers', () => {
+  const shown = new Set([...gallery.flatMap((broken) => broken.expected), 'HTTP_NO_ANSWER', 'AUTH_TOKEN_ACCEPTED']);
+  const rules = [responseRules, listRules, connectionRules, userResourceRules].flatMap((set) => Object.keys(set));
+  // HTTP_BODY_NOT_JSON is shown by the hostile gallery (invalid JSON, invalid UTF-8).
+  expect(rules.filter((code) => !shown.has(code))).toEqual(['HTTP_BODY_NOT_JSON']);
+});
+
+test('a server that only breaks a SHOULD passes without SCIM_STRICT, with the warning in the verdict', async () => {
+  const broken = gallery.find((b) => b.name === 'json-not-scim-json');
+  if (broken === undefined) throw new Error('no json-not-scim-json server');
+  const server = await broken.start();
+  try {
+    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }, ['suites/connection.spec.ts']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/RFC 7643\/7644: ready \(1 warning\)\n {4}! CONTENT_TYPE_NOT_SCIM/);
+  } finally {
+    await server.close();
+  }
 });
 
 describe('rendered diagnoses', () => {

@@ -20,6 +20,8 @@ export interface BrokenServer {
   cause: string;
   /** Codes that must fail; the first is the most fundamental one and leads the run. */
   expected: string[];
+  /** Breaks a SHOULD: run with SCIM_STRICT=true, where a warning fails too. */
+  strict?: boolean;
   start(): Promise<RunningServer>;
 }
 
@@ -55,7 +57,11 @@ async function startBroken(breakage: Breakage, options: StartOptions = {}): Prom
 }
 
 function listBreakage(transform: (response: ScimResponse, request: ScimRequest) => ScimResponse): Breakage {
-  return (request, next) => (isListRequest(request) ? transform(next(), request) : next());
+  return (request, next) => {
+    const response = next();
+    // Only a list answer is broken; a 401 or 400 stays as the reference server gave it.
+    return isListRequest(request) && response.status === 200 ? transform(response, request) : response;
+  };
 }
 
 /** Every answer with its Content-Type replaced, or removed when `type` is undefined. */
@@ -210,6 +216,71 @@ export const gallery: BrokenServer[] = [
           ? { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><body>Request blocked. Support ID: 1234</body></html>' }
           : next(),
       ),
+  },
+  {
+    name: 'json-not-scim-json',
+    cause: 'application/json instead of application/scim+json (a SHOULD of RFC 7644)',
+    expected: ['CONTENT_TYPE_NOT_SCIM'],
+    strict: true,
+    start: () => startBroken(withContentType('application/json; charset=utf-8')),
+  },
+  {
+    name: 'items-per-page-wrong',
+    cause: 'itemsPerPage is the requested count, not the number returned',
+    expected: ['LIST_ITEMS_PER_PAGE'],
+    strict: true,
+    start: () =>
+      startBroken(
+        listBreakage((r, request) => {
+          const body = parsed(r);
+          body['itemsPerPage'] = Number(request.query.get('count') ?? 100);
+          return withBody(r, body);
+        }),
+      ),
+  },
+  {
+    name: 'negative-start-index',
+    cause: 'startIndex answered as 0',
+    // For Okta the wrong echo is what breaks its import; the schema finding is a warning there.
+    expected: ['PAGING_ONE_BASED', 'LIST_SHAPE'],
+    start: () => startBroken(listBreakage((r) => withBody(r, { ...parsed(r), startIndex: 0 }))),
+  },
+  {
+    name: 'users-without-names',
+    cause: 'listed users without the name Okta reads',
+    expected: ['OKTA_USER_ATTRIBUTES'],
+    start: () =>
+      startBroken(
+        listBreakage((r) => {
+          const body = parsed(r);
+          const resources = (body['Resources'] as Array<Record<string, unknown>>).map(({ name: _name, ...rest }) => rest);
+          return withBody(r, { ...body, Resources: resources });
+        }),
+      ),
+  },
+  {
+    name: 'active-as-string',
+    cause: 'active sent as the string "true"',
+    expected: ['USER_SCHEMA'],
+    start: () =>
+      startBroken(
+        listBreakage((r) => {
+          const body = parsed(r);
+          const resources = (body['Resources'] as Array<Record<string, unknown>>).map((user) => ('active' in user ? { ...user, active: String(user['active']) } : user));
+          return withBody(r, { ...body, Resources: resources });
+        }),
+      ),
+  },
+  {
+    name: 'slow-groups',
+    cause: 'GET /Groups takes 700 ms (Okta SPEC test allows 600)',
+    expected: ['GROUPS_ANSWER_QUICKLY'],
+    strict: true,
+    start: () =>
+      startBroken(async (request, next) => {
+        if (isListRequest(request) && /\/Groups\/?$/i.test(request.path)) await new Promise((resolve) => setTimeout(resolve, 700));
+        return next();
+      }),
   },
 ];
 
