@@ -1,17 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { checkBaseUrl, checkGroupsList, checkOktaConnection, checkUnknownUserFilter } from '../../src/checks/connection.js';
 import { EMPTY_LIST_RESPONSE, LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
-import { exchangeOf } from '../support/exchange.js';
+import { exchangeOf, OKTA_USER } from '../support/exchange.js';
 
 const BASE = 'https://scim.example.test/scim/v2';
-const oktaUser = {
-  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-  id: 'u1',
-  userName: 'ada@example.com',
-  name: { givenName: 'Ada', familyName: 'Lovelace' },
-  emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
-  active: true,
-};
+const oktaUser = OKTA_USER;
 const listOf = (resources: unknown[], total = resources.length) => ({
   schemas: [LIST_RESPONSE_URN],
   totalResults: total,

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { checkRefused } from '../../src/checks/auth.js';
 import { checkNotFound, checkResourceRead, ERROR_URN } from '../../src/checks/errors.js';
 import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
-import { exchangeOf } from '../support/exchange.js';
+import { exchangeOf, OKTA_USER } from '../support/exchange.js';
 
 const notFound = { schemas: [ERROR_URN], status: '404', detail: 'User 1 not found' };
 const codes = (run: { findings: Array<{ code: string }> }) => run.findings.map((f) => f.code);
@@ -27,14 +27,7 @@ describe('an unknown id', () => {
 });
 
 describe('GET /Users/{id}', () => {
-  const user = {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-    id: 'u1',
-    userName: 'ada@example.com',
-    name: { givenName: 'Ada', familyName: 'Lovelace' },
-    emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
-    active: true,
-  };
+  const user = OKTA_USER;
 
   test('the resource itself passes, with the attributes Okta reads', () => {
     const run = checkResourceRead(exchangeOf({ body: user }), 'u1', 'user');

@@ -37,3 +37,13 @@ export function failedExchange(code: NonNullable<Exchange['error']>['code'], mes
     timing: { startedAt: '2026-01-01T00:00:00.000Z', durationMs: 3 },
   };
 }
+
+/** A user with every attribute Okta's SPEC test reads, as a correct server lists it. */
+export const OKTA_USER = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  id: 'u1',
+  userName: 'ada@example.com',
+  name: { givenName: 'Ada', familyName: 'Lovelace' },
+  emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
+  active: true,
+};
