@@ -22,11 +22,17 @@ export function isServerError(exchange: Exchange): boolean {
   return status === undefined || status >= 500;
 }
 
-/** The body as a JSON object, or undefined (empty, not JSON, an array, null). */
-export function objectBody(exchange: Exchange): JsonObject | undefined {
+/** The body as parsed JSON, or undefined (no answer, empty, not JSON). */
+export function jsonValue(exchange: Exchange): unknown {
   if (exchange.response === undefined) return undefined;
   const body = jsonBody(exchange.response);
-  return body.kind === 'json' && isObject(body.value) ? body.value : undefined;
+  return body.kind === 'json' ? body.value : undefined;
+}
+
+/** The body as a JSON object, or undefined (empty, not JSON, an array, null). */
+export function objectBody(exchange: Exchange): JsonObject | undefined {
+  const value = jsonValue(exchange);
+  return isObject(value) ? value : undefined;
 }
 
 /** The resources of a list answer, leniently: undefined when it is not a 200 ListResponse at all. */

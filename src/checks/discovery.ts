@@ -1,6 +1,7 @@
 import { describeResponse, excerpt } from '../diagnose/describe.js';
-import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
+import { isObject, type Exchange } from '../http/exchange.js';
 import { describeIssues, validateMessage, type MessageKind } from '../schemas.js';
+import { jsonValue, objectBody, statusOf } from './answers.js';
 import { checkListResponse } from './list-response.js';
 import { checkJsonAnswer } from './response.js';
 import { defineRules, type Rule } from './rule.js';
@@ -107,10 +108,8 @@ export interface Features {
 }
 
 export function readFeatures(exchange: Exchange): Features {
-  const response = exchange.response;
-  if (response === undefined || response.status !== 200) return { exchange };
-  const body = jsonBody(response);
-  return body.kind === 'json' && isObject(body.value) ? { exchange, config: body.value } : { exchange };
+  const config = statusOf(exchange) === 200 ? objectBody(exchange) : undefined;
+  return config === undefined ? { exchange } : { exchange, config };
 }
 
 export type Advertised = { supported: true; feature: Record<string, unknown> } | { supported: false; reason: string };
@@ -232,11 +231,9 @@ export interface FilterProbe {
 }
 
 function listedIds(exchange: Exchange): string[] | undefined {
-  const response = exchange.response;
-  if (response?.status !== 200) return undefined;
-  const body = jsonBody(response);
-  if (body.kind !== 'json' || !isObject(body.value) || !Array.isArray(body.value['Resources'])) return undefined;
-  return body.value['Resources'].map((resource) => (isObject(resource) ? String(resource['id']) : ''));
+  const resources = statusOf(exchange) === 200 ? objectBody(exchange)?.['Resources'] : undefined;
+  // A non-object entry still counts: it is one more thing the filter should not have answered.
+  return Array.isArray(resources) ? resources.map((resource) => (isObject(resource) ? String(resource['id']) : '')) : undefined;
 }
 
 export function checkAdvertisedFilter(features: Features, probe: FilterProbe | string): CheckRun {
@@ -328,9 +325,7 @@ export function checkAdvertisedPatch(features: Features, probe: PatchProbe | str
   if (typeof probe === 'string') return skipped(run, rule, probe);
   const status = probe.patch.response?.status;
   if (!run.expect(rule, status === 200 || status === 204, () => ({ got: describeResponse(probe.patch), exchange: probe.patch }))) return run;
-  const response = probe.read.response;
-  const body = response === undefined ? undefined : jsonBody(response);
-  const shown = body?.kind === 'json' && isObject(body.value) ? body.value['displayName'] : undefined;
+  const shown = objectBody(probe.read)?.['displayName'];
   run.expect(rule, shown === probe.displayName, () => ({
     got: `PATCH answered ${String(status)}, but GET then shows displayName ${JSON.stringify(shown)}, not ${JSON.stringify(probe.displayName)}`,
     exchange: probe.read,
@@ -344,11 +339,9 @@ export function checkAdvertisedBulk(features: Features, probe: Exchange | string
   const bulk = advertised(features, 'bulk');
   if (!bulk.supported) return skipped(run, rule, bulk.reason);
   if (typeof probe === 'string') return skipped(run, rule, probe);
-  const response = probe.response;
-  const body = response === undefined ? undefined : jsonBody(response);
-  const value = body?.kind === 'json' ? body.value : undefined;
+  const value = jsonValue(probe);
   const ok =
-    response?.status === 200 &&
+    statusOf(probe) === 200 &&
     isObject(value) &&
     Array.isArray(value['schemas']) &&
     value['schemas'].includes(BULK_RESPONSE_URN) &&

@@ -1,5 +1,6 @@
 import { describeResponse, excerpt } from '../diagnose/describe.js';
-import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
+import { isObject, type Exchange } from '../http/exchange.js';
+import { jsonValue } from './answers.js';
 import { LIST_RESPONSE_URN } from './list-response.js';
 import { defineRules } from './rule.js';
 import { CheckRun } from './run.js';
@@ -64,13 +65,6 @@ export const errorRules = defineRules({
   },
 });
 
-function bodyOf(exchange: Exchange): unknown {
-  const response = exchange.response;
-  if (response === undefined) return undefined;
-  const body = jsonBody(response);
-  return body.kind === 'json' ? body.value : undefined;
-}
-
 /**
  * The content of an error answer: schemas, status as a string, detail, scimType. Also used for 401
  * answers. Rules are judged only when the answer is an error at all (status 4xx or 5xx).
@@ -78,7 +72,7 @@ function bodyOf(exchange: Exchange): unknown {
 export function checkErrorBody(run: CheckRun, exchange: Exchange): void {
   const status = exchange.response?.status;
   if (status === undefined || status < 400) return;
-  const body = bodyOf(exchange);
+  const body = jsonValue(exchange);
   const got = () => ({ got: describeResponse(exchange), exchange });
   const object = isObject(body) ? body : undefined;
   const schemas = object?.['schemas'];
@@ -103,7 +97,7 @@ export function checkErrorBody(run: CheckRun, exchange: Exchange): void {
 export function checkNotFound(exchange: Exchange): CheckRun {
   const run = new CheckRun();
   const status = exchange.response?.status;
-  const body = bodyOf(exchange);
+  const body = jsonValue(exchange);
   const schemas = isObject(body) && Array.isArray(body['schemas']) ? body['schemas'] : [];
   const fix =
     status === 200 && schemas.includes(ERROR_URN)
@@ -123,7 +117,7 @@ export function checkNotFound(exchange: Exchange): CheckRun {
 /** GET /Users/{id} or /Groups/{id} of an existing resource: the resource itself. */
 export function checkResourceRead(exchange: Exchange, id: string, kind: 'user' | 'group'): CheckRun {
   const run = new CheckRun();
-  const body = bodyOf(exchange);
+  const body = jsonValue(exchange);
   const schemas = isObject(body) && Array.isArray(body['schemas']) ? body['schemas'] : [];
   const isList = schemas.includes(LIST_RESPONSE_URN) || (isObject(body) && 'Resources' in body);
   const urn = kind === 'user' ? 'urn:ietf:params:scim:schemas:core:2.0:User' : 'urn:ietf:params:scim:schemas:core:2.0:Group';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeResponse, excerpt } from '../diagnose/describe.js';
-import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
+import { isObject, type Exchange } from '../http/exchange.js';
+import { objectBody, statusOf } from './answers.js';
 import { EMPTY_LIST_RESPONSE } from './list-response.js';
 import { defineRules, type Rule } from './rule.js';
 import { CheckRun } from './run.js';
@@ -351,11 +352,9 @@ interface Listed {
 }
 
 function listed(exchange: Exchange): Listed | undefined {
-  const response = exchange.response;
-  if (response?.status !== 200) return undefined;
-  const body = jsonBody(response);
-  if (body.kind !== 'json' || !isObject(body.value)) return undefined;
-  const { Resources, totalResults } = body.value;
+  const body = statusOf(exchange) === 200 ? objectBody(exchange) : undefined;
+  if (body === undefined) return undefined;
+  const { Resources, totalResults } = body;
   const resources = Array.isArray(Resources) ? Resources.filter(isObject) : Resources === undefined ? [] : undefined;
   if (resources === undefined || !Number.isInteger(totalResults)) return undefined;
   return { ids: resources.map((resource) => String(resource['id'])), resources, totalResults: totalResults as number };
@@ -363,10 +362,7 @@ function listed(exchange: Exchange): Listed | undefined {
 
 /** A 400 invalidFilter: the server declines the filter, as RFC 7644 allows for one it does not support. */
 export function isFilterRefusal(exchange: Exchange): boolean {
-  const response = exchange.response;
-  if (response?.status !== 400) return false;
-  const body = jsonBody(response);
-  return body.kind === 'json' && isObject(body.value) && body.value['scimType'] === 'invalidFilter';
+  return statusOf(exchange) === 400 && objectBody(exchange)?.['scimType'] === 'invalidFilter';
 }
 
 function filterOf(exchange: Exchange): string {

@@ -1,5 +1,6 @@
 import { describeResponse, excerpt } from '../diagnose/describe.js';
-import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
+import { isObject, type Exchange } from '../http/exchange.js';
+import { objectBody, statusOf } from './answers.js';
 import { checkListResponse } from './list-response.js';
 import { defineRules, type Rule } from './rule.js';
 import { CheckRun } from './run.js';
@@ -77,11 +78,9 @@ export interface Page {
 /** Reads the paging facts of an answer without judging it (the list checks judge it). */
 export function pageOf(exchange: Exchange, startIndex: number, count: number): Page {
   const page: Page = { exchange, startIndex, count };
-  const response = exchange.response;
-  if (response?.status !== 200) return page;
-  const body = jsonBody(response);
-  if (body.kind !== 'json' || !isObject(body.value)) return page;
-  const { totalResults, Resources, startIndex: echoed } = body.value;
+  const body = statusOf(exchange) === 200 ? objectBody(exchange) : undefined;
+  if (body === undefined) return page;
+  const { totalResults, Resources, startIndex: echoed } = body;
   if (Number.isInteger(totalResults)) page.totalResults = totalResults as number;
   if (Number.isInteger(echoed)) page.echoedStartIndex = echoed as number;
   if (Array.isArray(Resources)) page.ids = Resources.map((resource) => (isObject(resource) ? String(resource['id']) : JSON.stringify(resource)));

@@ -1,5 +1,6 @@
 import { describeResponse, excerpt } from '../diagnose/describe.js';
-import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
+import { isObject, type Exchange } from '../http/exchange.js';
+import { jsonValue } from './answers.js';
 import { advertised, type Features } from './discovery.js';
 import { CheckRun } from './run.js';
 import { defineRules } from './rule.js';
@@ -51,17 +52,10 @@ export const queryRules = defineRules({
   },
 });
 
-function body(exchange: Exchange): unknown {
-  const response = exchange.response;
-  if (response === undefined) return undefined;
-  const parsed = jsonBody(response);
-  return parsed.kind === 'json' ? parsed.value : undefined;
-}
-
 /** The resources an answer holds: a list's Resources, or the single resource itself. */
 export function resourcesOfAnswer(exchange: Exchange): Record<string, unknown>[] | undefined {
   if (exchange.response?.status !== 200) return undefined;
-  const value = body(exchange);
+  const value = jsonValue(exchange);
   if (!isObject(value)) return undefined;
   if ('Resources' in value) return Array.isArray(value['Resources']) ? value['Resources'].filter(isObject) : undefined;
   return [value];
@@ -206,7 +200,7 @@ export function checkSearch(features: Features, answers: { get: Exchange; post: 
   }
   const viaGet = resourcesOfAnswer(answers.get)?.map((resource) => String(resource['id']));
   const viaPost = resourcesOfAnswer(answers.post)?.map((resource) => String(resource['id']));
-  const postBody = body(answers.post);
+  const postBody = jsonValue(answers.post);
   const isList = isObject(postBody) && Array.isArray(postBody['schemas']) && postBody['schemas'].includes('urn:ietf:params:scim:api:messages:2.0:ListResponse');
   run.expect(rule, isList && viaGet !== undefined && viaPost !== undefined && viaGet.join() === viaPost.join(), () => ({
     got: !isList || viaPost === undefined ? describeResponse(answers.post) : `GET answered [${viaGet?.join(', ') ?? 'nothing usable'}], POST /.search answered [${viaPost.join(', ')}]`,

@@ -1,4 +1,5 @@
-import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
+import { listedResources, objectBody } from '../checks/answers.js';
+import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
 import type { Target } from './target.js';
 import {
@@ -110,12 +111,11 @@ async function listAll(client: ScimClient, kind: ResourceKind, filter: string | 
       path: `/${kind}`,
       query: { ...(filter === undefined ? {} : { filter }), startIndex: page * PAGE + 1, count: PAGE },
     });
-    const body = exchange.response?.status === 200 ? jsonBody(exchange.response) : undefined;
-    if (body?.kind !== 'json' || !isObject(body.value) || !Array.isArray(body.value['Resources'])) {
+    const items = listedResources(exchange);
+    if (items === undefined) {
       if (page === 0) return { reason: unlistedReason(exchange) };
       break;
     }
-    const items = (body.value['Resources'] as unknown[]).filter(isObject);
     let fresh = 0;
     for (const item of items) {
       const id = item['id'];
@@ -124,7 +124,7 @@ async function listAll(client: ScimClient, kind: ResourceKind, filter: string | 
       resources.push(item);
       fresh += 1;
     }
-    const total = body.value['totalResults'];
+    const total = objectBody(exchange)?.['totalResults'];
     // A server that ignores startIndex sends the same page again: nothing new means the end.
     if (fresh === 0 || items.length < PAGE || typeof total !== 'number' || (page + 1) * PAGE >= total) break;
   }

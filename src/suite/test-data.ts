@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { isObject, jsonBody, type Exchange } from '../http/exchange.js';
+import { listedResources, objectBody } from '../checks/answers.js';
+import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
 
 /**
@@ -182,8 +183,7 @@ export class TestData {
 
   private async registerAnswer(kind: ResourceKind, name: string, exchange: Exchange): Promise<Creation> {
     const status = exchange.response?.status;
-    const parsed = exchange.response === undefined ? undefined : jsonBody(exchange.response);
-    const resource = parsed?.kind === 'json' && isObject(parsed.value) ? parsed.value : undefined;
+    const resource = objectBody(exchange);
     const base = resource === undefined ? { exchange } : { exchange, resource };
     // No answer at all may still mean it was created: look for it by name, so it is not left behind.
     if (status !== undefined && (status < 200 || status >= 300)) return base;
@@ -199,10 +199,7 @@ export class TestData {
   private async locate(kind: ResourceKind, name: string): Promise<string | undefined> {
     const attribute = NAME_ATTRIBUTE[kind];
     const exchange = await this.client.send({ path: `/${kind}`, query: { filter: `${attribute} eq "${name}"` } });
-    const parsed = exchange.response?.status === 200 ? jsonBody(exchange.response) : undefined;
-    const resources = parsed?.kind === 'json' && isObject(parsed.value) ? parsed.value['Resources'] : undefined;
-    if (!Array.isArray(resources)) return undefined;
-    const match = resources.find((r): r is Record<string, unknown> => isObject(r) && r[attribute] === name && typeof r['id'] === 'string');
+    const match = listedResources(exchange)?.find((r) => r[attribute] === name && typeof r['id'] === 'string');
     return match === undefined ? undefined : String(match['id']);
   }
 }
