@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 import { loadAcceptances } from './src/accept.js';
 import { ConfigError, loadConfig } from './src/config.js';
 import { EXCHANGE_DIR_ENV } from './src/report/exchange-log.js';
+import LongestChainsFirst from './src/suite/sequencer.js';
 import { suiteWorkers, WORKERS_ENV } from './src/suite/share.js';
 import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
 
@@ -43,6 +44,9 @@ export default defineConfig({
     isolate: false,
     // Spec files wait on the network, not the CPU: run several at once, sharing the politeness limits.
     maxWorkers: workers,
+    // Checks in a file share their requests (once) and wait on the network: let them wait together.
+    sequence: { concurrent: true, sequencer: LongestChainsFirst },
+    maxConcurrency: 20,
     globalSetup: [here('src/suite/global-setup.ts')],
     reporters: ['default', here('src/report/reporter.ts'), ...vitestReporters],
     env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },

@@ -52,9 +52,8 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_IN_FLIGHT = 4;
 /** Polite to a production-like staging server, and below the 25 per second Entra asks gallery apps to hold. */
-const DEFAULT_MAX_RPS = 20;
+export const DEFAULT_LIMITS = { maxInFlight: 4, maxRps: 20 } as const;
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
@@ -64,8 +63,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     profiles: parseProfiles(env['SCIM_PROFILE']),
     strict: parseBoolean('SCIM_STRICT', env['SCIM_STRICT']),
     timeoutMs: parsePositiveInteger('SCIM_TIMEOUT_MS', env['SCIM_TIMEOUT_MS'], DEFAULT_TIMEOUT_MS),
-    maxInFlight: parsePositiveInteger('SCIM_MAX_IN_FLIGHT', env['SCIM_MAX_IN_FLIGHT'], DEFAULT_MAX_IN_FLIGHT),
-    maxRps: parsePositiveInteger('SCIM_MAX_RPS', env['SCIM_MAX_RPS'], DEFAULT_MAX_RPS),
+    maxInFlight: parsePositiveInteger('SCIM_MAX_IN_FLIGHT', env['SCIM_MAX_IN_FLIGHT'], DEFAULT_LIMITS.maxInFlight),
+    maxRps: parsePositiveInteger('SCIM_MAX_RPS', env['SCIM_MAX_RPS'], DEFAULT_LIMITS.maxRps),
     auth: parseAuth(env),
     caFile: parseCaFile(env['SCIM_CA_FILE']),
     insecureTls: parseBoolean('SCIM_INSECURE_TLS', env['SCIM_INSECURE_TLS']),

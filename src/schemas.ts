@@ -56,19 +56,19 @@ const kinds: Record<MessageKind, KindInfo> = {
   patchOp: { schema: patchOpSchema, label: 'a PatchOp request', source: 'RFC 7644 §3.5.2' },
 };
 
-// Compiled once: ajv code-generates a validator per schema, which is far too slow to repeat per response.
 // `verbose` keeps the failing data and schema on each error, which the messages below quote.
 const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
 addFormats.default(ajv);
 ajv.addSchema(commonSchema);
 
-const validators = Object.fromEntries(
-  Object.entries(kinds).map(([kind, info]) => [kind, ajv.compile(info.schema)]),
-) as Record<MessageKind, ValidateFunction>;
+// Compiled once, on first use: ajv code-generates a validator per schema, far too slow to repeat
+// per response, and a worker that never meets a kind of message need not pay for it at start-up.
+const validators: Partial<Record<MessageKind, ValidateFunction>> = {};
+const validatorOf = (kind: MessageKind): ValidateFunction => (validators[kind] ??= ajv.compile(kinds[kind].schema));
 
 /** Validates `value` as a message of the given kind; returns `[]` when it is valid. */
 export function validateMessage(kind: MessageKind, value: unknown): SchemaIssue[] {
-  const validate = validators[kind];
+  const validate = validatorOf(kind);
   if (validate(value)) return [];
   const info = kinds[kind];
   if (!isPlainObject(value)) {

@@ -25,7 +25,7 @@ import {
 } from '../src/checks/discovery.js';
 import { CheckRun } from '../src/checks/run.js';
 import { objectBody } from '../src/checks/answers.js';
-import { featuresOnce, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { featuresOnce, firstListedUser, resourcesIn, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { PATCH_SCHEMA, TestData } from '../src/suite/test-data.js';
 
@@ -38,7 +38,7 @@ const WRITES_NEEDED = 'this check sends a write; the run is read-only (set SCIM_
 
 /** A user to read: the first one listed. */
 const someUser = once(async () => {
-  const user = resourcesIn(await client.send({ path: '/Users', query: { startIndex: 1, count: 1 } }))[0];
+  const user = firstListedUser();
   const id = user?.['id'];
   const userName = user?.['userName'];
   return typeof id === 'string' && typeof userName === 'string' ? { id, userName } : undefined;

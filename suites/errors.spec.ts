@@ -8,7 +8,7 @@ import { describe } from 'vitest';
 import { checkErrorBody, checkNotFound, checkResourceRead, errorRules } from '../src/checks/errors.js';
 import { CheckRun } from '../src/checks/run.js';
 import { userResourceRules } from '../src/checks/user-resource.js';
-import { resourcesIn, tooLittle } from '../src/suite/read.js';
+import { firstListedUser, resourcesIn, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 
 const { target } = suiteTarget();
@@ -32,17 +32,15 @@ const unknown = once(async () => {
 
 const known = once(async () => {
   const run = new CheckRun();
-  const [users, groups] = await Promise.all([
-    client.send({ path: '/Users', query: { startIndex: 1, count: 1 } }),
-    client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } }),
-  ]);
-  const userId = resourcesIn(users)[0]?.['id'];
-  const groupId = resourcesIn(groups)[0]?.['id'];
-  const reads = await Promise.all([
+  const userId = firstListedUser()?.['id'];
+  const readGroup = async () => {
+    const groupId = resourcesIn(await client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } }))[0]?.['id'];
+    return typeof groupId === 'string' ? { groupId, group: await client.send({ path: `/Groups/${encodeURIComponent(groupId)}` }) } : { groupId, group: undefined };
+  };
+  const [user, { groupId, group }] = await Promise.all([
     typeof userId === 'string' ? client.send({ path: `/Users/${encodeURIComponent(userId)}` }) : undefined,
-    typeof groupId === 'string' ? client.send({ path: `/Groups/${encodeURIComponent(groupId)}` }) : undefined,
+    readGroup(),
   ]);
-  const [user, group] = reads;
   if (user !== undefined && typeof userId === 'string') run.merge(checkResourceRead(user, userId, 'user'));
   if (group !== undefined && typeof groupId === 'string') run.merge(checkResourceRead(group, groupId, 'group'));
   if (user === undefined) {

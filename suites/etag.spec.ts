@@ -3,6 +3,7 @@
  * ETag equals meta.version, If-None-Match gives 304, a stale If-Match gives 412.
  */
 import { etagRules } from '../src/checks/etag.js';
+import { featuresOnce } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
 import { etagFlow, etagPrecondition } from '../src/suite/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
@@ -11,5 +12,6 @@ const { target } = suiteTarget();
 const client = useClient(target);
 const data = useTestData(client, target, 'etag');
 const flow = once(() => etagFlow({ client, data }));
+const features = featuresOnce(client);
 
-writeRuleTests('ETag and If-Match, when advertised', Object.values(etagRules), flow, { precondition: () => etagPrecondition(client) });
+writeRuleTests('ETag and If-Match, when advertised', Object.values(etagRules), flow, { precondition: async () => etagPrecondition((await features()).exchange) });

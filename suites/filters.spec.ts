@@ -12,10 +12,13 @@ import {
   checkNoMatch,
   filterRules,
   filterTargetOf,
+  foldedFilter,
+  listsOnly,
   judgeCase,
   MALFORMED_FILTERS,
   userFilterCases,
   type CaseAnswers,
+  type FilterCase,
   type FilterTarget,
   type GroupTarget,
 } from '../src/checks/filters.js';
@@ -25,38 +28,60 @@ import { resourcesIn, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { TestData } from '../src/suite/test-data.js';
 
-const { target } = suiteTarget();
+const { target, preflight } = suiteTarget();
 const client = useClient(target);
 const data = new TestData(client, `${target.runPrefix}flt-`);
 afterAll(() => data.cleanup());
 
 const users = (query: Record<string, string | number>) => client.send({ path: '/Users', query });
 
-/** The user every case filters for, or the reason there is none. */
-const subject = once(async (): Promise<{ user: FilterTarget | string; group: GroupTarget | string }> => {
+/**
+ * The user every case filters for, a second user (the bystander) that a folded filter must leave
+ * out, and the group; or the reason there is none.
+ */
+const subject = once(async (): Promise<{ user: FilterTarget | string; bystander: FilterTarget | undefined; group: GroupTarget | string }> => {
   if (target.write) {
-    const user = await data.createUser();
+    const [user, other] = await Promise.all([data.createUser(), data.createUser()]);
     const group = user.created === undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
     const found = user.resource === undefined ? undefined : filterTargetOf(user.resource);
     const displayName = group?.resource?.['displayName'];
     return {
       user: found ?? 'the test user could not be created (see the write checks)',
+      bystander: other.resource === undefined ? undefined : filterTargetOf(other.resource),
       group: group?.created !== undefined && typeof displayName === 'string' ? { id: group.created.id, displayName } : 'the test group could not be created (see the write checks)',
     };
   }
-  const [listedUsers, listedGroups] = await Promise.all([users({ startIndex: 1, count: 1 }), client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } })]);
-  const first = resourcesIn(listedUsers)[0];
+  // Read-only: the first two users of Okta's connection probe (count=2), which the preflight sent.
+  const [first, second] = resourcesIn(preflight.exchange);
+  const listedGroups = await client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } });
   const group = resourcesIn(listedGroups)[0];
   const groupName = group?.['displayName'];
   return {
     user: (first && filterTargetOf(first)) ?? tooLittle('the server lists no user with an id and a userName to filter for'),
+    bystander: second && filterTargetOf(second),
     group: group !== undefined && typeof group['id'] === 'string' && typeof groupName === 'string' ? { id: group['id'], displayName: groupName } : tooLittle('the server lists no group to filter for'),
   };
 });
 
+/** A case's answers: one folded request when the server gets it exactly right, else its two filters apart. */
+async function caseAnswers(filterCase: FilterCase, user: FilterTarget, bystander: FilterTarget | undefined): Promise<CaseAnswers | string> {
+  const filters = filterCase.build(user);
+  if (typeof filters === 'string') return filters;
+  const folded = bystander === undefined ? undefined : foldedFilter(filterCase, user, bystander);
+  if (folded !== undefined) {
+    const answer = await users({ filter: folded });
+    if (listsOnly(answer, user)) return { folded: answer };
+  }
+  const [positive, negative]: Array<Exchange | undefined> = await Promise.all([
+    filters.positive === undefined ? undefined : users({ filter: filters.positive }),
+    filters.negative === undefined ? undefined : users({ filter: filters.negative }),
+  ]);
+  return { ...(positive !== undefined ? { positive } : {}), ...(negative !== undefined ? { negative } : {}) };
+}
+
 const evaluation = once(async (): Promise<CheckRun> => {
   const run = new CheckRun();
-  const { user, group } = await subject();
+  const { user, bystander, group } = await subject();
   const nobody = `scimc-nobody-${randomUUID()}@example.com`;
   const send = (filter: string) => users({ filter });
   const [unfiltered, filtered, noMatch, invalid, groupAnswer] = await Promise.all([
@@ -85,17 +110,7 @@ const evaluation = once(async (): Promise<CheckRun> => {
     for (const filterCase of userFilterCases) run.skip(filterCase.rule, user);
     return run;
   }
-  const built = userFilterCases.map((filterCase) => filterCase.build(user));
-  const answers: Array<CaseAnswers | string> = await Promise.all(
-    built.map(async (filters) => {
-      if (typeof filters === 'string') return filters;
-      const [positive, negative]: Array<Exchange | undefined> = await Promise.all([
-        filters.positive === undefined ? undefined : send(filters.positive),
-        filters.negative === undefined ? undefined : send(filters.negative),
-      ]);
-      return { ...(positive !== undefined ? { positive } : {}), ...(negative !== undefined ? { negative } : {}) };
-    }),
-  );
+  const answers = await Promise.all(userFilterCases.map((filterCase) => caseAnswers(filterCase, user, bystander)));
   userFilterCases.forEach((filterCase, index) => judgeCase(run, filterCase, user, answers[index] ?? 'not sent'));
   return run;
 });

@@ -4,6 +4,7 @@ import { createAuthenticator, OAuthClientCredentials, type Authenticator } from 
 import { createDispatcher, proxyFor } from './dispatcher.js';
 import { describeTransportError } from './errors.js';
 import type { Exchange, RecordedResponse, RetriedAnswer } from './exchange.js';
+import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
 import { Redactor } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
@@ -26,6 +27,8 @@ export interface ClientOptions {
   maxBodyBytes?: number;
   /** Requests started per second at most; unlimited when absent. */
   maxRps?: number | undefined;
+  /** Where the limits are kept when several processes share them; a Limiter of this client's own when absent. */
+  gate?: Gate | undefined;
   /** Bearer (with `token`) when absent. */
   auth?: AuthSettings | undefined;
   caFile?: string | undefined;
@@ -88,7 +91,7 @@ export class ScimClient {
   readonly log: Exchange[] = [];
   readonly stats: ClientStats = { sent: 0, throttled: 0, throttledWaitMs: 0, reauthenticated: 0 };
   readonly redactor: Redactor;
-  private readonly limiter: Limiter;
+  private readonly limiter: Gate;
   private dispatcher: Dispatcher;
   private readonly maxBodyBytes: number;
   private readonly authenticator: Authenticator;
@@ -98,7 +101,7 @@ export class ScimClient {
     for (const proxy of [options.proxy?.httpProxy, options.proxy?.httpsProxy]) {
       if (proxy !== undefined) this.redactor.add({ value: new URL(proxy).password, placeholder: '[REDACTED]' });
     }
-    this.limiter = new Limiter(options.maxInFlight, options.maxRps);
+    this.limiter = options.gate ?? new Limiter(options.maxInFlight, options.maxRps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.dispatcher = createDispatcher(options);
     this.authenticator = createAuthenticator(options.auth, options.token, {

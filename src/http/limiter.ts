@@ -1,9 +1,11 @@
+import type { Gate } from './gate.js';
+
 /**
  * Keeps a run polite to a production-like staging server: at most `maxInFlight` requests at once,
  * at most `maxRps` started per second (evenly spaced, so there is no burst at the start), and a
  * pause for everyone when the server asks for one with Retry-After.
  */
-export class Limiter {
+export class Limiter implements Gate {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private nextStart = 0;

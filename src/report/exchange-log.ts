@@ -9,14 +9,20 @@ import type { Exchange } from '../http/exchange.js';
  */
 export const EXCHANGE_DIR_ENV = 'SCIMC_EXCHANGE_DIR';
 
-export function saveExchanges(exchanges: readonly Exchange[], env = process.env): void {
+/** An exchange with what sent it: a spec file (`suites/filters.spec.ts`) or `global setup`. */
+export interface LoggedExchange extends Exchange {
+  sentBy?: string;
+}
+
+export function saveExchanges(exchanges: readonly Exchange[], sentBy: string, env = process.env): void {
   const dir = env[EXCHANGE_DIR_ENV];
   if (dir === undefined || exchanges.length === 0) return;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${process.pid}-${randomBytes(4).toString('hex')}.json`), JSON.stringify(exchanges));
+  const logged: LoggedExchange[] = exchanges.map((exchange) => ({ ...exchange, sentBy }));
+  writeFileSync(join(dir, `${process.pid}-${randomBytes(4).toString('hex')}.json`), JSON.stringify(logged));
 }
 
-export function readExchanges(dir: string): Exchange[] {
+export function readExchanges(dir: string): LoggedExchange[] {
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -25,7 +31,7 @@ export function readExchanges(dir: string): Exchange[] {
   }
   return files.flatMap((file) => {
     try {
-      return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Exchange[];
+      return JSON.parse(readFileSync(join(dir, file), 'utf8')) as LoggedExchange[];
     } catch {
       return [];
     }

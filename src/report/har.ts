@@ -1,4 +1,4 @@
-import type { Exchange } from '../http/exchange.js';
+import type { LoggedExchange } from './exchange-log.js';
 
 interface HarHeader {
   name: string;
@@ -18,15 +18,16 @@ function queryString(url: string): HarHeader[] {
 }
 
 /**
- * HAR 1.2 of every exchange, for a browser's developer tools. The exchanges were redacted when
- * they were recorded, so no credential reaches the file.
+ * HAR 1.2 of every exchange, for a browser's developer tools, each with the spec file that sent it
+ * (`_sentBy`). The exchanges were redacted when they were recorded, so no credential reaches the file.
  */
-export function renderHar(exchanges: readonly Exchange[]): string {
+export function renderHar(exchanges: readonly LoggedExchange[]): string {
   const entries = [...exchanges]
     .sort((a, b) => a.timing.startedAt.localeCompare(b.timing.startedAt))
     .map((exchange) => {
-      const { request, response, error, timing } = exchange;
+      const { request, response, error, timing, sentBy } = exchange;
       return {
+        ...(sentBy === undefined ? {} : { _sentBy: sentBy }),
         startedDateTime: timing.startedAt,
         time: timing.durationMs,
         request: {

@@ -51,7 +51,7 @@ export default class ConformanceReporter implements Reporter {
     process.stdout.write(`\n${renderVerdict(verdict)}\n`);
 
     const exchangeDir = process.env[EXCHANGE_DIR_ENV];
-    const exchanges = [...(provided?.preflight ? [provided.preflight.exchange] : []), ...(exchangeDir ? readExchanges(exchangeDir) : [])];
+    const exchanges = exchangeDir ? readExchanges(exchangeDir) : [];
     if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
     const summary: RunSummary = {
       target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : target.baseUrl,

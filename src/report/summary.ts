@@ -1,4 +1,4 @@
-import type { Exchange } from '../http/exchange.js';
+import type { LoggedExchange } from './exchange-log.js';
 import type { Outcome, Verdict } from './verdict.js';
 
 /** Everything a report renders, gathered once at the end of a run. */
@@ -8,7 +8,7 @@ export interface RunSummary {
   startedAt: string;
   verdict: Verdict;
   outcomes: Outcome[];
-  exchanges: Exchange[];
+  exchanges: LoggedExchange[];
 }
 
 export function failedOutcomes(summary: RunSummary): Outcome[] {

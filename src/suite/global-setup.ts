@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
+import { serveSharedLimits } from '../http/shared-limits.js';
+import { saveExchanges } from '../report/exchange-log.js';
 import { demoSeed, startReferenceServer } from '../reference-server/index.js';
 import { banner } from './banner.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
@@ -11,8 +14,9 @@ import { targetFromConfig, type Preflight, type Target } from './target.js';
 
 /**
  * Resolves what is under test (the configured server, or the bundled reference server on loopback),
- * fetches an OAuth token when that is the method (once, for every worker), sends the preflight once,
- * and hands the results to every spec file.
+ * fetches an OAuth token when that is the method (once, for every worker), sends the preflight and
+ * reads the ServiceProviderConfig once, serves the run's politeness limits, and hands all of it to
+ * every spec file.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const config = loadConfig(process.env);
@@ -37,19 +41,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
         result = await preflight(client, target.token !== undefined || target.auth.method !== 'bearer');
       }
       process.stdout.write(banner(target, result));
-      // What an interrupted earlier run left behind goes first (our prefix only, older runs only).
-      if (result.status === 'ok') await sweep(client, target);
+      if (result.status === 'ok') {
+        // What an interrupted earlier run left behind goes first (our prefix only, older runs only).
+        const [config] = await Promise.all([readServiceProviderConfig(client), sweep(client, target)]);
+        result = { ...result, serviceProviderConfig: config };
+      }
     } finally {
+      saveSetupExchanges(client);
       await client.close();
     }
   }
   if (target.bundled) process.stdout.write(banner(target, result));
 
+  const sharedLimits = await serveSharedLimits(target);
   project.provide('target', target);
   project.provide('preflight', result);
+  project.provide('sharedLimits', sharedLimits.url);
   const forgetInterrupt = cleanUpOnInterrupt(target);
   return async () => {
     forgetInterrupt();
+    await sharedLimits.close();
     await stop();
   };
 }
@@ -63,8 +74,20 @@ async function sweep(client: ScimClient, target: Target): Promise<void> {
 async function probe(target: Target): Promise<Preflight> {
   const client = new ScimClient(target);
   try {
-    return await preflight(client, target.token !== undefined);
+    const result = await preflight(client, target.token !== undefined);
+    return result.status === 'ok' ? { ...result, serviceProviderConfig: await readServiceProviderConfig(client) } : result;
   } finally {
+    saveSetupExchanges(client);
     await client.close();
   }
+}
+
+/** What the server says it supports, read once for every spec file that needs it. */
+function readServiceProviderConfig(client: ScimClient): Promise<Exchange> {
+  return client.send({ path: '/ServiceProviderConfig' });
+}
+
+/** The preflight, the sweep and its deletions go into the reports too: every request the run sent. */
+function saveSetupExchanges(client: ScimClient): void {
+  saveExchanges(client.log, 'global setup');
 }

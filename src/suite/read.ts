@@ -1,16 +1,18 @@
 /**
- * What the read-path suites share: the ServiceProviderConfig read once per spec file, the resources
+ * What the read-path suites share: the ServiceProviderConfig the global setup read, the resources
  * of a list answer, and the reason given when a read-only run finds too little data.
  */
 import { readFeatures, type Features } from '../checks/discovery.js';
 import type { ScimClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { listedResources } from '../checks/answers.js';
-import { once } from './spec.js';
+import { once, suiteTarget } from './spec.js';
+import { isRunName } from './test-data.js';
 
-/** GET /ServiceProviderConfig, once per spec file: what the server says it supports. */
+/** What the server says it supports: the ServiceProviderConfig the global setup read for every spec file. */
 export function featuresOnce(client: ScimClient): () => Promise<Features> {
-  return once(async () => readFeatures(await client.send({ path: '/ServiceProviderConfig' })));
+  const { preflight } = suiteTarget();
+  return once(async () => readFeatures(preflight.serviceProviderConfig ?? (await client.send({ path: '/ServiceProviderConfig' }))));
 }
 
 /** The resources of a list answer, or [] when it is not one. */
@@ -21,4 +23,13 @@ export function resourcesIn(exchange: Exchange): Record<string, unknown>[] {
 /** The reason given when a read-only run finds too little to judge a rule with. */
 export function tooLittle(what: string): string {
   return `${what}; set SCIM_WRITE=true to let the suite create its own test users (prefix scimc-, removed afterwards)`;
+}
+
+/**
+ * The first user Okta's connection probe listed (GET /Users?startIndex=1&count=2, sent by the
+ * preflight), for checks that read any user. Leftovers of earlier runs are passed over: the sweep
+ * may have removed them since.
+ */
+export function firstListedUser(): Record<string, unknown> | undefined {
+  return resourcesIn(suiteTarget().preflight.exchange).find((user) => !isRunName(user['userName']));
 }

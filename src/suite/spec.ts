@@ -5,6 +5,8 @@ import { levelFor, type Finding, type Level, type Rule } from '../checks/rule.js
 import type { CheckRun } from '../checks/run.js';
 import { renderFindings } from '../diagnose/render.js';
 import { ScimClient } from '../http/client.js';
+import { Limiter } from '../http/limiter.js';
+import { SharedGate } from '../http/shared-limits.js';
 import { saveExchanges } from '../report/exchange-log.js';
 import { workerShare, workersOf } from './share.js';
 import type { Preflight, Target } from './target.js';
@@ -29,14 +31,26 @@ export function suiteTarget(): { target: Target; preflight: Preflight } {
   return { target: inject('target'), preflight: inject('preflight') };
 }
 
-/** One client per spec file, closed after it; its exchanges go to the reports. */
+/**
+ * One client per spec file, closed after it; its exchanges go to the reports. It keeps to the
+ * run's shared politeness limits (its worker's even share of them if the main process is gone).
+ */
 export function useClient(target: Target): ScimClient {
-  const client = new ScimClient(workerShare(target, workersOf(process.env)));
+  const share = workerShare(target, workersOf(process.env));
+  const gate = new SharedGate(inject('sharedLimits'), new Limiter(share.maxInFlight, share.maxRps));
+  const client = new ScimClient({ ...target, gate });
   afterAll(async () => {
-    saveExchanges(client.log);
+    saveExchanges(client.log, specFileName());
     await client.close();
   });
   return client;
+}
+
+/** `suites/filters.spec.ts`: which spec file sent an exchange, for the HAR and the bench. */
+function specFileName(): string {
+  const path = expect.getState().testPath ?? 'unknown spec file';
+  const at = path.lastIndexOf('/suites/');
+  return at === -1 ? path : path.slice(at + 1);
 }
 
 /** Runs `work` the first time it is asked for, so one exchange serves every check that needs it. */
@@ -80,7 +94,7 @@ async function judge(context: TestContext, rule: Rule, level: Level, run: CheckR
       const first = run.findings[0];
       return context.skip(first === undefined ? 'not applicable to this answer' : `not checked: ${first.code} came first`);
     }
-    expect(run.checked.has(rule.code)).toBe(true);
+    context.expect(run.checked.has(rule.code)).toBe(true);
     return;
   }
   context.task.meta.findings = findings;
@@ -89,12 +103,12 @@ async function judge(context: TestContext, rule: Rule, level: Level, run: CheckR
   if (acceptance !== undefined) {
     context.task.meta.accepted = acceptance.reason;
     await context.annotate(`accepted deviation (${acceptance.reason}):\n${message}`, 'accepted');
-    expect(findings.length).toBeGreaterThan(0);
+    context.expect(findings.length).toBeGreaterThan(0);
     return;
   }
   if (level === 'MUST' || strict) throw new ConformanceFailure(message);
   await context.annotate(message, level === 'SHOULD' ? 'warning' : 'notice');
-  expect(findings.length).toBeGreaterThan(0);
+  context.expect(findings.length).toBeGreaterThan(0);
 }
 
 /**
@@ -109,6 +123,6 @@ export function preflightTest(): void {
       context.task.meta.findings = preflight.findings;
       throw new ConformanceFailure(`${preflight.summary}\n\n${renderFindings(preflight.findings)}`);
     }
-    expect(preflight.exchange.response).toBeDefined();
+    context.expect(preflight.exchange.response).toBeDefined();
   });
 }

@@ -48,9 +48,11 @@ export interface SweepReport extends CleanupReport {
 export async function sweepLeftovers(client: ScimClient, options: SweepOptions): Promise<SweepReport> {
   const report: SweepReport = { ...emptyReport(), unlisted: [], spared: [] };
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
-  // Groups first: they may hold test users as members.
-  for (const kind of ['Groups', 'Users'] as const) {
-    const listing = await findOurs(client, kind);
+  // Listed together; removed groups first, as they may hold test users as members.
+  const kinds = ['Groups', 'Users'] as const;
+  const listings = await Promise.all(kinds.map((kind) => findOurs(client, kind)));
+  for (const [index, kind] of kinds.entries()) {
+    const listing = listings[index] ?? { reason: 'not listed' };
     if ('reason' in listing) {
       report.unlisted.push({ kind, reason: listing.reason });
       continue;

@@ -25,6 +25,8 @@ export interface Preflight {
   /** Why it is not ok (empty when it is). */
   findings: Finding[];
   exchange: Exchange;
+  /** GET /ServiceProviderConfig, read once for every spec file when the preflight is ok. */
+  serviceProviderConfig?: Exchange;
 }
 
 const BUNDLED_MAX_RPS = 1000;
@@ -47,5 +49,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     target: Target;
     preflight: Preflight;
+    /** The loopback address where the run's politeness limits are kept (src/http/shared-limits.ts). */
+    sharedLimits: string;
   }
 }

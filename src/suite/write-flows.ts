@@ -80,29 +80,38 @@ export async function oktaUserFlow({ client, data }: FlowContext): Promise<Check
   const id = creation.created?.id;
   if (id === undefined) return run;
 
-  const read = await send({ path: userPath(id) });
+  const [read, found, foundAnyCase] = await Promise.all([
+    send({ path: userPath(id) }),
+    oktaFilter(client, 'Users', `userName eq "${userName}"`),
+    oktaFilter(client, 'Users', `userName eq "${otherCase(userName, data.prefix)}"`),
+  ]);
   const user = checkUserRead(run, read, id, userName);
-  checkFoundExactly(run, rules.USER_FILTER_FINDS_CREATED, await oktaFilter(client, 'Users', `userName eq "${userName}"`), id);
-  checkFoundExactly(run, rules.USER_FILTER_ANY_CASE, await oktaFilter(client, 'Users', `userName eq "${otherCase(userName, data.prefix)}"`), id);
-
-  const duplicate = await data.create('Users', { ...payload, password: newPassword() });
-  checkDuplicateRefused(run, rules.USER_DUPLICATE_CONFLICT, duplicate.exchange, true);
-  const caseDuplicate = await data.create('Users', { ...payload, userName: otherCase(userName, data.prefix), password: newPassword() });
-  checkDuplicateRefused(run, rules.USER_DUPLICATE_ANY_CASE, caseDuplicate.exchange, false);
+  checkFoundExactly(run, rules.USER_FILTER_FINDS_CREATED, found, id);
+  checkFoundExactly(run, rules.USER_FILTER_ANY_CASE, foundAnyCase, id);
 
   // Okta's App Integration Wizard apps: GET, then PUT the whole resource back with the change.
-  const current = user ?? objectBody(read);
-  if (current !== undefined) {
-    const givenName = 'Updated';
+  const givenName = 'Updated';
+  const putBack = async (current: Record<string, unknown> | undefined) => {
+    if (current === undefined) return undefined;
     const name = typeof current['name'] === 'object' && current['name'] !== null ? current['name'] : {};
     const put = await send({ method: 'PUT', path: userPath(id), json: { ...current, name: { ...name, givenName } } });
-    checkPutReplaced(run, put, await send({ path: userPath(id) }), givenName);
-  }
+    return { put, read: await send({ path: userPath(id) }) };
+  };
+  // After the lookups, so that a duplicate the server wrongly accepts cannot spoil them.
+  const [duplicate, caseDuplicate, replaced] = await Promise.all([
+    data.create('Users', { ...payload, password: newPassword() }),
+    data.create('Users', { ...payload, userName: otherCase(userName, data.prefix), password: newPassword() }),
+    putBack(user ?? objectBody(read)),
+  ]);
+  checkDuplicateRefused(run, rules.USER_DUPLICATE_CONFLICT, duplicate.exchange, true);
+  checkDuplicateRefused(run, rules.USER_DUPLICATE_ANY_CASE, caseDuplicate.exchange, false);
+  if (replaced !== undefined) checkPutReplaced(run, replaced.put, replaced.read, givenName);
 
   const deactivate = await send({ method: 'PATCH', path: userPath(id), json: patchBody({ op: 'replace', value: { active: false } }) });
   if (checkPatchAccepted(run, rules.USER_DEACTIVATE_PATCH, deactivate)) {
-    checkReadShows(run, rules.USER_DEACTIVATED_READABLE, await send({ path: userPath(id) }), { id, active: false }, 'deactivation');
-    checkFoundInactive(run, await oktaFilter(client, 'Users', `userName eq "${userName}"`), id);
+    const [inactive, foundInactive] = await Promise.all([send({ path: userPath(id) }), oktaFilter(client, 'Users', `userName eq "${userName}"`)]);
+    checkReadShows(run, rules.USER_DEACTIVATED_READABLE, inactive, { id, active: false }, 'deactivation');
+    checkFoundInactive(run, foundInactive, id);
     const reactivate = await send({ method: 'PATCH', path: userPath(id), json: patchBody({ op: 'replace', value: { active: true } }) });
     if (checkPatchAccepted(run, rules.USER_REACTIVATE_PATCH, reactivate)) {
       checkReadShows(run, rules.USER_REACTIVATE_PATCH, await send({ path: userPath(id) }), { active: true }, 'reactivation');
@@ -147,8 +156,9 @@ export async function entraUserFlow({ client, data }: FlowContext): Promise<Chec
   const id = creation.created?.id;
   if (id === undefined) return run;
 
-  checkFoundExactly(run, rules.USER_MATCH_EXTERNAL_ID, await byExternalId(), id);
-  checkFoundExactly(run, rules.USER_MATCH_WORK_EMAIL, await client.send({ path: '/Users', query: { filter: `emails[type eq "work"].value eq "${workEmail}"` } }), id);
+  const [byId, byEmail] = await Promise.all([byExternalId(), client.send({ path: '/Users', query: { filter: `emails[type eq "work"].value eq "${workEmail}"` } })]);
+  checkFoundExactly(run, rules.USER_MATCH_EXTERNAL_ID, byId, id);
+  checkFoundExactly(run, rules.USER_MATCH_WORK_EMAIL, byEmail, id);
 
   const patch = (...operations: unknown[]) => client.send({ method: 'PATCH', path: userPath(id), json: patchBody(...operations) });
   const read = () => client.send({ path: userPath(id) });
@@ -180,17 +190,16 @@ export async function entraUserFlow({ client, data }: FlowContext): Promise<Chec
   // Soft delete: the user stays, inactive, and is still matched.
   const softDelete = await patch({ op: 'Replace', path: 'active', value: 'False' });
   if (checkPatchAccepted(run, rules.PATCH_ACTIVE_STRING, softDelete)) {
-    const after = await read();
+    const [after, stillMatched] = await Promise.all([read(), byExternalId()]);
     checkReadShows(run, rules.PATCH_ACTIVE_STRING, after, { active: false }, '{"op":"Replace","path":"active","value":"False"}');
     checkReadShows(run, userLifecycleRules.USER_DEACTIVATED_READABLE, after, { id, active: false }, 'the soft delete');
-    checkFoundInactive(run, await byExternalId(), id);
+    checkFoundInactive(run, stillMatched, id);
   }
 
   const deletion = await client.send({ method: 'DELETE', path: userPath(id) });
   const deleted = deletion.response !== undefined && deletion.response.status >= 200 && deletion.response.status < 300;
   if (deleted) data.forget(id);
-  const after = deleted ? await read() : undefined;
-  const again = deleted ? await client.send({ method: 'DELETE', path: userPath(id) }) : undefined;
+  const [after, again] = deleted ? await Promise.all([read(), client.send({ method: 'DELETE', path: userPath(id) })]) : [undefined, undefined];
   checkUserDeleted(run, deletion, after, again);
   return run;
 }
@@ -203,17 +212,18 @@ export async function entraUserFlow({ client, data }: FlowContext): Promise<Chec
 export async function groupFlow({ client, data }: FlowContext): Promise<CheckRun> {
   const run = new CheckRun();
   const rules = groupRules;
-  const members: string[] = [];
-  for (let i = 0; i < 2; i++) {
-    const payload = oktaUserPayload(data.name('Users'));
-    const user = await data.create('Users', payload);
-    checkUserCreated(run, user.exchange, payload);
-    if (user.created !== undefined) members.push(user.created.id);
-  }
-  const [first, second] = members;
-
+  const payloads = [oktaUserPayload(data.name('Users')), oktaUserPayload(data.name('Users'))];
   const displayName = data.name('Groups');
-  const lookup = await oktaFilter(client, 'Groups', `displayName eq "${displayName}"`);
+  const [lookup, ...users] = await Promise.all([
+    oktaFilter(client, 'Groups', `displayName eq "${displayName}"`),
+    ...payloads.map((payload) => data.create('Users', payload)),
+  ]);
+  const members: string[] = [];
+  users.forEach((user, index) => {
+    checkUserCreated(run, user.exchange, payloads[index] ?? {});
+    if (user.created !== undefined) members.push(user.created.id);
+  });
+  const [first, second] = members;
   checkNothingFound(run, rules.GROUP_FIND_BY_DISPLAY_NAME, lookup);
   const creation = await data.create('Groups', { schemas: [GROUP_SCHEMA], displayName, members: [] });
   const id = checkGroupCreated(run, creation.exchange, displayName) ?? creation.created?.id;
@@ -227,12 +237,11 @@ export async function groupFlow({ client, data }: FlowContext): Promise<CheckRun
     if (checkGroupPatchAnswer(run, await patch({ op: 'add', path: 'members', value: [{ value: first, display: 'first' }] }), id)) {
       checkMembers(run, rules.GROUP_ADD_MEMBER, await read(), [first], 'add on members');
     }
-    checkMembersExcluded(
-      run,
-      await read({ excludedAttributes: 'members' }),
-      await client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` } }),
-      id,
-    );
+    const [excluded, listedExcluded] = await Promise.all([
+      read({ excludedAttributes: 'members' }),
+      client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` } }),
+    ]);
+    checkMembersExcluded(run, excluded, listedExcluded, id);
     if (checkGroupPatchAnswer(run, await patch({ op: 'remove', path: `members[value eq "${first}"]` }), id)) {
       checkMembers(run, rules.GROUP_REMOVE_MEMBER_BY_FILTER, await read(), [], `remove of members[value eq "${first}"]`);
     }
@@ -261,7 +270,8 @@ export async function groupFlow({ client, data }: FlowContext): Promise<CheckRun
 
   const deletion = await client.send({ method: 'DELETE', path: groupPath(id) });
   if (deletion.response !== undefined && deletion.response.status < 300) data.forget(id);
-  checkGroupDeleted(run, deletion, await read(), first === undefined ? undefined : await client.send({ path: userPath(first) }));
+  const [gone, member] = await Promise.all([read(), first === undefined ? undefined : client.send({ path: userPath(first) })]);
+  checkGroupDeleted(run, deletion, gone, member);
   return run;
 }
 
@@ -273,11 +283,13 @@ export async function badInputFlow({ client, data }: FlowContext): Promise<Check
   // Labelled with the run prefix, so that a server that wrongly creates it still gets it cleaned up.
   const label = data.name('Users');
   const { userName: _none, ...withoutUserName } = oktaUserPayload(label);
-  checkMissingUserName(run, (await data.create('Users', { ...withoutUserName, externalId: label, displayName: label }, label)).exchange);
-  checkUnparseableBody(run, (await data.createRaw('Users', JUNK_BODY, data.name('Users'))).exchange);
-
-  const trueName = data.name('Users');
-  const stringTrue = await data.create('Users', { ...oktaUserPayload(trueName), active: 'True' });
+  const [missing, unparseable, stringTrue] = await Promise.all([
+    data.create('Users', { ...withoutUserName, externalId: label, displayName: label }, label),
+    data.createRaw('Users', JUNK_BODY, data.name('Users')),
+    data.create('Users', { ...oktaUserPayload(data.name('Users')), active: 'True' }),
+  ]);
+  checkMissingUserName(run, missing.exchange);
+  checkUnparseableBody(run, unparseable.exchange);
   checkActiveStringTrue(run, stringTrue.exchange);
   const target = stringTrue.created ?? (await data.createUser()).created;
   if (target === undefined) return run;
@@ -297,8 +309,7 @@ export async function badInputFlow({ client, data }: FlowContext): Promise<Check
 }
 
 /** Is etag.supported advertised? The reason to skip the ETag checks when it is not. */
-export async function etagPrecondition(client: ScimClient): Promise<string | undefined> {
-  const config = await client.send({ path: '/ServiceProviderConfig' });
+export function etagPrecondition(config: Exchange): string | undefined {
   return etagAdvertised(config)
     ? undefined
     : `not advertised: /ServiceProviderConfig does not say "etag": {"supported": true} (it answered ${config.response?.status ?? 'nothing'})`;

@@ -322,14 +322,14 @@ export const readGallery: ReadBreakage[] = [
     cause: 'pr matches attributes that have no value',
     spec: 'filters',
     expected: ['FILTER_PR'],
-    start: start(rewriteFilter((filter) => filter.replace(/\b\w+ pr$/, 'userName pr'))),
+    start: start(rewriteFilter((filter) => filter.replace(/\b\w+ pr\b/g, 'userName pr'))),
   },
   {
     name: 'value-path-ignored',
     cause: 'the [ ] of a value path ignored',
     spec: 'filters',
     expected: ['FILTER_VALUE_PATH'],
-    start: start(rewriteFilter((filter) => (filter.includes('].') ? filter : filter.replace(/emails\[[^\]]*\]/, 'emails pr')))),
+    start: start(rewriteFilter((filter) => (filter.includes('].') ? filter : filter.replace(/emails\[[^\]]*\]/g, 'emails pr')))),
   },
   {
     name: 'no-match-404',

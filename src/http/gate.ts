@@ -1,0 +1,12 @@
+/**
+ * What every request waits on before it is sent: the politeness limits. A Limiter keeps them in
+ * one process; a SharedGate asks the run's one Limiter, so that all workers together keep them.
+ */
+export interface Gate {
+  /** Runs `task` when a request may start: a free in-flight place, and a start the rate allows. */
+  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Waits for the next start the rate allows (a retry of a request that already holds its place). */
+  slot(): Promise<void>;
+  /** Nobody starts a request before `until` (the server said Retry-After). */
+  pause(until: number): void;
+}
