@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Gate } from './gate.js';
@@ -11,27 +12,35 @@ import { Limiter } from './limiter.js';
  * dies, the place is free again.
  */
 export interface SharedLimits {
+  /** `http://127.0.0.1:<port>/<secret>`: only who was told the address can use it. */
   url: string;
   close(): Promise<void>;
 }
 
-export async function serveSharedLimits(limits: { maxInFlight: number; maxRps?: number | undefined }): Promise<SharedLimits> {
+/** More routes under the same address: true when it answered `path` (`/run`, say). */
+export type ExtraRoute = (path: string, res: ServerResponse) => boolean;
+
+export async function serveSharedLimits(limits: { maxInFlight: number; maxRps?: number | undefined }, extra?: ExtraRoute): Promise<SharedLimits> {
   const limiter = new Limiter(limits.maxInFlight, limits.maxRps);
+  // What the run service hands out includes credentials: other local processes must not guess the address.
+  const secret = `/${randomBytes(16).toString('hex')}`;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://limits');
-    if (url.pathname === '/place') return void limiter.run(() => holdPlace(res));
-    if (url.pathname === '/start') return void limiter.slot().then(() => res.end('go\n'));
-    if (url.pathname === '/pause') {
+    const path = url.pathname.startsWith(`${secret}/`) ? url.pathname.slice(secret.length) : undefined;
+    if (path === '/place') return void limiter.run(() => holdPlace(res));
+    if (path === '/start') return void limiter.slot().then(() => res.end('go\n'));
+    if (path === '/pause') {
       const until = Number(url.searchParams.get('until'));
       if (Number.isFinite(until)) limiter.pause(until);
       return void res.end('ok\n');
     }
+    if (path !== undefined && extra?.(path, res) === true) return;
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${secret}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -90,10 +99,10 @@ export class SharedGate implements Gate {
 
   /** Resolves once the service answers; with `hold`, the connection stays open until released. */
   private ask(path: string, hold: boolean): Promise<{ release: () => void }> {
-    const { hostname, port } = new URL(this.url);
+    const { hostname, port, pathname } = new URL(this.url);
     return new Promise((resolve, reject) => {
       // A connection of its own (no agent): closing it is what gives the place back.
-      const req = request({ host: hostname, port, path, agent: false }, (res: IncomingMessage) => {
+      const req = request({ host: hostname, port, path: `${pathname}${path}`, agent: false }, (res: IncomingMessage) => {
         if (res.statusCode !== 200) {
           req.destroy();
           return reject(new Error(`shared limits answered ${res.statusCode}`));

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import { loadAcceptances } from '../accept.js';
 import { loadConfig } from '../config.js';
-import type { Preflight, Target } from '../suite/target.js';
+import type { Target } from '../suite/target.js';
 import { EXCHANGE_DIR_ENV, readExchanges } from './exchange-log.js';
 import { renderHar } from './har.js';
 import { renderHtml } from './html.js';
@@ -43,7 +43,7 @@ export default class ConformanceReporter implements Reporter {
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
-    const provided = this.vitest?.getRootProject().getProvidedContext() as { target?: Target; preflight?: Preflight } | undefined;
+    const provided = this.vitest?.getRootProject().getProvidedContext() as { target?: Target } | undefined;
     const config = loadConfig(process.env);
     const target = provided?.target;
     const outcomes = outcomesOf(modules);

@@ -8,6 +8,7 @@ import { ScimClient } from '../http/client.js';
 import { Limiter } from '../http/limiter.js';
 import { SharedGate } from '../http/shared-limits.js';
 import { saveExchanges } from '../report/exchange-log.js';
+import { fetchPrepared } from './run-service.js';
 import { workerShare, workersOf } from './share.js';
 import type { Preflight, Target } from './target.js';
 
@@ -27,8 +28,11 @@ export class ConformanceFailure extends Error {
   override name = 'ConformanceFailure';
 }
 
+// Every spec file waits here, at import, for the global setup's preflight; its workers start meanwhile.
+const prepared = await fetchPrepared(inject('runService'));
+
 export function suiteTarget(): { target: Target; preflight: Preflight } {
-  return { target: inject('target'), preflight: inject('preflight') };
+  return prepared;
 }
 
 /**
@@ -37,7 +41,7 @@ export function suiteTarget(): { target: Target; preflight: Preflight } {
  */
 export function useClient(target: Target): ScimClient {
   const share = workerShare(target, workersOf(process.env));
-  const gate = new SharedGate(inject('sharedLimits'), new Limiter(share.maxInFlight, share.maxRps));
+  const gate = new SharedGate(inject('runService'), new Limiter(share.maxInFlight, share.maxRps));
   const client = new ScimClient({ ...target, gate });
   afterAll(async () => {
     saveExchanges(client.log, specFileName());

@@ -47,9 +47,9 @@ export function targetFromConfig(config: Config, baseUrl: string, bundled: boole
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** As configured; the workers get it with its OAuth token, if any, from the run service. */
     target: Target;
-    preflight: Preflight;
-    /** The loopback address where the run's politeness limits are kept (src/http/shared-limits.ts). */
-    sharedLimits: string;
+    /** The main process's loopback service: the shared politeness limits and the preflight (src/suite/run-service.ts). */
+    runService: string;
   }
 }

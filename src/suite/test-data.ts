@@ -38,6 +38,9 @@ export function runStartOf(name: string): number | undefined {
 }
 
 /** True for a name a run of this suite made: the whole `scimc-<time>-<random>-` shape, not just `scimc-`. */
+/** The one reason every write check gives in a read-only run, with how to enable it. */
+export const WRITE_SKIP_REASON = 'needs SCIM_WRITE=true: this check creates, changes and deletes its own test user (prefix scimc-)';
+
 export function isRunName(name: unknown): name is string {
   return typeof name === 'string' && runStartOf(name) !== undefined;
 }

@@ -4,7 +4,7 @@ import type { CheckRun } from '../checks/run.js';
 import type { ScimClient } from '../http/client.js';
 import { once, ruleTests, suiteTarget } from './spec.js';
 import type { Target } from './target.js';
-import { describeCleanup, TestData } from './test-data.js';
+import { describeCleanup, TestData, WRITE_SKIP_REASON } from './test-data.js';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -13,8 +13,6 @@ declare module 'vitest' {
   }
 }
 
-/** The one reason every write check gives in a read-only run, with how to enable it. */
-export const WRITE_SKIP_REASON = 'needs SCIM_WRITE=true: this check creates, changes and deletes its own test user (prefix scimc-)';
 
 export interface WriteTestOptions {
   /**

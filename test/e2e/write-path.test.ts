@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ScimService } from '../../src/reference-server/index.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
-import { WRITE_SKIP_REASON } from '../../src/suite/write.js';
+import { WRITE_SKIP_REASON } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText, type Breakage, type RecordingServer } from '../servers/recording.js';
 import { writeGallery } from '../servers/write-gallery.js';
 import { PROJECT_ROOT, runSuites, type SuiteRun } from '../support/run-suite.js';

@@ -49,9 +49,9 @@ describe('limits shared by several workers', () => {
 
   test("a worker that dies holding a place gives it back: the place is its open connection", async () => {
     const { url } = await service({ maxInFlight: 1 });
-    const { hostname, port } = new URL(url);
+    const { hostname, port, pathname } = new URL(url);
     const held = await new Promise<() => void>((resolve) => {
-      const req = request({ host: hostname, port, path: '/place', agent: false }, () => resolve(() => req.destroy()));
+      const req = request({ host: hostname, port, path: `${pathname}/place`, agent: false }, () => resolve(() => req.destroy()));
       req.on('error', () => {});
       req.end();
     });
@@ -64,6 +64,20 @@ describe('limits shared by several workers', () => {
     held();
     await waiting;
     expect(ran).toBe(true);
+  });
+
+  test('answers only at its secret address: the run service hands out credentials', async () => {
+    const { url } = await service({ maxInFlight: 1 });
+    const { hostname, port } = new URL(url);
+    const status = await new Promise<number | undefined>((resolve) => {
+      const req = request({ host: hostname, port, path: '/place', agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', () => resolve(undefined));
+      req.end();
+    });
+    expect(status).toBe(404);
   });
 
   test('a pause asked for by one worker (Retry-After) holds back the others', async () => {
