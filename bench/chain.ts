@@ -68,3 +68,10 @@ export function networkWindowMs(requests: readonly TimedRequest[]): number {
   if (requests.length === 0) return 0;
   return Math.max(...requests.map((r) => r.endMs)) - Math.min(...requests.map((r) => r.startMs));
 }
+
+/** From the first request (the preflight) to the first a spec file sent: mostly the workers starting up. */
+export function specStartMs(requests: readonly TimedRequest[]): number {
+  const specs = requests.filter((r) => r.sentBy !== SETUP);
+  if (requests.length === 0 || specs.length === 0) return 0;
+  return Math.min(...specs.map((r) => r.startMs)) - Math.min(...requests.map((r) => r.startMs));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { criticalPath, longestChain, networkWindowMs, requestsOfHar, SETUP, type TimedRequest } from '../../bench/chain.js';
+import { criticalPath, longestChain, networkWindowMs, requestsOfHar, SETUP, specStartMs, type TimedRequest } from '../../bench/chain.js';
 
 const sent = (sentBy: string, startMs: number, endMs = startMs + 100): TimedRequest => ({ sentBy, startMs, endMs });
 
@@ -47,5 +47,6 @@ describe('the critical path of a run', () => {
     const requests = requestsOfHar(har);
     expect(requests.map((r) => r.sentBy)).toEqual([SETUP, 'suites/a.spec.ts']);
     expect(networkWindowMs(requests)).toBe(1_250);
+    expect(specStartMs(requests)).toBe(1_000);
   });
 });
