@@ -6,7 +6,9 @@ import {
   checkNoMatch,
   filterRules,
   filterTargetOf,
+  foldedFilter,
   judgeCase,
+  listsOnly,
   userFilterCases,
   type FilterCase,
   type FilterTarget,
@@ -34,6 +36,35 @@ function judged(): CheckRun {
 describe('the filter target', () => {
   test('is read from a user as the server returned it', () => {
     expect(target).toEqual({ id: 'u1', userName: 'ada@example.com', externalId: 'x1', workEmail: 'ada@example.com', created: '2026-01-01T00:00:00Z', absent: 'nickName' });
+  });
+});
+
+describe('a folded filter case (one request for the must-find and the must-not-find filter)', () => {
+  const bystander = filterTargetOf({ ...grace, emails: [{ type: 'work', value: 'grace@example.com' }], meta: { created: '2026-02-01T00:00:00Z' } }) as FilterTarget;
+
+  test('asks for the target by the positive filter or for a second user by the negative one', () => {
+    expect(foldedFilter(caseFor('FILTER_CO'), target, bystander)).toMatch(/^\(userName eq "ada@example.com" and userName co "da@example.co"\) or \(userName eq "grace@example.com" and userName co "[0-9a-f-]{36}"\)$/);
+    expect(foldedFilter(caseFor('FILTER_NE'), target, bystander)).toMatch(
+      /^\(userName eq "ada@example.com" and userName ne "scimc-nobody-[^"]+"\) or \(userName eq "grace@example.com" and userName ne "grace@example.com"\)$/,
+    );
+  });
+
+  test('is never made for FILTER_AND, for cases with one filter, or without a second, different user', () => {
+    expect(foldedFilter(caseFor('FILTER_AND'), target, bystander)).toBeUndefined();
+    expect(foldedFilter(caseFor('FILTER_EXTERNAL_ID_EQ'), target, bystander)).toBeUndefined();
+    expect(foldedFilter(caseFor('FILTER_CO'), target, target)).toBeUndefined();
+    expect(foldedFilter(caseFor('FILTER_CO'), target, { ...bystander, userName: 'ADA@example.com' })).toBeUndefined();
+  });
+
+  test('passes only on an answer that lists the target alone', () => {
+    expect(listsOnly(answer('f', list(ada)), target)).toBe(true);
+    expect(listsOnly(answer('f', list(ada, grace)), target)).toBe(false);
+    expect(listsOnly(answer('f', list()), target)).toBe(false);
+    expect(listsOnly(answer('f', invalidFilter, 400), target)).toBe(false);
+    const run = judged();
+    judgeCase(run, caseFor('FILTER_SW'), target, { folded: answer('f', list(ada)) });
+    expect(run.findings).toEqual([]);
+    expect(run.checked.has('FILTER_SW')).toBe(true);
   });
 });
 
