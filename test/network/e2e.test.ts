@@ -2,13 +2,18 @@
  * Whole runs (`npx vitest run`) through the settings real networks need: Node's NODE_EXTRA_CA_CERTS,
  * the insecure-TLS opt-out (with its warning), a proxy, and OAuth (one token for the whole run).
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runSuites, twoAtATime, type SuiteRun } from '../support/run-suite.js';
 import { bearerOf, CA_FILE, startForwardProxy, startScimFront, startTokenEndpoint, type Running } from './servers.js';
 
 const running: Running[] = [];
 const runs = new Map<string, SuiteRun>();
-let tokensIssued = 0;
+let tokensIssued: string[] = [];
+// The OAuth run writes every report: the token endpoint's exchange is in the HAR, redacted.
+const oauthReports = mkdtempSync(join(tmpdir(), 'scimc-oauth-reports-'));
 let proxied: string[] = [];
 
 function preflightPassed(run: SuiteRun): boolean {
@@ -34,18 +39,21 @@ beforeAll(async () => {
         SCIM_OAUTH_CLIENT_ID: 'e2e-client',
         SCIM_OAUTH_CLIENT_SECRET: 'e2e-oauth-canary-51',
         SCIM_TIMEOUT_MS: '2000',
+        SCIM_REPORTS: 'all',
+        SCIM_REPORT_DIR: oauthReports,
       },
     ],
   ];
   await twoAtATime(jobs, async ([name, env]) => {
     runs.set(name, await runSuites(env));
   });
-  tokensIssued = endpoint.issued.length;
+  tokensIssued = [...endpoint.issued];
   proxied = proxy.seen;
 }, 180_000);
 
 afterAll(async () => {
   await Promise.all(running.map((r) => r.close()));
+  rmSync(oauthReports, { recursive: true, force: true });
 });
 
 function runOf(name: string): SuiteRun {
@@ -76,8 +84,21 @@ describe('whole runs on real networks', () => {
     const run = runOf('oauth');
     expect(preflightPassed(run)).toBe(true);
     expect(run.stdout).toContain('auth: OAuth 2.0 client credentials');
-    expect(tokensIssued).toBe(1);
+    expect(tokensIssued).toHaveLength(1);
     expect(run.stdout + run.stderr).not.toContain('e2e-oauth-canary-51');
     expect(run.stdout + run.stderr).not.toMatch(/at-1-[a-z0-9]+/);
+  });
+
+  test('OAuth: the reports hold the token endpoint exchange, without the secret or the token', () => {
+    const files = readdirSync(oauthReports);
+    expect(files).toContain('exchanges.har');
+    const har = readFileSync(join(oauthReports, 'exchanges.har'), 'utf8');
+    expect(har).toContain('"_sentBy": "global setup"');
+    expect(har).toContain('grant_type=client_credentials');
+    for (const file of files) {
+      const text = readFileSync(join(oauthReports, file), 'utf8');
+      expect(text).not.toContain('e2e-oauth-canary-51');
+      for (const token of tokensIssued) expect(text).not.toContain(token);
+    }
   });
 });
