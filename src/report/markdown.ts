@@ -3,6 +3,7 @@ import { toCurl } from '../diagnose/curl.js';
 import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
+import { throttlingNote } from './throttling.js';
 import { headline, shortFix } from './verdict.js';
 
 function fence(text: string, language = ''): string {
@@ -50,6 +51,8 @@ export function renderMarkdown(summary: RunSummary): string {
   if (summary.verdict.stale.length > 0) {
     out.push('', '### Stale acceptances', '', ...summary.verdict.stale.map((s) => `- \`${s.code}\`: ${s.why}; remove it from the accept file`));
   }
+  const throttled = throttlingNote(summary.exchanges);
+  if (throttled !== undefined) out.push('', `> ${throttled}`);
   out.push('', `<sub>${summary.outcomes.length} checks, ${summary.verdict.skipped} skipped, ${summary.exchanges.length} requests</sub>`, '');
   return out.join('\n');
 }

@@ -7,6 +7,7 @@ import { EXCHANGE_DIR_ENV, readExchanges } from './exchange-log.js';
 import { renderHar } from './har.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { throttlingNote } from './throttling.js';
 import { loadReportOptions, reportPath, type ReportKind } from './options.js';
 import type { RunSummary } from './summary.js';
 import { computeVerdict, renderVerdict, type Outcome } from './verdict.js';
@@ -48,11 +49,11 @@ export default class ConformanceReporter implements Reporter {
     const target = provided?.target;
     const outcomes = outcomesOf(modules);
     const verdict = computeVerdict(outcomes, target?.profiles ?? config.profiles, target?.strict ?? config.strict, loadAcceptances(process.env));
-    process.stdout.write(`\n${renderVerdict(verdict)}\n`);
-
     const exchangeDir = process.env[EXCHANGE_DIR_ENV];
     const exchanges = exchangeDir ? readExchanges(exchangeDir) : [];
     if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
+    const throttled = throttlingNote(exchanges);
+    process.stdout.write(`\n${renderVerdict(verdict)}\n${throttled === undefined ? '' : `  note: ${throttled}\n`}`);
     const summary: RunSummary = {
       target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : target.baseUrl,
       startedAt: this.startedAt,

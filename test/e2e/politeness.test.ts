@@ -64,4 +64,19 @@ describe('the politeness limits', () => {
     // Split evenly between the 3 workers, this one file would have had one place.
     expect(seen.specPeak).toBe(3);
   });
+
+  test('a Retry-After during the run is waited out, and the verdict says how often and how long', async () => {
+    let throttled = false;
+    const server = await startRecordingServer({
+      breakage: (request, service) => {
+        if (throttled || !request.path.endsWith('/Groups')) return service.handle(request);
+        throttled = true;
+        return { status: 429, headers: { 'retry-after': '1', 'content-type': 'text/plain' }, body: 'slow down' };
+      },
+    });
+    servers.push(server);
+    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN }, ['suites/connection.spec.ts']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('note: The server asked the suite to slow down 1 time (429 ×1, with Retry-After); the suite waited 1.0 s in all, as asked.');
+  });
 });
