@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { loadAcceptances } from './src/accept.js';
 import { ConfigError, loadConfig } from './src/config.js';
@@ -33,11 +34,26 @@ function checkedSettings(): { reports: ReportOptions; workers: number } {
 const { reports, workers } = checkedSettings();
 // Workers leave their exchanges here; the reporter, in this process, gathers them into the HAR.
 const exchangeDir = (process.env[EXCHANGE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'scimc-exchanges-')));
-const vitestReporters = (['junit', 'json'] as const)
-  .filter((kind) => reports.kinds.includes(kind))
-  .map((kind) => [kind, { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]);
+const verdictReporter = here('src/report/reporter.ts');
+// The verdict, and the reports SCIM_REPORTS asks for (JUnit and JSON are Vitest's own reporters).
+const ourReporters: Array<[string, Record<string, unknown>]> = [
+  [verdictReporter, {}],
+  ...(['junit', 'json'] as const).filter((kind) => reports.kinds.includes(kind)).map((kind) => [kind, { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]),
+];
+
+/** A --reporter flag replaces the configured reporters: ours are added back, so the verdict and the reports stay. */
+const keepOurReporters: Plugin = {
+  name: 'scim-conformance-reporters',
+  configureVitest({ vitest }) {
+    const configured = vitest.config.reporters;
+    const has = ([name, options]: [string, Record<string, unknown>]) =>
+      configured.some((reporter) => Array.isArray(reporter) && reporter[0] === name && (reporter[1] as Record<string, unknown> | undefined)?.['outputFile'] === options['outputFile']);
+    for (const reporter of ourReporters) if (!has(reporter)) configured.push(reporter);
+  },
+};
 
 export default defineConfig({
+  plugins: [keepOurReporters],
   test: {
     root: here('.'),
     include: ['suites/**/*.spec.ts'],
@@ -48,7 +64,7 @@ export default defineConfig({
     sequence: { concurrent: true, sequencer: LongestChainsFirst },
     maxConcurrency: 20,
     globalSetup: [here('src/suite/global-setup.ts')],
-    reporters: ['default', here('src/report/reporter.ts'), ...vitestReporters],
+    reporters: ['default', ...ourReporters],
     env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },
     testTimeout: 120_000,
     hookTimeout: 120_000,

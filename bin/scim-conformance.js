@@ -22,12 +22,9 @@ Vitest options work as usual: -t CODE, --bail 1, --reporter=verbose, --reporter=
 } else {
   const { parseCLI, startVitest } = await import('vitest/node');
   const { filter, options } = parseCLI(['vitest', 'run', ...args]);
-  const reporter = fileURLToPath(new URL('../src/report/reporter.ts', import.meta.url));
-  // Flags replace the configured reporters; keep the verdict either way.
-  const reporters = options.reporters === undefined ? undefined : [...[options.reporters].flat(), reporter];
+  // A --reporter flag keeps the verdict and the reports: vitest.config.ts adds them back.
   const vitest = await startVitest('test', filter, {
     ...options,
-    ...(reporters === undefined ? {} : { reporters }),
     run: true,
     watch: false,
     root: packageRoot,

@@ -16,6 +16,7 @@ let textPlain: RunningServer;
 let reference: SuiteRun;
 let failing: SuiteRun;
 let accepting: SuiteRun;
+let dotted: SuiteRun;
 
 function server(name: string) {
   const entry = gallery.find((s) => s.name === name);
@@ -37,10 +38,11 @@ beforeAll(async () => {
       ],
     }),
   );
-  [reference, failing, accepting] = await Promise.all([
+  [reference, failing, accepting, dotted] = await Promise.all([
     runSuites({ SCIM_REPORTS: 'all', SCIM_REPORT_DIR: join(dir, 'reference') }, CONNECTION),
     runSuites({ SCIM_BASE_URL: broken.baseUrl, SCIM_TOKEN: GALLERY_TOKEN, SCIM_REPORTS: 'all', SCIM_REPORT_DIR: join(dir, 'broken') }, CONNECTION),
     runSuites({ SCIM_BASE_URL: textPlain.baseUrl, SCIM_TOKEN: GALLERY_TOKEN, SCIM_ACCEPT_FILE: acceptFile }, CONNECTION),
+    runSuites({ SCIM_REPORTS: 'har,junit', SCIM_REPORT_DIR: join(dir, 'dotted') }, [...CONNECTION, '--reporter=dot']),
   ]);
 }, 120_000);
 
@@ -52,6 +54,12 @@ afterAll(async () => {
 describe('the verdict', () => {
   test('the bundled server is ready for every client', () => {
     expect(reference.stdout).toMatch(/Verdict\n {2}Okta: ready\n {2}Entra ID: ready\n {2}RFC 7643\/7644: ready\n/);
+  });
+
+  test('a --reporter flag changes the listing, and the verdict and the reports stay', async () => {
+    expect(dotted.stdout).toMatch(/Verdict\n {2}Okta: ready\n/);
+    expect(dotted.stdout.match(/^Verdict$/gm)).toHaveLength(1);
+    expect((await readdir(join(dir, 'dotted'))).sort()).toEqual(['exchanges.har', 'junit.xml', 'results.json']);
   });
 
   test('a wrong Base URL is named first, and its consequences are only counted', () => {
