@@ -72,7 +72,12 @@ function groupsOf(userId: string, store: ResourceStore, baseUrl: string): JsonOb
 }
 
 export function memberIds(group: StoredResource): string[] {
-  const members = group.attributes['members'];
+  return memberIdsOf(group.attributes);
+}
+
+/** The ids in a group's `members`, as stored or about to be. */
+export function memberIdsOf(attributes: JsonObject): string[] {
+  const members = attributes['members'];
   if (!Array.isArray(members)) return [];
   return members.flatMap((member) => (isObject(member) && typeof member['value'] === 'string' ? [member['value']] : []));
 }

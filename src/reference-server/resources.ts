@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { applyPatch } from './patch.js';
 import { project } from './projection.js';
 import { projectionFromParameters, runQuery, type ListQuery } from './query.js';
-import { etagOf, locationOf, memberIds, render } from './render.js';
+import { etagOf, locationOf, memberIds, memberIdsOf, render } from './render.js';
 import { badRequest, json, listResponse, noContent, ScimHttpError } from './responses.js';
-import { GROUP_RESOURCE_TYPE, type AttributeDefinition, type ResourceTypeDefinition } from './schemas.js';
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE, type AttributeDefinition, type ResourceTypeDefinition } from './schemas.js';
 import type { ResourceStore, StoredResource } from './store.js';
 import type { ScimRequest, ScimResponse } from './types.js';
 import { readResource } from './validate.js';
@@ -34,6 +34,7 @@ export function parseJsonBody(body: string): unknown {
 export function createResource(state: ServiceState, exchange: Exchange, resourceType: ResourceTypeDefinition): ScimResponse {
   const attributes = prepare(state, resourceType, parseJsonBody(exchange.request.body), undefined);
   const created = insertResource(state, resourceType, attributes, randomUUID());
+  if (resourceType === GROUP_RESOURCE_TYPE) touchMembers(state, {}, attributes);
   return resourceResponse(state, exchange, created, 201, { location: locationOf(created, exchange.baseUrl) });
 }
 
@@ -80,6 +81,7 @@ export function deleteResource(state: ServiceState, exchange: Exchange, resource
   const resource = find(state, resourceType, id);
   checkIfMatch(exchange.request, resource);
   state.store.delete(resourceType, id);
+  if (resourceType === GROUP_RESOURCE_TYPE) touchMembers(state, resource.attributes, undefined);
   for (const group of state.store.list(GROUP_RESOURCE_TYPE)) {
     if (memberIds(group).includes(id)) {
       const members = (group.attributes['members'] as unknown[]).filter((member) => !isObject(member) || member['value'] !== id);
@@ -123,9 +125,31 @@ function find(state: ServiceState, resourceType: ResourceTypeDefinition, id: str
 
 function update(state: ServiceState, resource: StoredResource, attributes: JsonObject): void {
   if (JSON.stringify(attributes) === JSON.stringify(resource.attributes)) return;
+  const before = resource.attributes;
   resource.attributes = attributes;
+  touch(state, resource);
+  if (resource.resourceType === GROUP_RESOURCE_TYPE) touchMembers(state, before, attributes);
+}
+
+function touch(state: ServiceState, resource: StoredResource): void {
   resource.lastModified = state.now().toISOString();
   resource.version += 1;
+}
+
+/**
+ * A user's `groups` is derived from the groups' members, so the users who joined or left a group
+ * (created: `before` is {}), or all its members when it was renamed or deleted (`after` undefined),
+ * have changed too: a new version, or a client's If-None-Match would keep a stale copy.
+ */
+function touchMembers(state: ServiceState, before: JsonObject, after: JsonObject | undefined): void {
+  const was = new Set(memberIdsOf(before));
+  const is = new Set(after === undefined ? [] : memberIdsOf(after));
+  const renamed = after === undefined || (before['displayName'] !== undefined && before['displayName'] !== after['displayName']);
+  const affected = renamed ? new Set([...was, ...is]) : new Set([...was, ...is].filter((id) => was.has(id) !== is.has(id)));
+  for (const id of affected) {
+    const member = state.store.find(id);
+    if (member?.resourceType === USER_RESOURCE_TYPE) touch(state, member);
+  }
 }
 
 function resourceResponse(

@@ -218,6 +218,23 @@ describe('ETags (RFC 7644 §3.14)', () => {
     expect(response.json).toMatchObject({ status: '412', detail: expect.any(String) });
   });
 
+  test("a user's version changes when it joins or leaves a group, or its group is renamed or deleted: its groups changed", () => {
+    const { send } = serverWith();
+    const member = String(body(send('POST', '/Users', { body: oktaUser() }))['id']);
+    const bystander = String(body(send('POST', '/Users', { body: oktaUser('bystander@example.com') }))['id']);
+    const etag = (id: string) => send('GET', `/Users/${id}`).headers['etag'];
+    const group = String(body(send('POST', '/Groups', { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Singers', members: [{ value: member }] } }))['id']);
+    expect(etag(member)).toBe('W/"2"');
+    const patch = (operation: object) => send('PATCH', `/Groups/${group}`, { body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [operation] } });
+    patch({ op: 'replace', path: 'displayName', value: 'Choir' });
+    expect(etag(member)).toBe('W/"3"');
+    patch({ op: 'add', path: 'members', value: [{ value: bystander }] });
+    expect([etag(member), etag(bystander)]).toEqual(['W/"3"', 'W/"2"']);
+    expect(send('GET', `/Users/${member}`, { headers: { 'If-None-Match': 'W/"1"' } }).status).toBe(200);
+    send('DELETE', `/Groups/${group}`);
+    expect([etag(member), etag(bystander)]).toEqual(['W/"4"', 'W/"3"']);
+  });
+
   test('PUT with the current If-Match succeeds and bumps the version', () => {
     const { send } = serverWith();
     const id = String(body(send('POST', '/Users', { body: oktaUser() }))['id']);
