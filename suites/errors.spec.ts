@@ -8,10 +8,11 @@ import { describe } from 'vitest';
 import { checkErrorBody, checkNotFound, checkResourceRead, errorRules } from '../src/checks/errors.js';
 import { CheckRun } from '../src/checks/run.js';
 import { userResourceRules } from '../src/checks/user-resource.js';
-import { firstListedUser, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { resourcesIn, tooLittle } from '../src/suite/read.js';
+import { SHARED_MALFORMED_FILTER } from '../src/suite/shared-reads.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 
-const { target } = suiteTarget();
+const { target, preflight } = suiteTarget();
 const client = useClient(target);
 
 const unknown = once(async () => {
@@ -20,8 +21,8 @@ const unknown = once(async () => {
     // Okta's SPEC test: an id that overflows an integer column.
     client.send({ path: '/Users/00919288221112222' }),
     client.send({ path: `/Groups/${randomUUID()}` }),
-    // A malformed filter brings a 400 with a scimType, whose value is judged too.
-    client.send({ path: '/Users', query: { filter: 'userName eq' } }),
+    // A malformed filter brings a 400 with a scimType, whose value is judged too (read once for the run).
+    preflight.shared?.malformedFilter ?? client.send({ path: '/Users', query: { filter: SHARED_MALFORMED_FILTER } }),
   ]);
   const run = new CheckRun();
   for (const exchange of exchanges.slice(0, 3)) run.merge(checkNotFound(exchange));
@@ -32,21 +33,15 @@ const unknown = once(async () => {
 
 const known = once(async () => {
   const run = new CheckRun();
-  const userId = firstListedUser()?.['id'];
-  const readGroup = async () => {
-    const groupId = resourcesIn(await client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } }))[0]?.['id'];
-    return typeof groupId === 'string' ? { groupId, group: await client.send({ path: `/Groups/${encodeURIComponent(groupId)}` }) } : { groupId, group: undefined };
-  };
-  const [user, { groupId, group }] = await Promise.all([
-    typeof userId === 'string' ? client.send({ path: `/Users/${encodeURIComponent(userId)}` }) : undefined,
-    readGroup(),
-  ]);
-  if (user !== undefined && typeof userId === 'string') run.merge(checkResourceRead(user, userId, 'user'));
-  if (group !== undefined && typeof groupId === 'string') run.merge(checkResourceRead(group, groupId, 'group'));
-  if (user === undefined) {
+  // The first user the preflight listed, read once for the run (src/suite/shared-reads.ts).
+  const user = preflight.shared?.firstUser;
+  if (user !== undefined) run.merge(checkResourceRead(user.exchange, user.id, 'user'));
+  else {
     const reason = tooLittle('the server lists no user to read');
     for (const rule of [errorRules.RESOURCE_GET_IS_RESOURCE, ...Object.values(userResourceRules)]) run.skip(rule, reason);
   }
+  const groupId = resourcesIn(await client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } }))[0]?.['id'];
+  if (typeof groupId === 'string') run.merge(checkResourceRead(await client.send({ path: `/Groups/${encodeURIComponent(groupId)}` }), groupId, 'group'));
   return run;
 });
 

@@ -9,13 +9,14 @@ import { cleanUpOnInterrupt } from './interrupt.js';
 import { describeSweep, sweepAtStart } from './sweep.js';
 import { obtainAccessToken, preflight } from './preflight.js';
 import { serveRun, type Prepared } from './run-service.js';
+import { readShared } from './shared-reads.js';
 import { targetFromConfig, type Preflight, type Target } from './target.js';
 
 /**
  * Resolves what is under test (the configured server, or the bundled reference server on loopback)
  * and serves the run's politeness limits to the workers. In the background, while the workers
  * start up, it fetches an OAuth token when that is the method (once, for every worker), sends the
- * preflight, reads the ServiceProviderConfig and sweeps leftovers; each spec file waits for that
+ * preflight, makes the reads several spec files need and sweeps leftovers; each spec file waits for that
  * (src/suite/run-service.ts).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -46,7 +47,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-/** Token, preflight, banner, ServiceProviderConfig and sweep: what every spec file waits for. */
+/** Token, preflight, banner, the shared reads and the sweep: what every spec file waits for. */
 async function prepare(initial: Target): Promise<Prepared> {
   let target = initial;
   let result: Preflight;
@@ -62,8 +63,8 @@ async function prepare(initial: Target): Promise<Prepared> {
     if (result.status === 'ok') {
       // What an interrupted earlier run left behind goes first (our prefix only, older runs only);
       // the bundled server starts empty of it.
-      const [config] = await Promise.all([client.send({ path: '/ServiceProviderConfig' }), target.bundled ? undefined : sweep(client, target)]);
-      result = { ...result, serviceProviderConfig: config };
+      const [shared] = await Promise.all([readShared(client, result.exchange), target.bundled ? undefined : sweep(client, target)]);
+      result = { ...result, shared };
     }
   } finally {
     // The preflight, the sweep and its deletions go into the reports too: every request the run sent.

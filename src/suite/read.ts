@@ -7,12 +7,12 @@ import type { ScimClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { listedResources } from '../checks/answers.js';
 import { once, suiteTarget } from './spec.js';
-import { isRunName } from './test-data.js';
+import { firstListedUserOf } from './shared-reads.js';
 
 /** What the server says it supports: the ServiceProviderConfig the global setup read for every spec file. */
 export function featuresOnce(client: ScimClient): () => Promise<Features> {
   const { preflight } = suiteTarget();
-  return once(async () => readFeatures(preflight.serviceProviderConfig ?? (await client.send({ path: '/ServiceProviderConfig' }))));
+  return once(async () => readFeatures(preflight.shared?.serviceProviderConfig ?? (await client.send({ path: '/ServiceProviderConfig' }))));
 }
 
 /** The resources of a list answer, or [] when it is not one. */
@@ -25,11 +25,7 @@ export function tooLittle(what: string): string {
   return `${what}; set SCIM_WRITE=true to let the suite create its own test users (prefix scimc-, removed afterwards)`;
 }
 
-/**
- * The first user Okta's connection probe listed (GET /Users?startIndex=1&count=2, sent by the
- * preflight), for checks that read any user. Leftovers of earlier runs are passed over: the sweep
- * may have removed them since.
- */
+/** The first user the preflight listed (none of ours); see shared-reads.ts. */
 export function firstListedUser(): Record<string, unknown> | undefined {
-  return resourcesIn(suiteTarget().preflight.exchange).find((user) => !isRunName(user['userName']));
+  return firstListedUserOf(suiteTarget().preflight.exchange);
 }

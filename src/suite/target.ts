@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Finding } from '../checks/rule.js';
 import type { Exchange } from '../http/exchange.js';
+import type { SharedReads } from './shared-reads.js';
 import { newRunPrefix } from './test-data.js';
 
 /**
@@ -25,8 +26,8 @@ export interface Preflight {
   /** Why it is not ok (empty when it is). */
   findings: Finding[];
   exchange: Exchange;
-  /** GET /ServiceProviderConfig, read once for every spec file when the preflight is ok. */
-  serviceProviderConfig?: Exchange;
+  /** What every spec file may need, read once when the preflight is ok (src/suite/shared-reads.ts). */
+  shared?: SharedReads;
 }
 
 const BUNDLED_MAX_RPS = 1000;

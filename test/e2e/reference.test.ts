@@ -1,12 +1,23 @@
 /** A newcomer's first run: `npx vitest run` with nothing configured tests the bundled reference server. */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runSuites, type SuiteRun } from '../support/run-suite.js';
 
 let run: SuiteRun;
+let reportDir: string;
+let har: { log: { entries: Array<{ _sentBy?: string; request: { method: string; url: string; headers: Array<{ name: string; value: string }> } }> } };
 
 beforeAll(async () => {
-  run = await runSuites({});
+  reportDir = await mkdtemp(join(tmpdir(), 'scimc-reference-'));
+  run = await runSuites({ SCIM_REPORTS: 'har', SCIM_REPORT_DIR: reportDir });
+  har = JSON.parse(await readFile(join(reportDir, 'exchanges.har'), 'utf8')) as typeof har;
 }, 120_000);
+
+afterAll(async () => {
+  await rm(reportDir, { recursive: true, force: true });
+});
 
 describe('npx vitest run with no SCIM_BASE_URL', () => {
   test('says that it tests the bundled reference server', () => {
@@ -23,5 +34,17 @@ describe('npx vitest run with no SCIM_BASE_URL', () => {
     for (const code of ['PREFLIGHT', 'LIST_RESOURCES_PRESENT', 'FILTER_UNKNOWN_USER_EMPTY', 'LIST_PAGING_NUMBERS', 'OKTA_USER_ATTRIBUTES']) {
       expect(passed.includes(code) || run.tests.some((t) => t.status === 'passed' && t.name.includes(`[${code}]`))).toBe(true);
     }
+  });
+
+  test('fewer requests than checks, and no read sent twice for the same answer by two spec files', () => {
+    const checks = run.tests.filter((t) => t.status === 'passed' || t.status === 'failed').length;
+    expect(har.log.entries.length).toBeLessThan(checks);
+    const senders = new Map<string, Set<string>>();
+    for (const { _sentBy, request } of har.log.entries) {
+      if (request.method !== 'GET') continue;
+      const key = `${request.url} ${JSON.stringify(request.headers.filter((h) => h.name.startsWith('if-')))}`;
+      senders.set(key, (senders.get(key) ?? new Set()).add(_sentBy ?? '?'));
+    }
+    expect([...senders].filter(([, by]) => by.size > 1).map(([key, by]) => `${key}: ${[...by].join(', ')}`)).toEqual([]);
   });
 });
