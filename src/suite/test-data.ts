@@ -37,10 +37,10 @@ export function runStartOf(name: string): number | undefined {
   return started >= EARLIEST_RUN && started <= Date.now() + 24 * 60 * 60 * 1000 ? started : undefined;
 }
 
-/** True for a name a run of this suite made: the whole `scimc-<time>-<random>-` shape, not just `scimc-`. */
 /** The one reason every write check gives in a read-only run, with how to enable it. */
 export const WRITE_SKIP_REASON = 'needs SCIM_WRITE=true: this check creates, changes and deletes its own test user (prefix scimc-)';
 
+/** True for a name a run of this suite made: the whole `scimc-<time>-<random>-` shape, not just `scimc-`. */
 export function isRunName(name: unknown): name is string {
   return typeof name === 'string' && runStartOf(name) !== undefined;
 }
