@@ -53,7 +53,7 @@ async function main(): Promise<number> {
       return 1;
     }
     process.stdout.write(`scim-conformance cleanup: removing test resources (${onlyPrefix ?? 'scimc-'}…) from ${config.baseUrl}\n`);
-    const report = await sweepLeftovers(client, { olderThanMs: Number.NEGATIVE_INFINITY, ...(onlyPrefix === undefined ? {} : { onlyPrefix }) });
+    const report = await sweepLeftovers(client, { olderThanMs: Number.NEGATIVE_INFINITY, byExternalId: true, ...(onlyPrefix === undefined ? {} : { onlyPrefix }) });
     const lines = describeSweep(report);
     process.stdout.write(lines.length === 0 ? '  nothing to remove\n' : `${lines.map((line) => `  ${line}`).join('\n')}\n`);
     const failed = report.failed.length + report.unlisted.length;

@@ -30,6 +30,12 @@ export interface SweepOptions {
   now?: number;
   /** Only this run's resources (its `scimc-<time>-<random>-` prefix), for an interrupted run's own cleanup. */
   onlyPrefix?: string;
+  /**
+   * Also look for users by externalId: a broken server may have created the bad-input check's user
+   * without a userName, and it carries its run name only there. One more listing, which the cleanup
+   * command makes; the sweep at the start of a run does not.
+   */
+  byExternalId?: boolean;
 }
 
 export interface SweepReport extends CleanupReport {
@@ -49,15 +55,22 @@ export async function sweepLeftovers(client: ScimClient, options: SweepOptions):
   const report: SweepReport = { ...emptyReport(), unlisted: [], spared: [] };
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
   // Listed together; removed groups first, as they may hold test users as members.
-  const kinds = ['Groups', 'Users'] as const;
-  const listings = await Promise.all(kinds.map((kind) => findOurs(client, kind)));
-  for (const [index, kind] of kinds.entries()) {
+  const searches: Array<{ kind: ResourceKind; attribute: string }> = [
+    { kind: 'Groups', attribute: NAME_ATTRIBUTE.Groups },
+    { kind: 'Users', attribute: NAME_ATTRIBUTE.Users },
+    ...(options.byExternalId === true ? [{ kind: 'Users' as const, attribute: 'externalId' }] : []),
+  ];
+  const listings = await Promise.all(searches.map(({ kind, attribute }) => findOurs(client, kind, attribute)));
+  const seen = new Set<string>();
+  for (const [index, { kind, attribute }] of searches.entries()) {
     const listing = listings[index] ?? { reason: 'not listed' };
     if ('reason' in listing) {
-      report.unlisted.push({ kind, reason: listing.reason });
+      report.unlisted.push({ kind, reason: attribute === NAME_ATTRIBUTE[kind] ? listing.reason : `by ${attribute}: ${listing.reason}` });
       continue;
     }
     for (const resource of listing.found) {
+      if (seen.has(resource.id)) continue;
+      seen.add(resource.id);
       if (options.onlyPrefix !== undefined && !resource.name.startsWith(options.onlyPrefix)) continue;
       const started = runStartOf(resource.name);
       if (started !== undefined && started <= cutoff) await removeResource(client, resource, report);
@@ -90,8 +103,7 @@ export function describeSweep(report: SweepReport): string[] {
 
 type Listing = { found: CreatedResource[] } | { reason: string };
 
-async function findOurs(client: ScimClient, kind: ResourceKind): Promise<Listing> {
-  const attribute = NAME_ATTRIBUTE[kind];
+async function findOurs(client: ScimClient, kind: ResourceKind, attribute: string): Promise<Listing> {
   const filtered = await listAll(client, kind, `${attribute} sw "${TEST_PREFIX}"`);
   // A server without `sw` refuses the filter: read everything instead, and pick ours here.
   const listing = 'reason' in filtered ? await listAll(client, kind, undefined) : filtered;
@@ -100,6 +112,9 @@ async function findOurs(client: ScimClient, kind: ResourceKind): Promise<Listing
   for (const resource of listing.resources) {
     const id = resource['id'];
     const name = resource[attribute];
+    // By another attribute, only a resource without a name of its own: never someone else's user.
+    const named = resource[NAME_ATTRIBUTE[kind]];
+    if (attribute !== NAME_ATTRIBUTE[kind] && typeof named === 'string' && named !== '') continue;
     if (typeof id === 'string' && id !== '' && isRunName(name) && !found.some((r) => r.id === id)) found.push({ kind, id, name });
   }
   return { found };

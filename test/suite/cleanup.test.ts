@@ -25,6 +25,8 @@ async function setUp(options: RecordingOptions = {}) {
 }
 
 const HOUR = 60 * 60 * 1000;
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 describe('run names', () => {
   test('a fresh run prefix is recognised with the time it started', () => {
@@ -166,6 +168,29 @@ describe('the sweep', () => {
     await leaveBehind(client, 3 * HOUR);
     await sweepLeftovers(client, { olderThanMs: 0 });
     expect(leftovers(server.service)).toEqual([]);
+  });
+
+  test('the cleanup command also finds a user a broken server created without a userName, by its externalId, and no one else', async () => {
+    const runName = `${newRunPrefix(Date.now() - 3 * HOUR)}bad-1@example.com`;
+    // What a server that took the bad-input check's user without a userName lists, and someone
+    // else's user whose externalId happens to look like ours (it has a userName of its own).
+    const strays = [
+      { schemas: [USER_SCHEMA], id: 'no-user-name', externalId: runName, displayName: runName },
+      { schemas: [USER_SCHEMA], id: 'named-user', userName: 'someone@example.com', externalId: runName },
+    ];
+    const { client, server } = await setUp({
+      breakage: (request, service) => {
+        if (request.method === 'GET' && (request.query.get('filter') ?? '').startsWith('externalId sw ')) {
+          return { status: 200, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: strays }) };
+        }
+        if (request.method === 'DELETE' && /\/(no-user-name|named-user)$/.test(request.path)) return { status: 204, headers: {}, body: '' };
+        return service.handle(request);
+      },
+    });
+    expect((await sweepLeftovers(client, { olderThanMs: 0 })).deleted).toEqual([]);
+    const report = await sweepLeftovers(client, { olderThanMs: 0, byExternalId: true });
+    expect(report.deleted.map((r) => r.id)).toEqual(['no-user-name']);
+    expect(server.writes().map((call) => `${call.method} ${call.path}`)).toEqual([expect.stringMatching(/^DELETE .*\/Users\/no-user-name$/)]);
   });
 
   test('says which resource types it could not list', async () => {
