@@ -51,7 +51,12 @@ describe('the politeness limits', () => {
     expect(run.exitCode).toBe(0);
     expect(seen.starts.length).toBeGreaterThan(100);
     expect(seen.peak).toBeLessThanOrEqual(3);
-    expect(busiestSecond(seen.starts)).toBeLessThanOrEqual(41);
+    // Starts are granted 25 ms apart; measured at the server, delivery jitter may bring one or two
+    // closer. Three workers each allowed 40 a second would reach well over 100.
+    const sorted = [...seen.starts].sort((a, b) => a - b);
+    const seconds = ((sorted.at(-1) ?? 0) - (sorted[0] ?? 0)) / 1000;
+    expect((seen.starts.length - 1) / seconds).toBeLessThanOrEqual(40);
+    expect(busiestSecond(seen.starts)).toBeLessThanOrEqual(44);
   });
 
   test('are shared, not split: one busy spec file may use every place the run allows', async () => {
