@@ -35,6 +35,7 @@ const data = new TestData(client, `${target.runPrefix}flt-`);
 afterAll(() => data.cleanup());
 
 const users = (query: Record<string, string | number>) => client.send({ path: '/Users', query });
+const byFilter = (filter: string) => users({ filter });
 
 /**
  * The user every case filters for, a second user (the bystander) that a folded filter must leave
@@ -70,12 +71,12 @@ async function caseAnswers(filterCase: FilterCase, user: FilterTarget, bystander
   if (typeof filters === 'string') return filters;
   const folded = bystander === undefined ? undefined : foldedFilter(filterCase, user, bystander);
   if (folded !== undefined) {
-    const answer = await users({ filter: folded });
+    const answer = await byFilter(folded);
     if (listsOnly(answer, user)) return { folded: answer };
   }
   const [positive, negative]: Array<Exchange | undefined> = await Promise.all([
-    filters.positive === undefined ? undefined : users({ filter: filters.positive }),
-    filters.negative === undefined ? undefined : users({ filter: filters.negative }),
+    filters.positive === undefined ? undefined : byFilter(filters.positive),
+    filters.negative === undefined ? undefined : byFilter(filters.negative),
   ]);
   return { ...(positive !== undefined ? { positive } : {}), ...(negative !== undefined ? { negative } : {}) };
 }
@@ -84,7 +85,6 @@ const evaluation = once(async (): Promise<CheckRun> => {
   const run = new CheckRun();
   const { user, bystander, group } = await subject();
   const nobody = `scimc-nobody-${randomUUID()}@example.com`;
-  const send = (filter: string) => users({ filter });
   const [unfiltered, filtered, noMatch, invalid, groupAnswer] = await Promise.all([
     users({ startIndex: 1, count: 1 }),
     users({ filter: `userName eq "${nobody}"`, startIndex: 1, count: 1 }),
@@ -95,7 +95,7 @@ const evaluation = once(async (): Promise<CheckRun> => {
       client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "scimc-nobody-${randomUUID()}"` } }),
     ]),
     // The first malformed filter was sent once for the run (src/suite/shared-reads.ts).
-    Promise.all(MALFORMED_FILTERS.map((filter) => (filter === SHARED_MALFORMED_FILTER && preflight.shared !== undefined ? preflight.shared.malformedFilter : send(filter)))),
+    Promise.all(MALFORMED_FILTERS.map((filter) => (filter === SHARED_MALFORMED_FILTER && preflight.shared !== undefined ? preflight.shared.malformedFilter : byFilter(filter)))),
     typeof group === 'string' ? Promise.resolve(undefined) : client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${group.displayName}"` } }),
   ]);
   checkFilterApplied(run, { unfiltered, filtered });

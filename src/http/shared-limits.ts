@@ -66,11 +66,15 @@ function holdPlace(res: ServerResponse): Promise<void> {
  */
 export class SharedGate implements Gate {
   private failed = false;
+  /** Parsed once: every request of the worker asks the service. */
+  private readonly service: URL;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly fallback: Gate,
-  ) {}
+  ) {
+    this.service = new URL(url);
+  }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     const place = this.failed ? undefined : await this.ask('/place', true).catch(() => this.giveUp());
@@ -99,7 +103,7 @@ export class SharedGate implements Gate {
 
   /** Resolves once the service answers; with `hold`, the connection stays open until released. */
   private ask(path: string, hold: boolean): Promise<{ release: () => void }> {
-    const { hostname, port, pathname } = new URL(this.url);
+    const { hostname, port, pathname } = this.service;
     return new Promise((resolve, reject) => {
       // A connection of its own (no agent): closing it is what gives the place back.
       const req = request({ host: hostname, port, path: `${pathname}${path}`, agent: false }, (res: IncomingMessage) => {
