@@ -1,0 +1,78 @@
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { TestModule } from 'vitest/node';
+import { loadAcceptances } from '../accept.js';
+import { loadConfig } from '../config.js';
+import type { Target } from '../suite/target.js';
+import { EXCHANGE_DIR_ENV, readExchanges } from './exchange-log.js';
+import { renderHar } from './har.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
+import { throttlingNote } from './throttling.js';
+import { loadReportOptions, reportPath, type ReportKind } from './options.js';
+import type { RunSummary } from './summary.js';
+import { computeVerdict, renderVerdict, type Outcome } from './verdict.js';
+
+function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
+  // Workers finish in any order; the reports list spec files in a stable one.
+  const ordered = [...modules].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+  return ordered.flatMap((module) =>
+    [...module.children.allTests()].map((test) => {
+      const meta = test.meta();
+      const result = test.result();
+      return {
+        name: test.fullName,
+        code: meta.code,
+        state: result.state,
+        findings: meta.findings ?? [],
+        accepted: meta.accepted,
+        skipReason: result.state === 'skipped' ? result.note : undefined,
+      };
+    }),
+  );
+}
+
+export interface RunEnd {
+  modules: ReadonlyArray<TestModule>;
+  /** What the global setup provided: the target, unless it failed before that. */
+  target: Target | undefined;
+  startedAt: string;
+}
+
+/** Prints the verdict after Vitest's own summary and writes the reports asked for in SCIM_REPORTS. */
+export function endRun({ modules, target, startedAt }: RunEnd): void {
+  const config = loadConfig(process.env);
+  const outcomes = outcomesOf(modules);
+  const verdict = computeVerdict(outcomes, target?.profiles ?? config.profiles, target?.strict ?? config.strict, loadAcceptances(process.env));
+  const exchangeDir = process.env[EXCHANGE_DIR_ENV];
+  const exchanges = exchangeDir ? readExchanges(exchangeDir) : [];
+  if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
+  const throttled = throttlingNote(exchanges);
+  process.stdout.write(`\n${renderVerdict(verdict)}\n${throttled === undefined ? '' : `  note: ${throttled}\n`}`);
+  const summary: RunSummary = {
+    target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : target.baseUrl,
+    startedAt,
+    verdict,
+    outcomes,
+    exchanges,
+  };
+  writeReports(summary);
+}
+
+function writeReports(summary: RunSummary): void {
+  const options = loadReportOptions(process.env);
+  const renderers: Partial<Record<ReportKind, () => string>> = {
+    markdown: () => renderMarkdown(summary),
+    html: () => renderHtml(summary),
+    har: () => renderHar(summary.exchanges),
+  };
+  const written: string[] = [];
+  for (const kind of options.kinds) {
+    const render = renderers[kind];
+    if (render === undefined) continue;
+    mkdirSync(options.dir, { recursive: true });
+    writeFileSync(reportPath(options, kind), render());
+    written.push(reportPath(options, kind));
+  }
+  if (options.githubSummary !== undefined) appendFileSync(options.githubSummary, renderMarkdown(summary));
+  if (written.length > 0) process.stdout.write(`Reports: ${written.join(', ')}\n`);
+}

@@ -1,0 +1,41 @@
+import { ScimClient } from '../http/client.js';
+import { saveExchanges } from '../report/exchange-log.js';
+import { banner } from './banner.js';
+import { describeSweep, sweepAtStart } from './sweep.js';
+import { obtainAccessToken, preflight } from './preflight.js';
+import type { Prepared } from './run-service.js';
+import { readShared } from './shared-reads.js';
+import type { Preflight, Target } from './target.js';
+
+/** Token, preflight, banner, the shared reads and the sweep: what every spec file waits for. */
+export async function prepare(initial: Target): Promise<Prepared> {
+  let target = initial;
+  let result: Preflight;
+  const client = new ScimClient(target);
+  try {
+    const obtained = await obtainAccessToken(client);
+    if ('failed' in obtained) result = obtained.failed;
+    else {
+      if (obtained.token !== undefined) target = { ...target, token: obtained.token };
+      result = await preflight(client, target.token !== undefined || target.auth.method !== 'bearer');
+    }
+    process.stdout.write(banner(target, result));
+    if (result.status === 'ok') {
+      // What an interrupted earlier run left behind goes first (our prefix only, older runs only);
+      // the bundled server starts empty of it.
+      const [shared] = await Promise.all([readShared(client, result.exchange), target.bundled ? undefined : sweep(client, target)]);
+      result = { ...result, shared };
+    }
+  } finally {
+    // The preflight, the sweep and its deletions go into the reports too: every request the run sent.
+    saveExchanges(client.log, 'global setup');
+    await client.close();
+  }
+  return { target, preflight: result };
+}
+
+async function sweep(client: ScimClient, target: Target): Promise<void> {
+  const report = await sweepAtStart(client, target);
+  const lines = report === undefined ? [] : describeSweep(report);
+  if (lines.length > 0) process.stdout.write(`  leftovers of earlier interrupted runs:\n${lines.map((l) => `    ${l}\n`).join('')}`);
+}
