@@ -13,7 +13,7 @@ import { loadAcceptances } from './src/accept.js';
 import { ConfigError, loadConfig } from './src/config.js';
 import { EXCHANGE_DIR_ENV } from './src/report/exchange-log.js';
 import LongestChainsFirst from './src/suite/sequencer.js';
-import { suiteWorkers, WORKERS_ENV } from './src/suite/share.js';
+import { SUITE_POOL, suiteWorkers, WORKERS_ENV } from './src/suite/share.js';
 import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -60,6 +60,7 @@ export default defineConfig({
     isolate: false,
     // Spec files wait on the network, not the CPU: run several at once, sharing the politeness limits.
     maxWorkers: workers,
+    pool: SUITE_POOL,
     // Checks in a file share their requests (once) and wait on the network: let them wait together.
     sequence: { concurrent: true, sequencer: LongestChainsFirst },
     maxConcurrency: 20,
