@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/checks/rule.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+export const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
 export interface TestOutcome {
   name: string;
