@@ -2,8 +2,8 @@
  * Validates SCIM messages against the JSON Schemas in `schemas/` and turns ajv's errors into sentences a
  * person can act on: which member, what was received, what the RFC (or Okta, or Entra) requires.
  */
-import { Ajv2020, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 import commonSchema from '../schemas/common.schema.json' with { type: 'json' };
 import errorSchema from '../schemas/error.schema.json' with { type: 'json' };
@@ -56,15 +56,27 @@ const kinds: Record<MessageKind, KindInfo> = {
   patchOp: { schema: patchOpSchema, label: 'a PatchOp request', source: 'RFC 7644 §3.5.2' },
 };
 
-// `verbose` keeps the failing data and schema on each error, which the messages below quote.
-const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-addFormats.default(ajv);
-ajv.addSchema(commonSchema);
+// ajv is loaded and set up on first use, while a worker's first request is out: loading it (with
+// ajv-formats) takes a worker about as long as a request to a near server, and every worker
+// starts at once.
+const require = createRequire(import.meta.url);
+let ajv: Ajv2020 | undefined;
+function compiler(): Ajv2020 {
+  if (ajv === undefined) {
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const addFormats = require('ajv-formats') as typeof import('ajv-formats');
+    // `verbose` keeps the failing data and schema on each error, which the messages below quote.
+    ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
+    addFormats.default(ajv);
+    ajv.addSchema(commonSchema);
+  }
+  return ajv;
+}
 
 // Compiled once, on first use: ajv code-generates a validator per schema, far too slow to repeat
 // per response, and a worker that never meets a kind of message need not pay for it at start-up.
 const validators: Partial<Record<MessageKind, ValidateFunction>> = {};
-const validatorOf = (kind: MessageKind): ValidateFunction => (validators[kind] ??= ajv.compile(kinds[kind].schema));
+const validatorOf = (kind: MessageKind): ValidateFunction => (validators[kind] ??= compiler().compile(kinds[kind].schema));
 
 /** Validates `value` as a message of the given kind; returns `[]` when it is valid. */
 export function validateMessage(kind: MessageKind, value: unknown): SchemaIssue[] {
