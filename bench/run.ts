@@ -2,10 +2,10 @@
  * `npm run bench`: not a timed test, a measurement.
  *
  * 1. The full write-enabled run against the reference server behind a proxy that adds 100 ms to
- *    every request, once with the default politeness limits and once with them lifted: requests
- *    sent, checks run, wall time, and the ratio of wall time to the critical path. The critical
- *    path is the longest chain of requests that must follow one another, read from the run's HAR
- *    (bench/chain.ts), times 100 ms.
+ *    every request, once with the default politeness limits and three times with them lifted:
+ *    requests sent, checks run, wall time, and the ratio of wall time to the critical path. The
+ *    critical path is the longest chain of requests that must follow one another, read from the
+ *    run's HAR (bench/chain.ts), times 100 ms. Beside it, what Vitest alone takes on this machine.
  * 2. The paging walk over 10,000 users (and 2,500 and 5,000, to show time is linear): requests,
  *    wall time, peak memory of the walking process.
  */
@@ -145,11 +145,16 @@ say(`scim-conformance bench on ${machine()}`);
 say('');
 say(`1. Full write-enabled run, reference server behind a proxy adding ${DELAY_MS} ms to every request`);
 const polite = await suiteRun({ inFlight: DEFAULT_LIMITS.maxInFlight, rps: DEFAULT_LIMITS.maxRps });
-const lifted = await suiteRun({ inFlight: 1000, rps: 100_000 });
+// Start-up on a small machine varies from run to run by a few tenths of a second: the run with the
+// median wall time of three gives the figures, and the range is printed with it.
+const liftedRuns: SuiteFigures[] = [];
+for (let i = 0; i < 3; i++) liftedRuns.push(await suiteRun({ inFlight: 1000, rps: 100_000 }));
+liftedRuns.sort((a, b) => a.wallMs - b.wallMs);
+const lifted = liftedRuns[1] as SuiteFigures;
 const liftedWorkers = suiteWorkers({ maxInFlight: 1000 });
 const alone = await vitestAlone(liftedWorkers);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-for (const [name, run] of [['default limits', polite], ['limits lifted', lifted]] as const) {
+for (const [name, run] of [['default limits', polite], ...liftedRuns.map((run) => ['limits lifted', run] as const)] as const) {
   // Figures of a run that failed checks would measure the failure, not the suite.
   if (run.exitCode !== 0) say(`   ⚠ the run with ${name} exited ${run.exitCode}: the reference server failed checks, so these figures are suspect`);
 }
@@ -164,7 +169,10 @@ say(
   `   critical path:   ${critical.length} requests that must follow one another (global setup ${critical.setup}, ` +
     `${critical.longestSpec.sentBy} ${critical.longestSpec.length}) × ${DELAY_MS} ms = ${seconds(criticalMs)}`,
 );
-say(`   limits lifted:   wall time ${seconds(lifted.wallMs)}, ${(lifted.wallMs / criticalMs).toFixed(2)}× the critical path (goal: at most 1.5)`);
+say(
+  `   limits lifted:   wall time ${seconds(lifted.wallMs)}, ${(lifted.wallMs / criticalMs).toFixed(2)}× the critical path (goal: at most 1.5); ` +
+    `the median of 3 runs, which took ${seconds(liftedRuns[0]?.wallMs ?? 0)} to ${seconds(liftedRuns[2]?.wallMs ?? 0)}`,
+);
 say(
   `                    network time ${seconds(lifted.networkMs)}, ${(lifted.networkMs / criticalMs).toFixed(2)}× the critical path ` +
     `(the spec files' first request ${seconds(lifted.specStartMs)} after the preflight's)`,
