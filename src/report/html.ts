@@ -2,7 +2,7 @@ import { toCurl } from '../diagnose/curl.js';
 import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
-import { headline, shortFix } from './verdict.js';
+import { headline, shortFix, status, UNFINISHED_HINT, unfinishedLines } from './verdict.js';
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -12,7 +12,7 @@ const STYLE = `
 body{font:15px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1d232a}
 h1{font-size:1.4rem}code,pre{font:13px/1.4 ui-monospace,monospace}
 pre{background:#f4f6f8;padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
-.ready{color:#116329}.blocked{color:#b42318}.warn{color:#8a5300}
+.ready{color:#116329}.blocked{color:#b42318}.unknown{color:#8a5300}.warn{color:#8a5300}
 details{border:1px solid #d7dde3;border-radius:6px;margin:.5rem 0;padding:.3rem .8rem}
 summary{cursor:pointer}dt{font-weight:600}dd{margin:0 0 .4rem 0}
 table{border-collapse:collapse}td,th{border:1px solid #d7dde3;padding:.2rem .6rem;text-align:left}`;
@@ -31,9 +31,10 @@ export function renderHtml(summary: RunSummary): string {
   const rows = summary.verdict.profiles
     .map((p) => {
       const blockers = p.blockers.map((b) => `<li><code>${escape(b.code)}</code>${b.count > 1 ? ` (×${b.count})` : ''}: ${escape(shortFix(b.finding.fix))}</li>`).join('');
-      return `<tr><td class="${p.blockers.length === 0 ? 'ready' : 'blocked'}">${escape(headline(p))}</td><td>${blockers === '' ? '' : `<ol>${blockers}</ol>`}</td></tr>`;
+      return `<tr><td class="${status(p)}">${escape(headline(p))}</td><td>${blockers === '' ? '' : `<ol>${blockers}</ol>`}</td></tr>`;
     })
     .join('\n');
+  const stopped = unfinishedLines(summary.verdict.unfinished).map((text) => `<li>${escape(text)}</li>`).join('');
   const failed = failedOutcomes(summary).flatMap((o) => o.findings).map((f) => findingBlock(f, 'blocked')).join('\n');
   const warned = warnedOutcomes(summary).flatMap((o) => o.findings).map((f) => findingBlock(f, 'warn')).join('\n');
   const accepted = summary.verdict.accepted.map((a) => `<li><code>${escape(a.code)}</code>: ${escape(a.reason)}</li>`).join('');
@@ -46,6 +47,7 @@ export function renderHtml(summary: RunSummary): string {
 <table><tr><th>Verdict</th><th>Blockers, most fundamental first</th></tr>
 ${rows}
 </table>
+${stopped === '' ? '' : `<h2>Stopped on an error, not on a finding</h2>\n<ul>${stopped}</ul>\n<p>${escape(UNFINISHED_HINT)}</p>`}
 ${failed === '' ? '' : `<h2>Failed checks</h2>\n${failed}`}
 ${warned === '' ? '' : `<h2>Warnings</h2>\n${warned}`}
 ${accepted === '' ? '' : `<h2>Accepted deviations</h2><ul>${accepted}</ul>`}

@@ -4,7 +4,9 @@ import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
 import { throttlingNote } from './throttling.js';
-import { headline, shortFix } from './verdict.js';
+import { headline, shortFix, status, UNFINISHED_HINT, unfinishedLines } from './verdict.js';
+
+const MARKS = { ready: '✅', blocked: '❌', unknown: '❓' } as const;
 
 function fence(text: string, language = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -35,11 +37,14 @@ function details(finding: Finding, mark: string): string {
 export function renderMarkdown(summary: RunSummary): string {
   const out = [`## SCIM conformance: ${summary.target}`, '', '| Client | Verdict |', '| --- | --- |'];
   for (const profile of summary.verdict.profiles) {
-    out.push(`| ${profile.blockers.length === 0 ? '✅' : '❌'} | ${cell(headline(profile))} |`);
+    out.push(`| ${MARKS[status(profile)]} | ${cell(headline(profile))} |`);
   }
   for (const profile of summary.verdict.profiles.filter((p) => p.blockers.length > 0)) {
     out.push('', `**${headline(profile)}**`, '');
     for (const blocker of profile.blockers) out.push(`1. \`${blocker.code}\`${blocker.count > 1 ? ` (×${blocker.count})` : ''}: ${cell(shortFix(blocker.finding.fix))}`);
+  }
+  if (summary.verdict.unfinished.length > 0) {
+    out.push('', '### Stopped on an error, not on a finding', '', ...unfinishedLines(summary.verdict.unfinished).map((text) => `- ${cell(text)}`), '', UNFINISHED_HINT);
   }
   const failed = failedOutcomes(summary).flatMap((o) => o.findings);
   const warned = warnedOutcomes(summary).flatMap((o) => o.findings);

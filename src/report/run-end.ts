@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { TestModule } from 'vitest/node';
+import type { SerializedError, TestModule } from 'vitest/node';
 import { loadAcceptances } from '../accept.js';
 import { loadConfig } from '../config.js';
 import type { Target } from '../suite/target.js';
@@ -10,7 +10,14 @@ import { renderMarkdown } from './markdown.js';
 import { throttlingNote } from './throttling.js';
 import { loadReportOptions, reportPath, type ReportKind } from './options.js';
 import type { RunSummary } from './summary.js';
-import { computeVerdict, renderVerdict, type Outcome } from './verdict.js';
+import { computeVerdict, renderVerdict, type Outcome, type Unfinished } from './verdict.js';
+
+/** `TypeError: Cannot read …`: enough to recognise the error; the stack is Vitest's to print. */
+function firstLine(error: SerializedError | undefined): string {
+  if (error === undefined) return 'an error without a message';
+  const message = error.message.split('\n')[0] ?? '';
+  return error.name === undefined || error.name === 'Error' || message.startsWith(error.name) ? message : `${error.name}: ${message}`;
+}
 
 function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
   // Workers finish in any order; the reports list spec files in a stable one.
@@ -19,30 +26,48 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
     [...module.children.allTests()].map((test) => {
       const meta = test.meta();
       const result = test.result();
+      const findings = meta.findings ?? [];
       return {
         name: test.fullName,
         code: meta.code,
         state: result.state,
-        findings: meta.findings ?? [],
+        findings,
         accepted: meta.accepted,
         skipReason: result.state === 'skipped' ? result.note : undefined,
+        // A failed check without findings stopped on an error: the verdict must not call that a pass.
+        error: result.state === 'failed' && findings.length === 0 ? firstLine(result.errors[0]) : undefined,
       };
     }),
   );
 }
 
+/** Errors outside any check: a spec file that could not load, a failed hook (cleanup), an unhandled rejection. */
+function outsideChecks(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): Unfinished[] {
+  const ofModules = modules.flatMap((module) =>
+    [module, ...module.children.allSuites()].flatMap((suite) => suite.errors().map((error) => ({ where: module.relativeModuleId, error: firstLine(error), profiles: 'all' as const }))),
+  );
+  return [...ofModules, ...unhandled.map((error) => ({ where: 'the run', error: firstLine(error), profiles: 'all' as const }))];
+}
+
 export interface RunEnd {
   modules: ReadonlyArray<TestModule>;
+  unhandledErrors: ReadonlyArray<SerializedError>;
   /** What the global setup provided: the target, unless it failed before that. */
   target: Target | undefined;
   startedAt: string;
 }
 
 /** Prints the verdict after Vitest's own summary and writes the reports asked for in SCIM_REPORTS. */
-export function endRun({ modules, target, startedAt }: RunEnd): void {
+export function endRun({ modules, unhandledErrors, target, startedAt }: RunEnd): void {
   const config = loadConfig(process.env);
   const outcomes = outcomesOf(modules);
-  const verdict = computeVerdict(outcomes, target?.profiles ?? config.profiles, target?.strict ?? config.strict, loadAcceptances(process.env));
+  const verdict = computeVerdict(
+    outcomes,
+    target?.profiles ?? config.profiles,
+    target?.strict ?? config.strict,
+    loadAcceptances(process.env),
+    outsideChecks(modules, unhandledErrors),
+  );
   const exchangeDir = process.env[EXCHANGE_DIR_ENV];
   const exchanges = exchangeDir ? readExchanges(exchangeDir) : [];
   if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import type { Client } from '../config.js';
 import type { Finding } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
-import { knownCodes } from '../checks/catalog.js';
+import { allRules, knownCodes } from '../checks/catalog.js';
 
 /** One test's outcome as the reports need it, independent of Vitest's types. */
 export interface Outcome {
@@ -12,6 +12,20 @@ export interface Outcome {
   findings: Finding[];
   accepted: string | undefined;
   skipReason: string | undefined;
+  /** A check that failed on an error of its own, not on a finding: the error's first line. */
+  error?: string | undefined;
+}
+
+/**
+ * A check, a spec file or the run itself that stopped on an error rather than a finding (a fault
+ * of ours, a check that timed out, an answer nobody foresaw): nothing is known of what it covers.
+ */
+export interface Unfinished {
+  /** The check (its code), the spec file, or "the run". */
+  where: string;
+  error: string;
+  /** The profiles the check belongs to; a spec file or the run may cover any of them. */
+  profiles: readonly Client[] | 'all';
 }
 
 export interface VerdictLine {
@@ -25,12 +39,15 @@ export interface ProfileVerdict {
   profile: Client;
   blockers: VerdictLine[];
   warnings: VerdictLine[];
+  /** Checks and spec files of this profile that stopped on an error: it cannot be called ready. */
+  unfinished: number;
 }
 
 export interface Verdict {
   profiles: ProfileVerdict[];
   accepted: Array<Acceptance & { count: number }>;
   stale: Array<Acceptance & { why: string }>;
+  unfinished: Unfinished[];
   skipped: number;
   /** Why checks were skipped, most common reason first. */
   skipReasons: Array<{ reason: string; count: number }>;
@@ -77,18 +94,33 @@ function group(findings: Finding[]): VerdictLine[] {
   return [...lines.values()].sort((a, b) => rank(a.code) - rank(b.code));
 }
 
+/** Checks that failed without a finding; `outside` adds what stopped outside any check. */
+function unfinishedOf(outcomes: readonly Outcome[], outside: readonly Unfinished[]): Unfinished[] {
+  const rules = new Map(allRules().map((rule) => [rule.code, rule]));
+  const checks = outcomes.flatMap((o): Unfinished[] => {
+    if (o.state !== 'failed' || o.findings.length > 0 || o.error === undefined) return [];
+    const rule = o.code === undefined ? undefined : rules.get(o.code);
+    const profiles = rule === undefined ? 'all' : (Object.keys(rule.requiredBy) as Client[]);
+    return [{ where: o.code ?? o.name, error: o.error, profiles }];
+  });
+  return [...checks, ...outside];
+}
+
 export function computeVerdict(
   outcomes: readonly Outcome[],
   profiles: readonly Client[],
   strict: boolean,
   acceptances: readonly Acceptance[],
+  outside: readonly Unfinished[] = [],
   known: ReadonlySet<string> = knownCodes(),
 ): Verdict {
   const live = outcomes.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
+  const unfinished = unfinishedOf(outcomes, outside);
   const verdicts = profiles.map((profile) => {
     const blocking = live.filter((f) => f.requiredBy[profile] === 'MUST' || (strict && f.requiredBy[profile] === 'SHOULD'));
     const warning = strict ? [] : live.filter((f) => f.requiredBy[profile] === 'SHOULD');
-    return { profile, blockers: group(blocking), warnings: group(warning) };
+    const stopped = unfinished.filter((u) => u.profiles === 'all' || u.profiles.includes(profile)).length;
+    return { profile, blockers: group(blocking), warnings: group(warning), unfinished: stopped };
   });
 
   const accepted = acceptances
@@ -109,7 +141,7 @@ export function computeVerdict(
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
   const skipReasons = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
-  return { profiles: verdicts, accepted, stale, skipped: skippedOutcomes.length, skipReasons };
+  return { profiles: verdicts, accepted, stale, unfinished, skipped: skippedOutcomes.length, skipReasons };
 }
 
 /** The first sentence of a fix, for a one-line summary. */
@@ -118,13 +150,42 @@ export function shortFix(fix: string, length = 160): string {
   return sentence.length > length ? `${sentence.slice(0, length - 1)}…` : sentence;
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** Ready, blocked, or not known: a profile with unfinished checks is never called ready. */
+export function status(verdict: ProfileVerdict): 'ready' | 'blocked' | 'unknown' {
+  if (verdict.blockers.length > 0) return 'blocked';
+  return verdict.unfinished > 0 ? 'unknown' : 'ready';
+}
+
 export function headline(verdict: ProfileVerdict): string {
   const name = PROFILE_NAMES[verdict.profile];
   const parts: string[] = [];
-  if (verdict.blockers.length > 0) parts.push(`${verdict.blockers.length} blocker${verdict.blockers.length === 1 ? '' : 's'}`);
-  if (verdict.warnings.length > 0) parts.push(`${verdict.warnings.length} warning${verdict.warnings.length === 1 ? '' : 's'}`);
-  if (verdict.blockers.length === 0) return `${name}: ready${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  if (verdict.blockers.length > 0) parts.push(plural(verdict.blockers.length, 'blocker'));
+  if (verdict.warnings.length > 0) parts.push(plural(verdict.warnings.length, 'warning'));
+  if (verdict.unfinished > 0) parts.push(`${verdict.unfinished} stopped on an error`);
+  const state = status(verdict);
+  if (state === 'ready') return `${name}: ready${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  if (state === 'unknown') return `${name}: not known (${parts.join(', ')})`;
   return `${name}: ${parts.join(', ')}`;
+}
+
+const MAX_UNFINISHED = 6;
+export const UNFINISHED_HINT =
+  'What stops on an error says nothing of the server: it is a fault in scim-conformance, or an answer it did not foresee. ' +
+  'Please report it, with the HAR (SCIM_REPORTS=har) if you can share it.';
+
+/** What stopped on an error, one line per place and error. */
+export function unfinishedLines(unfinished: readonly Unfinished[]): string[] {
+  const counts = new Map<string, number>();
+  for (const u of unfinished) {
+    const key = `${u.where}: ${u.error}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const lines = [...counts].map(([text, count]) => (count > 1 ? `${text} (×${count})` : text));
+  const shown = lines.slice(0, MAX_UNFINISHED);
+  if (lines.length > shown.length) shown.push(`… and ${lines.length - shown.length} more (run with --reporter=verbose to see each)`);
+  return shown;
 }
 
 /** Causes that make most later findings meaningless: fix these first. */
@@ -146,7 +207,7 @@ function blockerLines(blockers: readonly VerdictLine[]): string[] {
 }
 
 function signature(profile: ProfileVerdict): string {
-  return JSON.stringify([profile.blockers.map((b) => [b.code, b.count]), profile.warnings.map((w) => [w.code, w.count])]);
+  return JSON.stringify([profile.blockers.map((b) => [b.code, b.count]), profile.warnings.map((w) => [w.code, w.count]), profile.unfinished]);
 }
 
 const MAX_SKIP_REASONS = 6;
@@ -162,6 +223,11 @@ export function renderVerdict(verdict: Verdict): string {
     for (const profile of profiles) lines.push(`  ${headline(profile)}`);
     lines.push(...blockerLines(first.blockers));
     for (const warning of first.warnings) lines.push(line('!', warning));
+  }
+  if (verdict.unfinished.length > 0) {
+    lines.push('  stopped on an error, not on a finding:');
+    lines.push(...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`));
+    lines.push(`    ${UNFINISHED_HINT}`);
   }
   for (const a of verdict.accepted) lines.push(`  accepted: ${a.code}${a.count > 1 ? ` (×${a.count})` : ''}: ${a.reason}`);
   for (const s of verdict.stale) lines.push(`  stale acceptance: ${s.code} (${s.why}): remove it from the accept file`);

@@ -79,6 +79,9 @@ export function ruleTests(rules: readonly Rule[], evaluate: () => Promise<CheckR
       const level = levelFor(rule, target.profiles);
       if (level === undefined) return context.skip(`not required by the selected profiles (${profileNames(target.profiles)})`);
       if (preflight.status !== 'ok') return context.skip(`not run: ${preflight.summary}`);
+      // Before evaluating: a check that stops on an error still names its rule in the verdict.
+      context.task.meta.code = rule.code;
+      context.task.meta.level = level;
       const run = await evaluate();
       await judge(context, rule, level, run, target.strict);
     });
@@ -89,8 +92,6 @@ const acceptances = loadAcceptances(process.env);
 
 async function judge(context: TestContext, rule: Rule, level: Level, run: CheckRun, strict: boolean): Promise<void> {
   const findings = run.findings.filter((f) => f.code === rule.code).map((f) => ({ ...f, level }));
-  context.task.meta.code = rule.code;
-  context.task.meta.level = level;
   if (findings.length === 0) {
     if (!run.checked.has(rule.code)) {
       const reason = run.skipped.get(rule.code);

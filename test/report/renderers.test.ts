@@ -46,6 +46,24 @@ describe('renderHtml', () => {
   });
 });
 
+describe('a run where a check stopped on an error', () => {
+  const crashed: Outcome = { name: 'c', code: 'LIST_SCHEMAS', state: 'failed', findings: [], accepted: undefined, skipReason: undefined, error: 'TypeError: x is <undefined>' };
+  const stopped: RunSummary = { ...summary, outcomes: [crashed], verdict: computeVerdict([crashed], ['okta'], false, []) };
+
+  test('the Markdown marks the client not known and lists what stopped', () => {
+    const md = renderMarkdown(stopped);
+    expect(md).toContain('| ❓ | Okta: not known (1 stopped on an error) |');
+    expect(md).toContain('### Stopped on an error, not on a finding');
+    expect(md).toContain('- LIST_SCHEMAS: TypeError: x is <undefined>');
+  });
+
+  test('the HTML says so too, escaped', () => {
+    const html = renderHtml(stopped);
+    expect(html).toContain('<td class="unknown">Okta: not known (1 stopped on an error)</td>');
+    expect(html).toContain('<li>LIST_SCHEMAS: TypeError: x is &#60;undefined&#62;</li>');
+  });
+});
+
 describe('renderHar', () => {
   test('is HAR 1.2 with one entry per exchange', () => {
     const har = JSON.parse(renderHar([exchange])) as { log: { version: string; entries: Array<{ request: { queryString: unknown }; response: { status: number } }> } };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { finding, type Rule } from '../../src/checks/rule.js';
-import { computeVerdict, renderVerdict, shortFix, type Outcome } from '../../src/report/verdict.js';
+import { computeVerdict, renderVerdict, shortFix, status, type Outcome } from '../../src/report/verdict.js';
 
 const rule = (code: string, requiredBy: Rule['requiredBy']): Rule => ({
   code,
@@ -79,6 +79,50 @@ describe('computeVerdict', () => {
       ['LIST_SCHEMAS', 'the check now passes'],
       ['NOPE', 'no check has this code'],
     ]);
+  });
+});
+
+describe('what stopped on an error, not on a finding', () => {
+  const crashed = (code: string): Outcome => ({
+    name: code,
+    code,
+    state: 'failed',
+    findings: [],
+    accepted: undefined,
+    skipReason: undefined,
+    error: "TypeError: Cannot read properties of undefined (reading 'value')",
+  });
+
+  test('a check that threw leaves the profiles it belongs to not known, never ready, and the others as they are', () => {
+    // USER_REACTIVATE_PATCH is Okta's alone.
+    const verdict = computeVerdict([crashed('USER_REACTIVATE_PATCH'), passed('LIST_SCHEMAS')], ALL, false, []);
+    expect(verdict.profiles.map((p) => [p.profile, status(p)])).toEqual([
+      ['okta', 'unknown'],
+      ['entra', 'ready'],
+      ['rfc', 'ready'],
+    ]);
+    const text = renderVerdict(verdict);
+    expect(text).toContain('  Okta: not known (1 stopped on an error)');
+    expect(text).toContain("    ? USER_REACTIVATE_PATCH: TypeError: Cannot read properties of undefined (reading 'value')");
+    expect(text).toContain('Please report it');
+  });
+
+  test('a spec file that could not load, or an error outside any check, leaves every profile not known', () => {
+    const outside = [{ where: 'suites/auth.spec.ts', error: 'the run service is gone', profiles: 'all' as const }];
+    const verdict = computeVerdict([passed('LIST_SCHEMAS')], ALL, false, [], outside);
+    expect(verdict.profiles.every((p) => status(p) === 'unknown')).toBe(true);
+    expect(renderVerdict(verdict)).toContain('    ? suites/auth.spec.ts: the run service is gone');
+  });
+
+  test('blockers stay blockers, and the headline counts what stopped too', () => {
+    const verdict = computeVerdict([failed('LIST_SCHEMAS', { okta: 'MUST' }), crashed('USER_REACTIVATE_PATCH'), crashed('USER_REACTIVATE_PATCH')], ['okta'], false, []);
+    expect(renderVerdict(verdict)).toContain('  Okta: 1 blocker, 2 stopped on an error');
+    expect(renderVerdict(verdict)).toContain("? USER_REACTIVATE_PATCH: TypeError: Cannot read properties of undefined (reading 'value') (×2)");
+  });
+
+  test('a failed check with findings is a finding, not an error', () => {
+    const verdict = computeVerdict([{ ...failed('LIST_SCHEMAS', { okta: 'MUST' }), error: 'ignored: the findings say it' }], ['okta'], false, []);
+    expect(verdict.unfinished).toEqual([]);
   });
 });
 

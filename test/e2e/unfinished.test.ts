@@ -1,0 +1,60 @@
+/**
+ * A run in which something stopped on an error instead of a finding is never called ready: Vitest
+ * runs three small spec files through our reporter. One check throws (as a fault of ours would),
+ * one spec file cannot load (as when the run's main process is gone), one check passes.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PROJECT_ROOT, VITEST } from '../support/run-suite.js';
+
+const SPECS: Record<string, string> = {
+  // As src/suite/spec.ts does: the rule's code is set before the check is evaluated.
+  'throws.spec.js': `test('a check that throws [USER_REACTIVATE_PATCH]', (context) => {
+  context.task.meta.code = 'USER_REACTIVATE_PATCH';
+  throw new TypeError("Cannot read properties of undefined (reading 'value')");
+});\n`,
+  'cannot-load.spec.js': `throw new Error('scim-conformance: the run\\'s main process cannot be reached');\n`,
+  'passes.spec.js': `test('a check that passes [LIST_SCHEMAS]', (context) => { context.task.meta.code = 'LIST_SCHEMAS'; });\n`,
+};
+
+let dir: string;
+let run: { exitCode: number; output: string };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scimc-unfinished-'));
+  await Promise.all(Object.entries(SPECS).map(([name, text]) => writeFile(join(dir, name), text)));
+  // Vitest's globals: a file outside the project cannot import vitest.
+  const test = { include: ['*.spec.js'], globals: true, reporters: [join(PROJECT_ROOT, 'src/report/reporter.ts')] };
+  await writeFile(join(dir, 'vitest.config.mjs'), `export default ${JSON.stringify({ test })};\n`);
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST'))), NO_COLOR: '1', CI: 'true' };
+  run = await new Promise((resolve) => {
+    execFile(process.execPath, [VITEST, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs')], { env }, (error, stdout, stderr) => {
+      resolve({ exitCode: typeof error?.code === 'number' ? error.code : 0, output: stdout + stderr });
+    });
+  });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('a run where a check threw and a spec file could not load', () => {
+  test('calls no client ready', () => {
+    expect(run.output).toContain('Verdict');
+    expect(run.output).not.toMatch(/: ready/);
+    for (const client of ['Okta', 'Entra ID', 'RFC 7643/7644']) expect(run.output).toMatch(new RegExp(`${client}: not known \\(\\d stopped on an error\\)`));
+  });
+
+  test('names the check and the spec file, each with its error', () => {
+    expect(run.output).toContain("? USER_REACTIVATE_PATCH: TypeError: Cannot read properties of undefined (reading 'value')");
+    expect(run.output).toContain("? cannot-load.spec.js: scim-conformance: the run's main process cannot be reached");
+    expect(run.output).toContain('Please report it');
+  });
+
+  test('exits non-zero', () => {
+    expect(run.exitCode).toBe(1);
+  });
+});
