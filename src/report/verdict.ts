@@ -41,6 +41,8 @@ export interface ProfileVerdict {
   warnings: VerdictLine[];
   /** Checks and spec files of this profile that stopped on an error: it cannot be called ready. */
   unfinished: number;
+  /** Checks of this profile that ran (passed or failed): with none, it cannot be called ready either. */
+  judged: number;
 }
 
 export interface Verdict {
@@ -94,14 +96,22 @@ function group(findings: Finding[]): VerdictLine[] {
   return [...lines.values()].sort((a, b) => rank(a.code) - rank(b.code));
 }
 
-/** Checks that failed without a finding; `outside` adds what stopped outside any check. */
-function unfinishedOf(outcomes: readonly Outcome[], outside: readonly Unfinished[]): Unfinished[] {
+/** The profiles a check belongs to: its rule's, or all of them for the preflight or an unknown code. */
+function profilesOfCheck(): (code: string | undefined) => readonly Client[] | 'all' {
   const rules = new Map(allRules().map((rule) => [rule.code, rule]));
+  return (code) => {
+    const rule = code === undefined ? undefined : rules.get(code);
+    return rule === undefined ? 'all' : (Object.keys(rule.requiredBy) as Client[]);
+  };
+}
+
+const concerns = (profiles: readonly Client[] | 'all', profile: Client) => profiles === 'all' || profiles.includes(profile);
+
+/** Checks that failed without a finding; `outside` adds what stopped outside any check. */
+function unfinishedOf(outcomes: readonly Outcome[], outside: readonly Unfinished[], profilesOf: ReturnType<typeof profilesOfCheck>): Unfinished[] {
   const checks = outcomes.flatMap((o): Unfinished[] => {
     if (o.state !== 'failed' || o.findings.length > 0 || o.error === undefined) return [];
-    const rule = o.code === undefined ? undefined : rules.get(o.code);
-    const profiles = rule === undefined ? 'all' : (Object.keys(rule.requiredBy) as Client[]);
-    return [{ where: o.code ?? o.name, error: o.error, profiles }];
+    return [{ where: o.code ?? o.name, error: o.error, profiles: profilesOf(o.code) }];
   });
   return [...checks, ...outside];
 }
@@ -115,12 +125,14 @@ export function computeVerdict(
   known: ReadonlySet<string> = knownCodes(),
 ): Verdict {
   const live = outcomes.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
-  const unfinished = unfinishedOf(outcomes, outside);
+  const profilesOf = profilesOfCheck();
+  const unfinished = unfinishedOf(outcomes, outside, profilesOf);
   const verdicts = profiles.map((profile) => {
     const blocking = live.filter((f) => f.requiredBy[profile] === 'MUST' || (strict && f.requiredBy[profile] === 'SHOULD'));
     const warning = strict ? [] : live.filter((f) => f.requiredBy[profile] === 'SHOULD');
-    const stopped = unfinished.filter((u) => u.profiles === 'all' || u.profiles.includes(profile)).length;
-    return { profile, blockers: group(blocking), warnings: group(warning), unfinished: stopped };
+    const stopped = unfinished.filter((u) => concerns(u.profiles, profile)).length;
+    const judged = outcomes.filter((o) => (o.state === 'passed' || o.state === 'failed') && concerns(profilesOf(o.code), profile)).length;
+    return { profile, blockers: group(blocking), warnings: group(warning), unfinished: stopped, judged };
   });
 
   const accepted = acceptances
@@ -137,7 +149,8 @@ export function computeVerdict(
   const reasons = new Map<string, number>();
   for (const o of skippedOutcomes) {
     // "not checked: X came first" names a different X each time; one line says it for all.
-    const reason = o.skipReason?.startsWith('not checked: ') ? 'not checked: an earlier finding came first' : (o.skipReason ?? 'no reason given');
+    // Our checks always say why they skip; a skip without a reason is Vitest leaving a check out.
+    const reason = o.skipReason?.startsWith('not checked: ') ? 'not checked: an earlier finding came first' : (o.skipReason ?? 'not selected in this run (-t or a file filter)');
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
   const skipReasons = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
@@ -152,10 +165,10 @@ export function shortFix(fix: string, length = 160): string {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-/** Ready, blocked, or not known: a profile with unfinished checks is never called ready. */
+/** Ready, blocked, or not known: a profile with unfinished checks, or none that ran, is never called ready. */
 export function status(verdict: ProfileVerdict): 'ready' | 'blocked' | 'unknown' {
   if (verdict.blockers.length > 0) return 'blocked';
-  return verdict.unfinished > 0 ? 'unknown' : 'ready';
+  return verdict.unfinished > 0 || verdict.judged === 0 ? 'unknown' : 'ready';
 }
 
 export function headline(verdict: ProfileVerdict): string {
@@ -164,6 +177,7 @@ export function headline(verdict: ProfileVerdict): string {
   if (verdict.blockers.length > 0) parts.push(plural(verdict.blockers.length, 'blocker'));
   if (verdict.warnings.length > 0) parts.push(plural(verdict.warnings.length, 'warning'));
   if (verdict.unfinished > 0) parts.push(`${verdict.unfinished} stopped on an error`);
+  if (verdict.judged === 0) parts.push('no check of it ran');
   const state = status(verdict);
   if (state === 'ready') return `${name}: ready${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
   if (state === 'unknown') return `${name}: not known (${parts.join(', ')})`;

@@ -1,14 +1,15 @@
 /**
  * A run in which something stopped on an error instead of a finding is never called ready: Vitest
  * runs three small spec files through our reporter. One check throws (as a fault of ours would),
- * one spec file cannot load (as when the run's main process is gone), one check passes.
+ * one spec file cannot load (as when the run's main process is gone), one check passes. Nor is a
+ * run in which no check ran at all.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PROJECT_ROOT, VITEST } from '../support/run-suite.js';
+import { PROJECT_ROOT, runSuites, VITEST, type SuiteRun } from '../support/run-suite.js';
 
 const SPECS: Record<string, string> = {
   // As src/suite/spec.ts does: the rule's code is set before the check is evaluated.
@@ -22,6 +23,7 @@ const SPECS: Record<string, string> = {
 
 let dir: string;
 let run: { exitCode: number; output: string };
+let noneSelected: SuiteRun;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scimc-unfinished-'));
@@ -29,12 +31,14 @@ beforeAll(async () => {
   // Vitest's globals: a file outside the project cannot import vitest.
   const test = { include: ['*.spec.js'], globals: true, reporters: [join(PROJECT_ROOT, 'src/report/reporter.ts')] };
   await writeFile(join(dir, 'vitest.config.mjs'), `export default ${JSON.stringify({ test })};\n`);
+  const selecting = runSuites({}, ['-t', 'NO_SUCH_CHECK']);
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST'))), NO_COLOR: '1', CI: 'true' };
   run = await new Promise((resolve) => {
     execFile(process.execPath, [VITEST, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs')], { env }, (error, stdout, stderr) => {
       resolve({ exitCode: typeof error?.code === 'number' ? error.code : 0, output: stdout + stderr });
     });
   });
+  noneSelected = await selecting;
 });
 
 afterAll(async () => {
@@ -56,5 +60,13 @@ describe('a run where a check threw and a spec file could not load', () => {
 
   test('exits non-zero', () => {
     expect(run.exitCode).toBe(1);
+  });
+});
+
+describe('a run in which a -t filter selected no check (the bundled server)', () => {
+  test('calls no client ready, and says why every check was skipped', () => {
+    expect(noneSelected.stdout).not.toMatch(/: ready/);
+    expect(noneSelected.stdout).toContain('Okta: not known (no check of it ran)');
+    expect(noneSelected.stdout).toMatch(/\d+ not selected in this run \(-t or a file filter\)/);
   });
 });

@@ -120,6 +120,18 @@ describe('what stopped on an error, not on a finding', () => {
     expect(renderVerdict(verdict)).toContain("? USER_REACTIVATE_PATCH: TypeError: Cannot read properties of undefined (reading 'value') (×2)");
   });
 
+  test('a profile none of whose checks ran is not known, not ready', () => {
+    // USER_REACTIVATE_PATCH is Okta's alone: Entra and the RFC had nothing judged.
+    const verdict = computeVerdict([{ ...passed('USER_REACTIVATE_PATCH') }, { ...passed('LIST_SCHEMAS'), state: 'skipped' }], ALL, false, []);
+    expect(verdict.profiles.map((p) => [p.profile, status(p)])).toEqual([
+      ['okta', 'ready'],
+      ['entra', 'unknown'],
+      ['rfc', 'unknown'],
+    ]);
+    expect(renderVerdict(verdict)).toContain('  Entra ID: not known (no check of it ran)');
+    expect(renderVerdict(verdict)).toContain('1 not selected in this run (-t or a file filter)');
+  });
+
   test('a failed check with findings is a finding, not an error', () => {
     const verdict = computeVerdict([{ ...failed('LIST_SCHEMAS', { okta: 'MUST' }), error: 'ignored: the findings say it' }], ['okta'], false, []);
     expect(verdict.unfinished).toEqual([]);
