@@ -1,4 +1,4 @@
-import type { Reporter, SerializedError, TestModule, Vitest } from 'vitest/node';
+import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import type { Target } from '../suite/target.js';
 
 // The verdict and the reports need most of the suite's code (every rule, for the codes an accept
@@ -23,10 +23,10 @@ export default class ConformanceReporter implements Reporter {
     this.loadRunEnd();
   }
 
-  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): Promise<void> {
+  async onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): Promise<void> {
     const provided = this.vitest?.getRootProject().getProvidedContext() as { target?: Target } | undefined;
     const { endRun } = await this.loadRunEnd();
-    endRun({ modules, unhandledErrors, target: provided?.target, startedAt: this.startedAt });
+    endRun({ modules, unhandledErrors, reason, target: provided?.target, startedAt: this.startedAt });
   }
 
   private loadRunEnd(): ReturnType<typeof loadRunEnd> {

@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { SerializedError, TestModule } from 'vitest/node';
+import type { SerializedError, TestModule, TestRunEndReason } from 'vitest/node';
 import { loadAcceptances } from '../accept.js';
 import { loadConfig } from '../config.js';
 import type { Target } from '../suite/target.js';
@@ -52,13 +52,15 @@ function outsideChecks(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyAr
 export interface RunEnd {
   modules: ReadonlyArray<TestModule>;
   unhandledErrors: ReadonlyArray<SerializedError>;
+  /** Vitest's word for a run cut short by --bail or a cancel. */
+  reason: TestRunEndReason;
   /** What the global setup provided: the target, unless it failed before that. */
   target: Target | undefined;
   startedAt: string;
 }
 
 /** Prints the verdict after Vitest's own summary and writes the reports asked for in SCIM_REPORTS. */
-export function endRun({ modules, unhandledErrors, target, startedAt }: RunEnd): void {
+export function endRun({ modules, unhandledErrors, reason, target, startedAt }: RunEnd): void {
   const config = loadConfig(process.env);
   const outcomes = outcomesOf(modules);
   const verdict = computeVerdict(
@@ -66,7 +68,7 @@ export function endRun({ modules, unhandledErrors, target, startedAt }: RunEnd):
     target?.profiles ?? config.profiles,
     target?.strict ?? config.strict,
     loadAcceptances(process.env),
-    outsideChecks(modules, unhandledErrors),
+    { outside: outsideChecks(modules, unhandledErrors), stoppedEarly: reason === 'interrupted' },
   );
   const exchangeDir = process.env[EXCHANGE_DIR_ENV];
   const exchanges = exchangeDir ? readExchanges(exchangeDir) : [];

@@ -43,6 +43,17 @@ export interface ProfileVerdict {
   unfinished: number;
   /** Checks of this profile that ran (passed or failed): with none, it cannot be called ready either. */
   judged: number;
+  /** The run stopped early (--bail, or cancelled): what did not run is not known. */
+  stoppedEarly: boolean;
+}
+
+/** What the verdict needs beyond the checks' outcomes. */
+export interface RunFacts {
+  /** What stopped on an error outside any check. */
+  outside?: readonly Unfinished[];
+  stoppedEarly?: boolean;
+  /** Every code a check can have (defaults to the catalog's), to tell a stale acceptance from a typo. */
+  known?: ReadonlySet<string>;
 }
 
 export interface Verdict {
@@ -50,6 +61,7 @@ export interface Verdict {
   accepted: Array<Acceptance & { count: number }>;
   stale: Array<Acceptance & { why: string }>;
   unfinished: Unfinished[];
+  stoppedEarly: boolean;
   skipped: number;
   /** Why checks were skipped, most common reason first. */
   skipReasons: Array<{ reason: string; count: number }>;
@@ -121,8 +133,7 @@ export function computeVerdict(
   profiles: readonly Client[],
   strict: boolean,
   acceptances: readonly Acceptance[],
-  outside: readonly Unfinished[] = [],
-  known: ReadonlySet<string> = knownCodes(),
+  { outside = [], stoppedEarly = false, known = knownCodes() }: RunFacts = {},
 ): Verdict {
   const live = outcomes.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
   const profilesOf = profilesOfCheck();
@@ -132,7 +143,7 @@ export function computeVerdict(
     const warning = strict ? [] : live.filter((f) => f.requiredBy[profile] === 'SHOULD');
     const stopped = unfinished.filter((u) => concerns(u.profiles, profile)).length;
     const judged = outcomes.filter((o) => (o.state === 'passed' || o.state === 'failed') && concerns(profilesOf(o.code), profile)).length;
-    return { profile, blockers: group(blocking), warnings: group(warning), unfinished: stopped, judged };
+    return { profile, blockers: group(blocking), warnings: group(warning), unfinished: stopped, judged, stoppedEarly };
   });
 
   const accepted = acceptances
@@ -154,7 +165,7 @@ export function computeVerdict(
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
   const skipReasons = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
-  return { profiles: verdicts, accepted, stale, unfinished, skipped: skippedOutcomes.length, skipReasons };
+  return { profiles: verdicts, accepted, stale, unfinished, stoppedEarly, skipped: skippedOutcomes.length, skipReasons };
 }
 
 /** The first sentence of a fix, for a one-line summary. */
@@ -165,10 +176,10 @@ export function shortFix(fix: string, length = 160): string {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-/** Ready, blocked, or not known: a profile with unfinished checks, or none that ran, is never called ready. */
+/** Ready, blocked, or not known: a profile with unfinished checks, none that ran, or a run cut short is never called ready. */
 export function status(verdict: ProfileVerdict): 'ready' | 'blocked' | 'unknown' {
   if (verdict.blockers.length > 0) return 'blocked';
-  return verdict.unfinished > 0 || verdict.judged === 0 ? 'unknown' : 'ready';
+  return verdict.unfinished > 0 || verdict.judged === 0 || verdict.stoppedEarly ? 'unknown' : 'ready';
 }
 
 export function headline(verdict: ProfileVerdict): string {
@@ -178,6 +189,7 @@ export function headline(verdict: ProfileVerdict): string {
   if (verdict.warnings.length > 0) parts.push(plural(verdict.warnings.length, 'warning'));
   if (verdict.unfinished > 0) parts.push(`${verdict.unfinished} stopped on an error`);
   if (verdict.judged === 0) parts.push('no check of it ran');
+  else if (verdict.stoppedEarly) parts.push('the run stopped early');
   const state = status(verdict);
   if (state === 'ready') return `${name}: ready${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
   if (state === 'unknown') return `${name}: not known (${parts.join(', ')})`;
@@ -238,6 +250,7 @@ export function renderVerdict(verdict: Verdict): string {
     lines.push(...blockerLines(first.blockers));
     for (const warning of first.warnings) lines.push(line('!', warning));
   }
+  if (verdict.stoppedEarly) lines.push('  the run stopped early (--bail, or cancelled): checks that did not run are not in this verdict');
   if (verdict.unfinished.length > 0) {
     lines.push('  stopped on an error, not on a finding:');
     lines.push(...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`));

@@ -2,13 +2,14 @@
  * A run in which something stopped on an error instead of a finding is never called ready: Vitest
  * runs three small spec files through our reporter. One check throws (as a fault of ours would),
  * one spec file cannot load (as when the run's main process is gone), one check passes. Nor is a
- * run in which no check ran at all.
+ * run in which no check ran at all, or one cut short by --bail.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { gallery, GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
 import { PROJECT_ROOT, runSuites, VITEST, type SuiteRun } from '../support/run-suite.js';
 
 const SPECS: Record<string, string> = {
@@ -24,6 +25,8 @@ const SPECS: Record<string, string> = {
 let dir: string;
 let run: { exitCode: number; output: string };
 let noneSelected: SuiteRun;
+let bailed: SuiteRun;
+let broken: RunningServer | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scimc-unfinished-'));
@@ -32,17 +35,21 @@ beforeAll(async () => {
   const test = { include: ['*.spec.js'], globals: true, reporters: [join(PROJECT_ROOT, 'src/report/reporter.ts')] };
   await writeFile(join(dir, 'vitest.config.mjs'), `export default ${JSON.stringify({ test })};\n`);
   const selecting = runSuites({}, ['-t', 'NO_SUCH_CHECK']);
+  broken = await gallery.find((server) => server.name === 'numbers-as-strings')?.start();
+  if (broken === undefined) throw new Error('no gallery server numbers-as-strings');
+  const bailing = runSuites({ SCIM_BASE_URL: broken.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }, ['--bail', '1']);
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST'))), NO_COLOR: '1', CI: 'true' };
   run = await new Promise((resolve) => {
     execFile(process.execPath, [VITEST, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs')], { env }, (error, stdout, stderr) => {
       resolve({ exitCode: typeof error?.code === 'number' ? error.code : 0, output: stdout + stderr });
     });
   });
-  noneSelected = await selecting;
+  [noneSelected, bailed] = await Promise.all([selecting, bailing]);
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  await broken?.close();
 });
 
 describe('a run where a check threw and a spec file could not load', () => {
@@ -68,5 +75,14 @@ describe('a run in which a -t filter selected no check (the bundled server)', ()
     expect(noneSelected.stdout).not.toMatch(/: ready/);
     expect(noneSelected.stdout).toContain('Okta: not known (no check of it ran)');
     expect(noneSelected.stdout).toMatch(/\d+ not selected in this run \(-t or a file filter\)/);
+  });
+});
+
+describe('a run cut short by --bail 1 on a server with paging numbers as strings', () => {
+  test('keeps the blockers it found, calls no client ready, and says the run stopped early', () => {
+    expect(bailed.exitCode).toBe(1);
+    expect(bailed.stdout).not.toMatch(/: ready/);
+    expect(bailed.stdout).toContain('✗ LIST_PAGING_NUMBERS');
+    expect(bailed.stdout).toContain('the run stopped early (--bail, or cancelled): checks that did not run are not in this verdict');
   });
 });

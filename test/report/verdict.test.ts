@@ -109,7 +109,7 @@ describe('what stopped on an error, not on a finding', () => {
 
   test('a spec file that could not load, or an error outside any check, leaves every profile not known', () => {
     const outside = [{ where: 'suites/auth.spec.ts', error: 'the run service is gone', profiles: 'all' as const }];
-    const verdict = computeVerdict([passed('LIST_SCHEMAS')], ALL, false, [], outside);
+    const verdict = computeVerdict([passed('LIST_SCHEMAS')], ALL, false, [], { outside });
     expect(verdict.profiles.every((p) => status(p) === 'unknown')).toBe(true);
     expect(renderVerdict(verdict)).toContain('    ? suites/auth.spec.ts: the run service is gone');
   });
@@ -130,6 +130,14 @@ describe('what stopped on an error, not on a finding', () => {
     ]);
     expect(renderVerdict(verdict)).toContain('  Entra ID: not known (no check of it ran)');
     expect(renderVerdict(verdict)).toContain('1 not selected in this run (-t or a file filter)');
+  });
+
+  test('a run stopped early (--bail) calls no profile ready; blockers it found stay blockers', () => {
+    const verdict = computeVerdict([passed('LIST_SCHEMAS'), failed('USER_REACTIVATE_PATCH', { okta: 'MUST' })], ['okta', 'entra'], false, [], { stoppedEarly: true });
+    const text = renderVerdict(verdict);
+    expect(text).toContain('  Okta: 1 blocker, the run stopped early');
+    expect(text).toContain('  Entra ID: not known (the run stopped early)');
+    expect(text).toContain('the run stopped early (--bail, or cancelled): checks that did not run are not in this verdict');
   });
 
   test('a failed check with findings is a finding, not an error', () => {
