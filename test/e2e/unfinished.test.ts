@@ -79,10 +79,11 @@ describe('a run in which a -t filter selected no check (the bundled server)', ()
 });
 
 describe('a run cut short by --bail 1 on a server with paging numbers as strings', () => {
-  test('keeps the blockers it found, calls no client ready, and says the run stopped early', () => {
+  // Vitest may cancel the spec file whose check set off --bail before that check is reported (its
+  // own summary then shows no failure either), so the blocker is not always named; the rest holds.
+  test('calls no client ready, says the run stopped early, and exits non-zero', () => {
     expect(bailed.exitCode).toBe(1);
     expect(bailed.stdout).not.toMatch(/: ready/);
-    expect(bailed.stdout).toContain('✗ LIST_PAGING_NUMBERS');
     expect(bailed.stdout).toContain('the run stopped early (--bail, or cancelled): checks that did not run are not in this verdict');
   });
 });
