@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { PROJECT_ROOT } from '../support/run-suite.js';
+import { PROJECT_ROOT, userEnv } from '../support/run-suite.js';
 
 const run = promisify(execFile);
 let project: string;
@@ -21,8 +21,7 @@ beforeAll(async () => {
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', tarball], { cwd: project });
   await writeFile(join(project, '.env'), 'SCIM_PROFILE=okta\nSCIM_REPORTS=markdown,har\n');
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST')));
-  output = await run('npx', ['scim-conformance'], { cwd: project, env: { ...env, NO_COLOR: '1', CI: 'true' } })
+  output = await run('npx', ['scim-conformance'], { cwd: project, env: userEnv() })
     .then((r) => ({ ...r, code: 0 }))
     .catch((error: { stdout: string; stderr: string; code: number }) => error);
 }, 240_000);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { gallery, GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
-import { PROJECT_ROOT, runSuites, VITEST, type SuiteRun } from '../support/run-suite.js';
+import { PROJECT_ROOT, runSuites, userEnv, VITEST, type SuiteRun } from '../support/run-suite.js';
 
 const SPECS: Record<string, string> = {
   // As src/suite/spec.ts does: the rule's code is set before the check is evaluated.
@@ -38,7 +38,7 @@ beforeAll(async () => {
   broken = await gallery.find((server) => server.name === 'numbers-as-strings')?.start();
   if (broken === undefined) throw new Error('no gallery server numbers-as-strings');
   const bailing = runSuites({ SCIM_BASE_URL: broken.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }, ['--bail', '1']);
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST'))), NO_COLOR: '1', CI: 'true' };
+  const env = userEnv();
   run = await new Promise((resolve) => {
     execFile(process.execPath, [VITEST, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs')], { env }, (error, stdout, stderr) => {
       resolve({ exitCode: typeof error?.code === 'number' ? error.code : 0, output: stdout + stderr });

@@ -13,17 +13,12 @@ import type { ScimRequest, ScimResponse } from '../../src/reference-server/types
 import { WRITE_SKIP_REASON } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText, type Breakage, type RecordingServer } from '../servers/recording.js';
 import { writeGallery } from '../servers/write-gallery.js';
-import { PROJECT_ROOT, runSuites, type SuiteRun } from '../support/run-suite.js';
+import { PROJECT_ROOT, runSuites, userEnv, type SuiteRun } from '../support/run-suite.js';
 
 const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts'];
 const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const servers: RecordingServer[] = [];
-
-function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST')));
-  return { ...inherited, ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' };
-}
 
 async function recording(options: Parameters<typeof startRecordingServer>[0] = {}) {
   const server = await startRecordingServer(options);
@@ -53,7 +48,7 @@ function runCleanup(baseUrl: string): Promise<{ code: number | null; output: str
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [TSX, 'src/cli/cleanup.ts'], {
       cwd: PROJECT_ROOT,
-      env: cleanEnv(baseUrl === '' ? {} : { SCIM_BASE_URL: baseUrl, SCIM_TOKEN: RECORDING_TOKEN }),
+      env: userEnv(baseUrl === '' ? {} : { SCIM_BASE_URL: baseUrl, SCIM_TOKEN: RECORDING_TOKEN }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -150,7 +145,7 @@ describe('a run killed half way, then `npm run cleanup`', () => {
     before = bystanders(server.service);
     const child = spawn(process.execPath, [VITEST, 'run', '--reporter=dot', ...WRITE_SPECS], {
       cwd: PROJECT_ROOT,
-      env: cleanEnv({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true' }),
+      env: userEnv({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true' }),
       stdio: 'ignore',
       // Its own process group, so that the kill reaches Vitest's workers too.
       detached: true,
@@ -204,7 +199,7 @@ describe('a run interrupted with Ctrl-C (SIGINT to its process group)', () => {
     const child = spawn(process.execPath, [VITEST, 'run', ...WRITE_SPECS], {
       cwd: PROJECT_ROOT,
       // A slow pace, so that the interrupt lands mid-run.
-      env: cleanEnv({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '8' }),
+      env: userEnv({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '8' }),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

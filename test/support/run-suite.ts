@@ -40,6 +40,15 @@ interface JsonReport {
 }
 
 /**
+ * The environment of a child run as a user would start it: this process's, without the SCIM_*
+ * variables of the shell running our tests or Vitest's own, plain output, and `extra` on top.
+ */
+export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST')));
+  return { ...inherited, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...extra };
+}
+
+/**
  * Runs `npx vitest run` in a child process, as a user would, with only the given SCIM_* variables
  * (none inherited from the shell running our tests), and reads back the JSON report.
  */
@@ -50,7 +59,6 @@ export async function runSuites(env: Record<string, string>, args: string[] = []
   const reportDir = env['SCIM_REPORT_DIR'] ?? dir;
   const kinds = env['SCIM_REPORTS'] === 'all' ? 'all' : [env['SCIM_REPORTS'], 'json'].filter(Boolean).join(',');
   const reportFile = join(reportDir, 'results.json');
-  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SCIM_') && !name.startsWith('VITEST')));
   const started = Date.now();
   try {
     const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -60,7 +68,7 @@ export async function runSuites(env: Record<string, string>, args: string[] = []
         {
           cwd: PROJECT_ROOT,
           // Our servers are on loopback: politeness would only slow our own tests down.
-          env: { ...cleanEnv, SCIM_MAX_RPS: '1000', ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+          env: userEnv({ SCIM_MAX_RPS: '1000', ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir }),
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
