@@ -12,7 +12,9 @@ import { defineConfig } from 'vitest/config';
 import { loadAcceptances } from './src/accept.js';
 import { ConfigError, loadConfig } from './src/config.js';
 import { EXCHANGE_DIR_ENV } from './src/report/exchange-log.js';
+import { setUpRun } from './src/suite/run-setup.js';
 import LongestChainsFirst from './src/suite/sequencer.js';
+import { handOverSetup } from './src/suite/setup-handover.js';
 import { SUITE_POOL, suiteWorkers, WORKERS_ENV } from './src/suite/share.js';
 import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
 
@@ -32,6 +34,8 @@ function checkedSettings(): { reports: ReportOptions; workers: number } {
 }
 
 const { reports, workers } = checkedSettings();
+// Bundled with this file, the setup loads in a fraction of the time (src/suite/setup-handover.ts).
+handOverSetup(setUpRun);
 // Workers leave their exchanges here; the reporter, in this process, gathers them into the HAR.
 const exchangeDir = (process.env[EXCHANGE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'scimc-exchanges-')));
 const verdictReporter = here('src/report/reporter.ts');

@@ -3,17 +3,7 @@
  * person can act on: which member, what was received, what the RFC (or Okta, or Entra) requires.
  */
 import { createRequire } from 'node:module';
-import type { Ajv2020, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-
-import commonSchema from '../schemas/common.schema.json' with { type: 'json' };
-import errorSchema from '../schemas/error.schema.json' with { type: 'json' };
-import groupSchema from '../schemas/group.schema.json' with { type: 'json' };
-import listResponseSchema from '../schemas/list-response.schema.json' with { type: 'json' };
-import patchOpSchema from '../schemas/patch-op.schema.json' with { type: 'json' };
-import resourceTypeSchema from '../schemas/resource-type.schema.json' with { type: 'json' };
-import schemaDefinitionSchema from '../schemas/schema-definition.schema.json' with { type: 'json' };
-import serviceProviderConfigSchema from '../schemas/service-provider-config.schema.json' with { type: 'json' };
-import userSchema from '../schemas/user.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 export type MessageKind =
   | 'listResponse'
@@ -35,48 +25,39 @@ export interface SchemaIssue {
 }
 
 interface KindInfo {
-  schema: AnySchemaObject;
   /** How the message is named in sentences about the body as a whole. */
   label: string;
   source: string;
 }
 
 const kinds: Record<MessageKind, KindInfo> = {
-  listResponse: { schema: listResponseSchema, label: 'a ListResponse', source: 'RFC 7644 §3.4.2' },
-  error: { schema: errorSchema, label: 'a SCIM Error', source: 'RFC 7644 §3.12' },
-  user: { schema: userSchema, label: 'a User', source: 'RFC 7643 §4.1' },
-  group: { schema: groupSchema, label: 'a Group', source: 'RFC 7643 §4.2' },
-  serviceProviderConfig: {
-    schema: serviceProviderConfigSchema,
-    label: 'a ServiceProviderConfig',
-    source: 'RFC 7643 §5',
-  },
-  resourceType: { schema: resourceTypeSchema, label: 'a ResourceType', source: 'RFC 7643 §6' },
-  schemaDefinition: { schema: schemaDefinitionSchema, label: 'a Schema definition', source: 'RFC 7643 §7' },
-  patchOp: { schema: patchOpSchema, label: 'a PatchOp request', source: 'RFC 7644 §3.5.2' },
+  listResponse: { label: 'a ListResponse', source: 'RFC 7644 §3.4.2' },
+  error: { label: 'a SCIM Error', source: 'RFC 7644 §3.12' },
+  user: { label: 'a User', source: 'RFC 7643 §4.1' },
+  group: { label: 'a Group', source: 'RFC 7643 §4.2' },
+  serviceProviderConfig: { label: 'a ServiceProviderConfig', source: 'RFC 7643 §5' },
+  resourceType: { label: 'a ResourceType', source: 'RFC 7643 §6' },
+  schemaDefinition: { label: 'a Schema definition', source: 'RFC 7643 §7' },
+  patchOp: { label: 'a PatchOp request', source: 'RFC 7644 §3.5.2' },
 };
 
-// ajv is loaded and set up on first use, while a worker's first request is out: loading it (with
-// ajv-formats) takes a worker about as long as a request to a near server, and every worker
-// starts at once.
-const require = createRequire(import.meta.url);
-let ajv: Ajv2020 | undefined;
-function compiler(): Ajv2020 {
-  if (ajv === undefined) {
-    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-    const addFormats = require('ajv-formats') as typeof import('ajv-formats');
-    // `verbose` keeps the failing data and schema on each error, which the messages below quote.
-    ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-    addFormats.default(ajv);
-    ajv.addSchema(commonSchema);
-  }
-  return ajv;
-}
+/** The schema in `schemas/` of each kind of message (they share common.schema.json). */
+export const MESSAGE_SCHEMA_FILES: Record<MessageKind, string> = {
+  listResponse: 'list-response.schema.json',
+  error: 'error.schema.json',
+  user: 'user.schema.json',
+  group: 'group.schema.json',
+  serviceProviderConfig: 'service-provider-config.schema.json',
+  resourceType: 'resource-type.schema.json',
+  schemaDefinition: 'schema-definition.schema.json',
+  patchOp: 'patch-op.schema.json',
+};
 
-// Compiled once, on first use: ajv code-generates a validator per schema, far too slow to repeat
-// per response, and a worker that never meets a kind of message need not pay for it at start-up.
-const validators: Partial<Record<MessageKind, ValidateFunction>> = {};
-const validatorOf = (kind: MessageKind): ValidateFunction => (validators[kind] ??= compiler().compile(kinds[kind].schema));
+// The validators are ajv's, compiled ahead of time from the schemas (src/validators-source.ts) and
+// loaded on first use: a few milliseconds, where compiling them here would take a worker 0.15 s.
+const require = createRequire(import.meta.url);
+let validators: Record<MessageKind, ValidateFunction> | undefined;
+const validatorOf = (kind: MessageKind): ValidateFunction => (validators ??= require('../schemas/validators.cjs') as Record<MessageKind, ValidateFunction>)[kind];
 
 /** Validates `value` as a message of the given kind; returns `[]` when it is valid. */
 export function validateMessage(kind: MessageKind, value: unknown): SchemaIssue[] {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 
 import { describeIssues, validateMessage, type MessageKind } from '../src/schemas.js';
+import { VALIDATORS_FILE, validatorsSource } from '../src/validators-source.js';
 
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -299,6 +301,10 @@ const validCases: ValidCase[] = [
     },
   },
 ];
+
+test('schemas/validators.cjs is compiled from the schemas as they are now (else: npm run validators)', () => {
+  expect(readFileSync(VALIDATORS_FILE, 'utf8') === validatorsSource()).toBe(true);
+});
 
 describe('valid messages', () => {
   test.for(validCases)('$name passes', ({ kind, value }) => {

@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici.js';
 import type { AuthSettings } from '../config.js';
 import { describeTransportError } from './errors.js';
 import type { Exchange } from './exchange.js';

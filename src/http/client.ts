@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undici.js';
 import type { AuthSettings, ProxySettings } from '../config.js';
 import { createAuthenticator, OAuthClientCredentials, type Authenticator } from './auth.js';
 import { createDispatcher, proxyFor } from './dispatcher.js';

@@ -1,6 +1,7 @@
 /**
  * What every request waits on before it is sent: the politeness limits. A Limiter keeps them in
- * one process; a SharedGate asks the run's one Limiter, so that all workers together keep them.
+ * one thread; a MemoryGate in memory the worker threads share; a SharedGate asks the main process's
+ * Limiter (worker processes). Either of the last two makes all workers together keep them.
  */
 export interface Gate {
   /** Runs `task` when a request may start: a free in-flight place, and a start the rate allows. */

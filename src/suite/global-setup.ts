@@ -1,43 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
-import { loadConfig } from '../config.js';
-import { cleanUpOnInterrupt } from './interrupt.js';
-import { serveRun } from './run-service.js';
-import { targetFromConfig, type Target } from './target.js';
+import { handedOverSetup } from './setup-handover.js';
 
-/**
- * Resolves what is under test (the configured server, or the bundled reference server on loopback)
- * and serves the run's politeness limits to the workers. In the background, while the workers
- * start up, it fetches an OAuth token when that is the method (once, for every worker), sends the
- * preflight, makes the reads several spec files need and sweeps leftovers; each spec file waits for that
- * (src/suite/run-service.ts).
- */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const config = loadConfig(process.env);
-  let target: Target;
-  let stop = async () => {};
-  if (config.baseUrl === undefined) {
-    const token = randomBytes(24).toString('base64url');
-    const { demoSeed, startReferenceServer } = await import('../reference-server/index.js');
-    const server = await startReferenceServer({ token, seed: demoSeed() });
-    // The bundled server takes a bearer token, whatever credentials are configured for another one.
-    target = targetFromConfig({ ...config, auth: { method: 'bearer' } }, server.baseUrl, true, token);
-    stop = server.close;
-  } else {
-    target = targetFromConfig(config, config.baseUrl, false, config.token);
-  }
-  // Most of the suite's code is behind the preparation: it loads while the workers start, not before.
-  const preparation = import('./prepare.js').then(({ prepare }) => prepare(target));
-  // A failure here is a bug of ours: say so once, in the main process; the workers are told too.
-  preparation.catch((error: unknown) => process.stderr.write(`scim-conformance: the global setup failed: ${(error as Error).message}\n`));
-  const service = await serveRun(target, preparation);
-  project.provide('target', target);
-  project.provide('runService', service.url);
-  const forgetInterrupt = cleanUpOnInterrupt(target);
-  return async () => {
-    forgetInterrupt();
-    await preparation.catch(() => undefined);
-    await service.close();
-    await stop();
-  };
+/** Vitest's global setup: the run's setup (src/suite/run-setup.ts), as vitest.config.ts handed it over. */
+export default async function globalSetup(project: TestProject): Promise<() => Promise<void>> {
+  // Without the hand-over (another config naming this file), the same setup, loaded the slow way.
+  const setUp = handedOverSetup() ?? (await import('./run-setup.js')).setUpRun;
+  return setUp(project);
 }

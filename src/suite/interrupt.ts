@@ -8,17 +8,19 @@ const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 const CLEANUP_TIMEOUT_MS = 120_000;
 
 /**
- * Ctrl-C (or a CI runner's SIGTERM) stops the workers before their own cleanup runs, and Vitest
- * exits soon after. So the main process runs the cleanup command for this run's prefix (never
- * another run's) synchronously, before anything can exit, then exits itself. Returns the function
+ * Ctrl-C (or a CI runner's SIGTERM) ends the run before the workers' own cleanup runs, and Vitest
+ * exits soon after. So the main process stops the workers' requests, runs the cleanup command for
+ * this run's prefix (never another run's) synchronously, before anything can exit, then exits itself. Returns the function
  * that unregisters the handlers once the run has cleaned up after itself.
  */
-export function cleanUpOnInterrupt(target: Target): () => void {
+export function cleanUpOnInterrupt(target: Target, haltRequests: () => void = () => {}): () => void {
   if (!target.write || target.bundled) return () => {};
   const cleanup = fileURLToPath(new URL('../cli/cleanup.ts', import.meta.url));
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const handler = (signal: NodeJS.Signals) => {
     process.stderr.write(`\nscim-conformance: ${signal}: removing this run's test data (${target.runPrefix}…) before exiting\n`);
+    // Worker threads go on sending while this thread is busy: stop them, and let what they sent land.
+    haltRequests();
     spawnSync(process.execPath, [tsx, cleanup, '--run', target.runPrefix], { stdio: 'inherit', timeout: CLEANUP_TIMEOUT_MS });
     process.exit(EXIT_CODES[signal] ?? 1);
   };

@@ -2,9 +2,10 @@ import type { Config } from '../config.js';
 
 /**
  * Spec files run in several workers at once, each with its own client. The politeness limits are
- * for the whole run and are kept by the main process (src/http/shared-limits.ts); should it be gone,
- * each worker falls back to an even share, so that together they still never exceed
- * SCIM_MAX_IN_FLIGHT requests in flight or SCIM_MAX_RPS requests a second.
+ * for the whole run: worker threads keep them in memory they share (src/http/memory-gate.ts);
+ * worker processes ask the main process (src/http/shared-limits.ts) and, should it be gone, fall
+ * back to an even share, so that together they still never exceed SCIM_MAX_IN_FLIGHT requests in
+ * flight or SCIM_MAX_RPS requests a second.
  */
 export const WORKERS_ENV = 'SCIMC_WORKERS';
 const MAX_WORKERS = 5;

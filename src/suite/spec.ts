@@ -5,7 +5,9 @@ import { levelFor, type Finding, type Level, type Rule } from '../checks/rule.js
 import type { CheckRun } from '../checks/run.js';
 import { renderFindings } from '../diagnose/render.js';
 import { ScimClient } from '../http/client.js';
+import type { Gate } from '../http/gate.js';
 import { Limiter } from '../http/limiter.js';
+import { MemoryGate } from '../http/memory-gate.js';
 import { SharedGate } from '../http/shared-limits.js';
 import { saveExchanges } from '../report/exchange-log.js';
 import { fetchPrepared } from './run-service.js';
@@ -37,17 +39,26 @@ export function suiteTarget(): { target: Target; preflight: Preflight } {
 
 /**
  * One client per spec file, closed after it; its exchanges go to the reports. It keeps to the
- * run's shared politeness limits (its worker's even share of them if the main process is gone).
+ * run's shared politeness limits.
  */
 export function useClient(target: Target): ScimClient {
-  const share = workerShare(target, workersOf(process.env));
-  const gate = new SharedGate(inject('runService'), new Limiter(share.maxInFlight, share.maxRps));
-  const client = new ScimClient({ ...target, gate });
+  const client = new ScimClient({ ...target, gate: runGate(target) });
   afterAll(async () => {
     saveExchanges(client.log, specFileName());
     await client.close();
   });
   return client;
+}
+
+/**
+ * The run's politeness limits: in memory that the worker threads share, or else (worker processes)
+ * asked of the main process, with the worker's even share of them should the main process be gone.
+ */
+function runGate(target: Target): Gate {
+  const memory = inject('limitsMemory');
+  if (memory instanceof SharedArrayBuffer) return new MemoryGate(memory, target.maxInFlight, target.maxRps);
+  const share = workerShare(target, workersOf(process.env));
+  return new SharedGate(inject('runService'), new Limiter(share.maxInFlight, share.maxRps));
 }
 
 /** `suites/filters.spec.ts`: which spec file sent an exchange, for the HAR and the bench. */

@@ -52,5 +52,7 @@ declare module 'vitest' {
     target: Target;
     /** The main process's loopback service: the shared politeness limits and the preflight (src/suite/run-service.ts). */
     runService: string;
+    /** The shared politeness limits, when the workers are threads (src/http/memory-gate.ts). */
+    limitsMemory?: SharedArrayBuffer;
   }
 }

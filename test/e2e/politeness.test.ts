@@ -1,6 +1,7 @@
 /**
- * SCIM_MAX_IN_FLIGHT and SCIM_MAX_RPS are limits of the whole run, kept by the main process for
- * every worker: measured at the server, during `npx vitest run` as a user runs it.
+ * SCIM_MAX_IN_FLIGHT and SCIM_MAX_RPS are limits of the whole run, kept for every worker: in shared
+ * memory by worker threads (the default), by the main process for worker processes. Measured at
+ * the server, during `npx vitest run` as a user runs it.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { sleep } from '../../src/http/limiter.js';
@@ -44,10 +45,13 @@ function busiestSecond(starts: readonly number[]): number {
   return most;
 }
 
-describe('the politeness limits', () => {
+describe.for([
+  { workers: 'worker threads', args: [] },
+  { workers: 'worker processes (--pool forks)', args: ['--pool', 'forks'] },
+])('the politeness limits, with $workers', ({ args }) => {
   test('hold for the whole write-enabled run, across all its workers', async () => {
     const { server, seen } = await measuredServer();
-    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3', SCIM_MAX_RPS: '40' });
+    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3', SCIM_MAX_RPS: '40' }, args);
     expect(run.exitCode).toBe(0);
     expect(seen.starts.length).toBeGreaterThan(100);
     expect(seen.peak).toBeLessThanOrEqual(3);
@@ -63,13 +67,15 @@ describe('the politeness limits', () => {
     const { server, seen } = await measuredServer();
     const run = await runSuites(
       { SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3', SCIM_MAX_RPS: '1000' },
-      ['suites/filters.spec.ts'],
+      ['suites/filters.spec.ts', ...args],
     );
     expect(run.exitCode).toBe(0);
     // Split evenly between the 3 workers, this one file would have had one place.
     expect(seen.specPeak).toBe(3);
   });
+});
 
+describe('the politeness limits', () => {
   test('a Retry-After during the run is waited out, and the verdict says how often and how long', async () => {
     let throttled = false;
     const server = await startRecordingServer({
