@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
 import { MemoryGate } from '../http/memory-gate.js';
@@ -6,6 +7,8 @@ import { cleanUpOnInterrupt } from './interrupt.js';
 import { prepare } from './prepare.js';
 import { serveRun } from './run-service.js';
 import { targetFromConfig, type Target } from './target.js';
+
+const REFERENCE_SERVER = fileURLToPath(new URL('../reference-server/index.ts', import.meta.url));
 
 export type RunSetup = (project: TestProject) => Promise<() => Promise<void>>;
 
@@ -22,7 +25,9 @@ export const setUpRun: RunSetup = async (project) => {
   let stop = async () => {};
   if (config.baseUrl === undefined) {
     const token = randomBytes(24).toString('base64url');
-    const { demoSeed, startReferenceServer } = await import('../reference-server/index.js');
+    // Through Vite's module runner, not with the rest of this file: bundled with the config, the
+    // server's code would slow the start of every run, also those against a server of the user's.
+    const { demoSeed, startReferenceServer } = await project.import<typeof import('../reference-server/index.js')>(REFERENCE_SERVER);
     const server = await startReferenceServer({ token, seed: demoSeed() });
     // The bundled server takes a bearer token, whatever credentials are configured for another one.
     target = targetFromConfig({ ...config, auth: { method: 'bearer' } }, server.baseUrl, true, token);
