@@ -2,8 +2,9 @@ import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } 
 import type { Target } from '../suite/target.js';
 
 // The verdict and the reports need most of the suite's code (every rule, for the codes an accept
-// file may name). Loading it before the run would hold up the workers' start; it loads while the
-// first checks run instead.
+// file may name). Loading it before the run, or as the first spec file starts, would hold up the
+// workers, whose own modules this process transforms for them; it loads once the first spec file
+// is done instead, while the others run.
 const loadRunEnd = () => import('./run-end.js');
 
 /**
@@ -19,7 +20,7 @@ export default class ConformanceReporter implements Reporter {
     this.vitest = vitest;
   }
 
-  onTestModuleStart(): void {
+  onTestModuleEnd(): void {
     this.loadRunEnd();
   }
 
