@@ -1,14 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
-import { sleep } from '../../src/http/limiter.js';
 import { MemoryGate, RunHalted } from '../../src/http/memory-gate.js';
+import { peakInFlight, startTimes } from '../support/gate-load.js';
 
 /**
- * Another worker thread, holding one place in flight for `ms`. It uses the memory as a gate does
- * (the in-flight count is the first Int32), so the test needs no TypeScript in the thread.
+ * Runs `work` while another worker thread holds one place in flight, for `ms` from when it took
+ * it. The thread uses the memory as a gate does (the in-flight count is the first Int32), so it
+ * needs no TypeScript.
  */
-function holdingThread(memory: SharedArrayBuffer, ms: number): Worker {
-  return new Worker(
+async function whileAnotherThreadHolds<T>(memory: SharedArrayBuffer, ms: number, work: () => Promise<T>): Promise<T> {
+  const other = new Worker(
     `const { workerData, parentPort } = require('node:worker_threads');
      const inFlight = new Int32Array(workerData.memory, 0, 1);
      Atomics.add(inFlight, 0, 1);
@@ -16,6 +17,12 @@ function holdingThread(memory: SharedArrayBuffer, ms: number): Worker {
      setTimeout(() => { Atomics.sub(inFlight, 0, 1); Atomics.notify(inFlight, 0); }, workerData.ms);`,
     { eval: true, workerData: { memory, ms } },
   );
+  try {
+    await new Promise((resolve) => other.once('message', resolve));
+    return await work();
+  } finally {
+    await other.terminate();
+  }
 }
 
 /** Two spec files' gates on the run's one memory, as two worker threads have them. */
@@ -27,28 +34,13 @@ function twoGates(maxInFlight: number, maxRps?: number): [MemoryGate, MemoryGate
 describe('limits in memory shared by the worker threads', () => {
   test('no more than maxInFlight requests are in flight across all gates, and a busy one may use them all', async () => {
     const [a, b] = twoGates(3);
-    let active = 0;
-    let peak = 0;
-    const task = async () => {
-      peak = Math.max(peak, ++active);
-      await sleep(20);
-      active--;
-    };
-    await Promise.all([...Array.from({ length: 8 }, () => a.run(task)), ...Array.from({ length: 8 }, () => b.run(task))]);
-    expect(peak).toBe(3);
+    expect(await peakInFlight([a, b], 8)).toBe(3);
     expect(a.inFlight).toBe(0);
-
-    peak = 0;
-    await Promise.all(Array.from({ length: 8 }, () => a.run(task)));
-    expect(peak).toBe(3);
+    expect(await peakInFlight([a], 8)).toBe(3);
   });
 
   test('requests start no faster than maxRps across all gates, evenly spaced', async () => {
-    const [a, b] = twoGates(10, 20);
-    const starts: number[] = [];
-    const task = async () => void starts.push(Date.now());
-    await Promise.all([...Array.from({ length: 5 }, () => a.run(task)), ...Array.from({ length: 5 }, () => b.run(task))]);
-    starts.sort((x, y) => x - y);
+    const starts = await startTimes(twoGates(10, 20), 5);
     // 10 starts at 20 a second: the last about 450 ms after the first, none two closer than ~50 ms.
     expect((starts.at(-1) ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(440);
     const gaps = starts.slice(1).map((start, i) => start - (starts[i] ?? 0));
@@ -76,9 +68,7 @@ describe('limits in memory shared by the worker threads', () => {
 
   test('halt (an interrupted run): refuses waiting and new requests, and returns once those in flight are answered', async () => {
     const memory = MemoryGate.memory();
-    const other = holdingThread(memory, 200);
-    try {
-      await new Promise((resolve) => other.once('message', resolve));
+    await whileAnotherThreadHolds(memory, 200, async () => {
       const gate = new MemoryGate(memory, 1);
       const waiting = gate.run(async () => 'sent');
       const asked = Date.now();
@@ -86,29 +76,21 @@ describe('limits in memory shared by the worker threads', () => {
       expect(Date.now() - asked).toBeGreaterThanOrEqual(150);
       await expect(waiting).rejects.toBeInstanceOf(RunHalted);
       await expect(gate.run(async () => 'sent')).rejects.toBeInstanceOf(RunHalted);
-    } finally {
-      await other.terminate();
-    }
+    });
   });
 
   test('halt gives up waiting at its timeout and says how many are still in flight', async () => {
     const memory = MemoryGate.memory();
-    const other = holdingThread(memory, 5000);
-    try {
-      await new Promise((resolve) => other.once('message', resolve));
+    await whileAnotherThreadHolds(memory, 5000, async () => {
       const asked = Date.now();
       expect(MemoryGate.halt(memory, 100)).toBe(1);
       expect(Date.now() - asked).toBeLessThan(1000);
-    } finally {
-      await other.terminate();
-    }
+    });
   });
 
   test('a place held by another thread is waited for without blocking this one, and taken when given back', async () => {
     const memory = MemoryGate.memory();
-    const other = holdingThread(memory, 200);
-    try {
-      await new Promise((resolve) => other.once('message', resolve));
+    await whileAnotherThreadHolds(memory, 200, async () => {
       const gate = new MemoryGate(memory, 1);
       const asked = Date.now();
       let ticks = 0;
@@ -119,8 +101,6 @@ describe('limits in memory shared by the worker threads', () => {
       expect(startedAt - asked).toBeGreaterThanOrEqual(150);
       expect(startedAt - asked).toBeLessThan(500);
       expect(ticks).toBeGreaterThan(5);
-    } finally {
-      await other.terminate();
-    }
+    });
   });
 });

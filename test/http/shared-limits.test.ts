@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import { Limiter, sleep } from '../../src/http/limiter.js';
 import { serveSharedLimits, SharedGate, type SharedLimits } from '../../src/http/shared-limits.js';
+import { peakInFlight, startTimes } from '../support/gate-load.js';
 
 const services: SharedLimits[] = [];
 afterEach(async () => {
@@ -21,28 +22,13 @@ describe('limits shared by several workers', () => {
   test('no more than maxInFlight requests are in flight across all workers, and a busy worker may use them all', async () => {
     const { url } = await service({ maxInFlight: 3 });
     const [a, b] = [worker(url), worker(url)];
-    let active = 0;
-    let peak = 0;
-    const task = async () => {
-      peak = Math.max(peak, ++active);
-      await sleep(20);
-      active--;
-    };
-    await Promise.all([...Array.from({ length: 8 }, () => a.run(task)), ...Array.from({ length: 8 }, () => b.run(task))]);
-    expect(peak).toBe(3);
-
-    peak = 0;
-    await Promise.all(Array.from({ length: 8 }, () => a.run(task)));
-    expect(peak).toBe(3);
+    expect(await peakInFlight([a, b], 8)).toBe(3);
+    expect(await peakInFlight([a], 8)).toBe(3);
   });
 
   test('requests start no faster than maxRps across all workers', async () => {
     const { url } = await service({ maxInFlight: 10, maxRps: 20 });
-    const [a, b] = [worker(url), worker(url)];
-    const starts: number[] = [];
-    const task = async () => void starts.push(Date.now());
-    await Promise.all([...Array.from({ length: 5 }, () => a.run(task)), ...Array.from({ length: 5 }, () => b.run(task))]);
-    starts.sort((x, y) => x - y);
+    const starts = await startTimes([worker(url), worker(url)], 5);
     // 10 starts at 20 a second: the last about 450 ms after the first.
     expect((starts.at(-1) ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(400);
   });
