@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
@@ -6,6 +7,7 @@ import { MemoryGate } from '../http/memory-gate.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 import { prepare } from './prepare.js';
 import { serveRun } from './run-service.js';
+import { suiteModules } from './suite-modules.js';
 import { targetFromConfig, type Target } from './target.js';
 
 const REFERENCE_SERVER = fileURLToPath(new URL('../reference-server/index.ts', import.meta.url));
@@ -41,6 +43,7 @@ export const setUpRun: RunSetup = async (project) => {
   const service = await serveRun(target, preparation);
   project.provide('target', target);
   project.provide('runService', service.url);
+  warmUpSuiteModules(project);
   // Shared memory reaches worker threads only; worker processes ask the run service instead.
   const limitsMemory = project.config.pool === 'threads' ? MemoryGate.memory() : undefined;
   if (limitsMemory !== undefined) project.provide('limitsMemory', limitsMemory);
@@ -52,3 +55,14 @@ export const setUpRun: RunSetup = async (project) => {
     await stop();
   };
 };
+
+/**
+ * Vite transforms our modules in this process, each when a worker first asks for it. The workers
+ * start by loading Vitest itself, while this process has little to do: it transforms the spec
+ * files' modules then, and the workers find them ready instead of waiting for each in turn.
+ */
+function warmUpSuiteModules(project: TestProject): void {
+  const { root } = project.config;
+  const ssr = project.vite.environments['ssr'];
+  for (const file of suiteModules(join(root, 'suites'))) void ssr?.warmupRequest(`/${relative(root, file).split(sep).join('/')}`);
+}

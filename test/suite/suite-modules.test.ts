@@ -1,0 +1,28 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { suiteModules } from '../../src/suite/suite-modules.js';
+import { PROJECT_ROOT } from '../support/run-suite.js';
+
+test('lists the spec files and every module of ours they load, directly or through others', () => {
+  const modules = suiteModules(join(PROJECT_ROOT, 'suites'));
+  expect(modules).toContain(join(PROJECT_ROOT, 'suites/groups.spec.ts'));
+  // Imported by src/suite/spec.ts, which every spec file imports; then by src/http/client.ts.
+  expect(modules).toContain(join(PROJECT_ROOT, 'src/http/client.ts'));
+  expect(modules).toContain(join(PROJECT_ROOT, 'src/http/undici.ts'));
+  expect(modules.every((file) => existsSync(file))).toBe(true);
+  expect(new Set(modules).size).toBe(modules.length);
+});
+
+test('follows value imports and re-exports, multi-line ones too, but not type-only imports or packages', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scimc-modules-'));
+  mkdirSync(join(dir, 'suites'));
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  write('suites/a.spec.ts', "import { b } from '../b.js';\nimport {\n  c,\n} from '../c.js';\nimport type { D } from '../d.js';\nimport { test } from 'vitest';\n");
+  write('b.ts', "export { e } from './e.js';\n");
+  write('c.ts', 'export const c = 1;\n');
+  write('d.ts', 'export type D = number;\n');
+  write('e.ts', 'export const e = 1;\n');
+  expect(suiteModules(join(dir, 'suites')).map((file) => file.slice(dir.length + 1)).sort()).toEqual(['b.ts', 'c.ts', 'e.ts', 'suites/a.spec.ts']);
+});
