@@ -482,7 +482,7 @@ export function checkNoMatch(run: CheckRun, exchanges: readonly Exchange[]): voi
   }));
 }
 
-export const MALFORMED_FILTERS = ['userName eq', 'userName zz "x"', '(userName eq "x"', 'userName eq "x" and'];
+export { MALFORMED_FILTERS } from './malformed-filters.js';
 
 export function checkInvalidFilters(run: CheckRun, exchanges: readonly Exchange[]): void {
   const wrong = exchanges.filter((exchange) => !isFilterRefusal(exchange));

@@ -4,7 +4,7 @@
  * same request for the same answer.
  */
 import { listedResources } from '../checks/answers.js';
-import { MALFORMED_FILTERS } from '../checks/filters.js';
+import { MALFORMED_FILTERS } from '../checks/malformed-filters.js';
 import type { ScimClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { isRunName } from './test-data.js';
