@@ -14,14 +14,18 @@ function fence(text: string, language = ''): string {
   return `${ticks}${language}\n${text}\n${ticks}`;
 }
 
+/**
+ * Text in a table cell or a list item. What a server sent can hold HTML (the page a proxy answered
+ * with): GitHub would take it for markup and drop it, so it is escaped and shows as sent.
+ */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 function details(finding: Finding, mark: string): string {
   const lines = [
     `<details><summary>${mark} <code>${finding.code}</code> (${finding.level}): ${cell(finding.title)}${
-      finding.exchange === undefined ? '' : ` · <code>${cell(requestLine(finding.exchange)).replace(/</g, '&lt;')}</code>`
+      finding.exchange === undefined ? '' : ` · <code>${cell(requestLine(finding.exchange))}</code>`
     }</summary>`,
     '',
     `- **Got:** ${cell(finding.got)}`,

@@ -34,6 +34,14 @@ describe('renderMarkdown', () => {
     expect(md).toContain('- **Got:** "schemas" \\| is missing');
     expect(md).toContain("```sh\ncurl -i 'https://scim.example.test/scim/v2/Users?startIndex=1&count=2'");
   });
+
+  test("escapes the HTML a server sent, so GitHub shows it instead of dropping it as markup", () => {
+    const page = finding(rule, { got: 'a text/html page: <!DOCTYPE html><html><title>Sign in & go</title>', exchange });
+    const md = renderMarkdown({ ...summary, outcomes: [{ ...(outcomes[0] as Outcome), findings: [page] }] });
+    expect(md).toContain('- **Got:** a text/html page: &lt;!DOCTYPE html&gt;&lt;html&gt;&lt;title&gt;Sign in &amp; go&lt;/title&gt;');
+    expect(md).toContain('- **Fix:** Add "schemas". &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(md).not.toContain('<script>');
+  });
 });
 
 describe('renderHtml', () => {
@@ -54,7 +62,7 @@ describe('a run where a check stopped on an error', () => {
     const md = renderMarkdown(stopped);
     expect(md).toContain('| ❓ | Okta: not known (1 stopped on an error) |');
     expect(md).toContain('### Stopped on an error, not on a finding');
-    expect(md).toContain('- LIST_SCHEMAS: TypeError: x is <undefined>');
+    expect(md).toContain('- LIST_SCHEMAS: TypeError: x is &lt;undefined&gt;');
   });
 
   test('the HTML says so too, escaped', () => {
