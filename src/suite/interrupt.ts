@@ -13,14 +13,18 @@ const CLEANUP_TIMEOUT_MS = 120_000;
  * this run's prefix (never another run's) synchronously, before anything can exit, then exits itself. Returns the function
  * that unregisters the handlers once the run has cleaned up after itself.
  */
-export function cleanUpOnInterrupt(target: Target, haltRequests: () => void = () => {}): () => void {
+/** Stops the workers' requests and waits for those in flight; returns how many never finished. */
+export type HaltRequests = () => number;
+
+export function cleanUpOnInterrupt(target: Target, haltRequests: HaltRequests = () => 0): () => void {
   if (!target.write || target.bundled) return () => {};
   const cleanup = fileURLToPath(new URL('../cli/cleanup.ts', import.meta.url));
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const handler = (signal: NodeJS.Signals) => {
     process.stderr.write(`\nscim-conformance: ${signal}: removing this run's test data (${target.runPrefix}…) before exiting\n`);
     // Worker threads go on sending while this thread is busy: stop them, and let what they sent land.
-    haltRequests();
+    const unfinished = haltRequests();
+    if (unfinished > 0) process.stderr.write(`scim-conformance: ${unfinished} request(s) still unanswered after SCIM_TIMEOUT_MS; what they create may be left behind (npm run cleanup removes it)\n`);
     spawnSync(process.execPath, [tsx, cleanup, '--run', target.runPrefix], { stdio: 'inherit', timeout: CLEANUP_TIMEOUT_MS });
     process.exit(EXIT_CODES[signal] ?? 1);
   };

@@ -47,7 +47,7 @@ export const setUpRun: RunSetup = async (project) => {
   // Shared memory reaches worker threads only; worker processes ask the run service instead.
   const limitsMemory = project.config.pool === 'threads' ? MemoryGate.memory() : undefined;
   if (limitsMemory !== undefined) project.provide('limitsMemory', limitsMemory);
-  const forgetInterrupt = cleanUpOnInterrupt(target, () => limitsMemory && MemoryGate.halt(limitsMemory, target.timeoutMs));
+  const forgetInterrupt = cleanUpOnInterrupt(target, () => (limitsMemory === undefined ? 0 : MemoryGate.halt(limitsMemory, target.timeoutMs)));
   return async () => {
     forgetInterrupt();
     await preparation.catch(() => undefined);
