@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -7,6 +8,7 @@ import { MemoryGate } from '../http/memory-gate.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 import { prepare } from './prepare.js';
 import { serveRun } from './run-service.js';
+import { chainRank } from './sequencer.js';
 import { suiteModules } from './suite-modules.js';
 import { targetFromConfig, type Target } from './target.js';
 
@@ -59,10 +61,15 @@ export const setUpRun: RunSetup = async (project) => {
 /**
  * Vite transforms our modules in this process, each when a worker first asks for it. The workers
  * start by loading Vitest itself, while this process has little to do: it transforms the spec
- * files' modules then, and the workers find them ready instead of waiting for each in turn.
+ * files' modules then, those of the longest chains first, and the workers find them ready instead of
+ * waiting for each in turn.
  */
 function warmUpSuiteModules(project: TestProject): void {
   const { root } = project.config;
+  const suites = join(root, 'suites');
+  const specFiles = readdirSync(suites).filter((name) => name.endsWith('.spec.ts')).map((name) => join(suites, name));
   const ssr = project.vite.environments['ssr'];
-  for (const file of suiteModules(join(root, 'suites'))) void ssr?.warmupRequest(`/${relative(root, file).split(sep).join('/')}`);
+  for (const file of suiteModules(specFiles.sort((a, b) => chainRank(a) - chainRank(b)))) {
+    void ssr?.warmupRequest(`/${relative(root, file).split(sep).join('/')}`);
+  }
 }

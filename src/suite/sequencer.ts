@@ -7,14 +7,15 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const LONG_CHAINS = ['groups', 'users-entra', 'users-okta', 'etag', 'bad-input'];
 
-function rank(file: TestSpecification): number {
-  const index = LONG_CHAINS.findIndex((name) => file.moduleId.replaceAll('\\', '/').endsWith(`/suites/${name}.spec.ts`));
+/** Where a spec file (by path) comes in the run: the long chains first, longest first, then the rest. */
+export function chainRank(path: string): number {
+  const index = LONG_CHAINS.findIndex((name) => path.replaceAll('\\', '/').endsWith(`/suites/${name}.spec.ts`));
   return index === -1 ? LONG_CHAINS.length : index;
 }
 
 export default class LongestChainsFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     // Array.prototype.sort is stable: the other files keep Vitest's own order.
-    return [...(await super.sort(files))].sort((a, b) => rank(a) - rank(b));
+    return [...(await super.sort(files))].sort((a, b) => chainRank(a.moduleId) - chainRank(b.moduleId));
   }
 }

@@ -1,14 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 /** A static import or re-export of a value (type-only ones are erased), and its specifier. */
 const STATIC_IMPORT = /^(?:import|export)\s+(?!type\s)[^;]*?\sfrom\s+'([^']+)'/gm;
 
 /**
- * Our modules that the spec files in `suitesDir` import, directly or through others (the spec
- * files included), read from their import statements.
+ * The spec files and our modules they import, directly or through others, read from their import
+ * statements: each spec file's modules (those not listed yet) right after it, in the order given.
  */
-export function suiteModules(suitesDir: string): string[] {
+export function suiteModules(specFiles: readonly string[]): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
@@ -18,6 +18,6 @@ export function suiteModules(suitesDir: string): string[] {
       if (specifier.startsWith('.') && specifier.endsWith('.js')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
     }
   };
-  readdirSync(suitesDir).filter((name) => name.endsWith('.spec.ts')).forEach((name) => visit(join(suitesDir, name)));
+  specFiles.forEach(visit);
   return [...seen];
 }
