@@ -7,15 +7,15 @@ const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 /** Long enough to delete a run's few dozen resources from a far server; a hung one must not hold the exit. */
 const CLEANUP_TIMEOUT_MS = 120_000;
 
-/**
- * Ctrl-C (or a CI runner's SIGTERM) ends the run before the workers' own cleanup runs, and Vitest
- * exits soon after. So the main process stops the workers' requests, runs the cleanup command for
- * this run's prefix (never another run's) synchronously, before anything can exit, then exits itself. Returns the function
- * that unregisters the handlers once the run has cleaned up after itself.
- */
 /** Stops the workers' requests and waits for those in flight; returns how many never finished. */
 export type HaltRequests = () => number;
 
+/**
+ * Ctrl-C (or a CI runner's SIGTERM) ends the run before the workers' own cleanup runs, and Vitest
+ * exits soon after. So the main process stops the workers' requests, runs the cleanup command for
+ * this run's prefix (never another run's) synchronously, before anything can exit, then exits
+ * itself. Returns the function that unregisters the handlers once the run has cleaned up after itself.
+ */
 export function cleanUpOnInterrupt(target: Target, haltRequests: HaltRequests = () => 0): () => void {
   if (!target.write || target.bundled) return () => {};
   const cleanup = fileURLToPath(new URL('../cli/cleanup.ts', import.meta.url));
