@@ -67,7 +67,13 @@ export const setUpRun: RunSetup = async (project) => {
 function warmUpSuiteModules(project: TestProject): void {
   const { root } = project.config;
   const suites = join(root, 'suites');
-  const specFiles = readdirSync(suites).filter((name) => name.endsWith('.spec.ts')).map((name) => join(suites, name));
+  let specFiles: string[];
+  try {
+    specFiles = readdirSync(suites).filter((name) => name.endsWith('.spec.ts')).map((name) => join(suites, name));
+  } catch {
+    // Another config, with no suites/ of ours: nothing to warm up, and nothing lost.
+    return;
+  }
   const ssr = project.vite.environments['ssr'];
   for (const file of suiteModules(specFiles.sort((a, b) => chainRank(a) - chainRank(b)))) {
     void ssr?.warmupRequest(`/${relative(root, file).split(sep).join('/')}`);

@@ -12,8 +12,15 @@ export function suiteModules(specFiles: readonly string[]): string[] {
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      // Not a TypeScript file of ours after all (a .js one, say): Vite finds it when it is imported.
+      return;
+    }
     seen.add(file);
-    for (const [, specifier = ''] of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) {
+    for (const [, specifier = ''] of text.matchAll(STATIC_IMPORT)) {
       // Our own TypeScript modules only: packages and Node's modules are not Vite's to transform.
       if (specifier.startsWith('.') && specifier.endsWith('.js')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
     }

@@ -17,12 +17,13 @@ test('lists the spec files and every module of ours they load, directly or throu
   expect(new Set(modules).size).toBe(modules.length);
 });
 
-test('follows value imports and re-exports, multi-line ones too, but not type-only imports or packages, each module after what imports it', () => {
+test('follows value imports and re-exports, multi-line ones too, but not type-only imports, packages or JavaScript files, each module after what imports it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scimc-modules-'));
   mkdirSync(join(dir, 'suites'));
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
   write('suites/a.spec.ts', "import { b } from '../b.js';\nimport {\n  c,\n} from '../c.js';\nimport type { D } from '../d.js';\nimport { test } from 'vitest';\n");
-  write('b.ts', "export { e } from './e.js';\n");
+  write('b.ts', "export { e } from './e.js';\nimport { f } from './f.js';\n");
+  write('f.js', 'export const f = 1;\n');
   write('c.ts', 'export const c = 1;\n');
   write('d.ts', 'export type D = number;\n');
   write('e.ts', 'export const e = 1;\n');
