@@ -25,15 +25,15 @@ import {
 } from '../src/checks/discovery.js';
 import { CheckRun } from '../src/checks/run.js';
 import { objectBody } from '../src/checks/answers.js';
-import { featuresOnce, firstListedUser, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { featuresOnce, firstListedUser, resourcesIn, sharedReads, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { PATCH_SCHEMA, TestData } from '../src/suite/test-data.js';
 
-const { target, preflight } = suiteTarget();
+const { target } = suiteTarget();
 const client = useClient(target);
 const data = new TestData(client, `${target.runPrefix}dsc-`);
 afterAll(() => data.cleanup());
-const features = featuresOnce(client);
+const features = featuresOnce();
 const WRITES_NEEDED = 'this check sends a write; the run is read-only (set SCIM_WRITE=true to allow it)';
 
 /** A user to read: the first one listed. */
@@ -102,7 +102,7 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     if (user === undefined) return checkAdvertisedEtag(config, tooLittle('the server lists no user to read'));
     const path = `/Users/${encodeURIComponent(user.id)}`;
     // The global setup read this user once for the run (src/suite/shared-reads.ts).
-    const shared = preflight.shared?.firstUser;
+    const shared = sharedReads().firstUser;
     const first = shared?.id === user.id ? shared.exchange : await client.send({ path });
     const etag = first.response?.headers['etag'];
     const conditional = etag === undefined ? undefined : await client.send({ path, headers: { 'if-none-match': etag } });

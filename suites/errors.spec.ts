@@ -8,11 +8,10 @@ import { describe } from 'vitest';
 import { checkErrorBody, checkNotFound, checkResourceRead, errorRules } from '../src/checks/errors.js';
 import { CheckRun } from '../src/checks/run.js';
 import { userResourceRules } from '../src/checks/user-resource.js';
-import { resourcesIn, tooLittle } from '../src/suite/read.js';
-import { SHARED_MALFORMED_FILTER } from '../src/suite/shared-reads.js';
+import { resourcesIn, sharedReads, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 
-const { target, preflight } = suiteTarget();
+const { target } = suiteTarget();
 const client = useClient(target);
 
 const unknown = once(async () => {
@@ -22,7 +21,7 @@ const unknown = once(async () => {
     client.send({ path: '/Users/00919288221112222' }),
     client.send({ path: `/Groups/${randomUUID()}` }),
     // A malformed filter brings a 400 with a scimType, whose value is judged too (read once for the run).
-    preflight.shared?.malformedFilter ?? client.send({ path: '/Users', query: { filter: SHARED_MALFORMED_FILTER } }),
+    sharedReads().malformedFilter,
   ]);
   const run = new CheckRun();
   for (const exchange of exchanges.slice(0, 3)) run.merge(checkNotFound(exchange));
@@ -34,7 +33,7 @@ const unknown = once(async () => {
 const known = once(async () => {
   const run = new CheckRun();
   // The first user the preflight listed, read once for the run (src/suite/shared-reads.ts).
-  const user = preflight.shared?.firstUser;
+  const user = sharedReads().firstUser;
   if (user !== undefined) run.merge(checkResourceRead(user.exchange, user.id, 'user'));
   else {
     const reason = tooLittle('the server lists no user to read');

@@ -12,6 +12,6 @@ const { target } = suiteTarget();
 const client = useClient(target);
 const data = useTestData(client, target, 'etag');
 const flow = once(() => etagFlow({ client, data }));
-const features = featuresOnce(client);
+const features = featuresOnce();
 
 writeRuleTests('ETag and If-Match, when advertised', Object.values(etagRules), flow, { precondition: async () => etagPrecondition((await features()).exchange) });

@@ -24,7 +24,7 @@ import {
 } from '../src/checks/filters.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { CheckRun } from '../src/checks/run.js';
-import { resourcesIn, tooLittle } from '../src/suite/read.js';
+import { resourcesIn, sharedReads, tooLittle } from '../src/suite/read.js';
 import { SHARED_MALFORMED_FILTER } from '../src/suite/shared-reads.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { TestData } from '../src/suite/test-data.js';
@@ -95,7 +95,7 @@ const evaluation = once(async (): Promise<CheckRun> => {
       client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "scimc-nobody-${randomUUID()}"` } }),
     ]),
     // The first malformed filter was sent once for the run (src/suite/shared-reads.ts).
-    Promise.all(MALFORMED_FILTERS.map((filter) => (filter === SHARED_MALFORMED_FILTER && preflight.shared !== undefined ? preflight.shared.malformedFilter : byFilter(filter)))),
+    Promise.all(MALFORMED_FILTERS.map((filter) => (filter === SHARED_MALFORMED_FILTER ? sharedReads().malformedFilter : byFilter(filter)))),
     typeof group === 'string' ? Promise.resolve(undefined) : client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${group.displayName}"` } }),
   ]);
   checkFilterApplied(run, { unfiltered, filtered });

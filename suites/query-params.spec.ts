@@ -14,7 +14,7 @@ const { target } = suiteTarget();
 const client = useClient(target);
 const data = new TestData(client, `${target.runPrefix}qp-`);
 afterAll(() => data.cleanup());
-const features = featuresOnce(client);
+const features = featuresOnce();
 
 interface Subjects {
   user?: { id: string; userName: string };

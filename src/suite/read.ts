@@ -1,18 +1,27 @@
 /**
- * What the read-path suites share: the ServiceProviderConfig the global setup read, the resources
- * of a list answer, and the reason given when a read-only run finds too little data.
+ * What the read-path suites share: the reads the global setup made for the run (among them the
+ * ServiceProviderConfig), the resources of a list answer, and the reason given when a read-only run
+ * finds too little data.
  */
 import { readFeatures, type Features } from '../checks/discovery.js';
-import type { ScimClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { listedResources } from '../checks/answers.js';
 import { once, suiteTarget } from './spec.js';
-import { firstListedUserOf } from './shared-reads.js';
+import { firstListedUserOf, type SharedReads } from './shared-reads.js';
+
+/**
+ * The reads the global setup made for every spec file. It makes them whenever the preflight is ok,
+ * and no check runs otherwise: ask for them inside a check, not when the spec file loads.
+ */
+export function sharedReads(): SharedReads {
+  const { shared } = suiteTarget().preflight;
+  if (shared === undefined) throw new Error('scim-conformance: no shared reads, as the preflight failed; a check asked for them all the same');
+  return shared;
+}
 
 /** What the server says it supports: the ServiceProviderConfig the global setup read for every spec file. */
-export function featuresOnce(client: ScimClient): () => Promise<Features> {
-  const { preflight } = suiteTarget();
-  return once(async () => readFeatures(preflight.shared?.serviceProviderConfig ?? (await client.send({ path: '/ServiceProviderConfig' }))));
+export function featuresOnce(): () => Promise<Features> {
+  return once(async () => readFeatures(sharedReads().serviceProviderConfig));
 }
 
 /** The resources of a list answer, or [] when it is not one. */
