@@ -87,8 +87,11 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt }: 
 
 function writeReports(summary: RunSummary): void {
   const options = loadReportOptions(process.env);
+  // The Markdown report and GitHub's step summary are the same text: rendered once for both.
+  let markdown: string | undefined;
+  const renderedMarkdown = () => (markdown ??= renderMarkdown(summary));
   const renderers: Partial<Record<ReportKind, () => string>> = {
-    markdown: () => renderMarkdown(summary),
+    markdown: renderedMarkdown,
     html: () => renderHtml(summary),
     har: () => renderHar(summary.exchanges),
   };
@@ -100,6 +103,6 @@ function writeReports(summary: RunSummary): void {
     writeFileSync(reportPath(options, kind), render());
     written.push(reportPath(options, kind));
   }
-  if (options.githubSummary !== undefined) appendFileSync(options.githubSummary, renderMarkdown(summary));
+  if (options.githubSummary !== undefined) appendFileSync(options.githubSummary, renderedMarkdown());
   if (written.length > 0) process.stdout.write(`Reports: ${written.join(', ')}\n`);
 }

@@ -10,8 +10,9 @@ export interface Prepared {
 
 /**
  * The main process's loopback service for the workers of one run: the run's politeness limits (for
- * worker processes; worker threads share them in memory), and `/run`, which answers with what the global setup prepared as soon as it is ready. The setup does
- * not wait on the network itself, so the workers start up while the preflight is under way.
+ * worker processes; worker threads share them in memory), and `/run`, which answers with what the
+ * global setup prepared as soon as it is ready. The setup does not wait on the network itself, so
+ * the workers start up while the preflight is under way.
  */
 export function serveRun(limits: { maxInFlight: number; maxRps?: number | undefined }, preparation: Promise<Prepared>): Promise<SharedLimits> {
   return serveSharedLimits(limits, (path, res) => {

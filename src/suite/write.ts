@@ -13,7 +13,6 @@ declare module 'vitest' {
   }
 }
 
-
 export interface WriteTestOptions {
   /**
    * Asked once, before the first check runs (never in a read-only run): a reason to skip every check
