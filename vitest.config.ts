@@ -69,6 +69,8 @@ export default defineConfig({
     sequence: { concurrent: true, sequencer: LongestChainsFirst },
     maxConcurrency: 20,
     globalSetup: [here('src/suite/global-setup.ts')],
+    // The spec file with the longest chain loads first; the others wait their turn.
+    setupFiles: [here('src/suite/head-start-setup.ts')],
     reporters: ['default', ...ourReporters],
     env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },
     testTimeout: 120_000,

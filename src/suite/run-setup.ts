@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
@@ -8,8 +6,6 @@ import { MemoryGate } from '../http/memory-gate.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 import { prepare } from './prepare.js';
 import { serveRun } from './run-service.js';
-import { chainRank } from './sequencer.js';
-import { suiteModules } from './suite-modules.js';
 import { targetFromConfig, type Target } from './target.js';
 
 const REFERENCE_SERVER = fileURLToPath(new URL('../reference-server/index.ts', import.meta.url));
@@ -45,7 +41,6 @@ export const setUpRun: RunSetup = async (project) => {
   const service = await serveRun(target, preparation);
   project.provide('target', target);
   project.provide('runService', service.url);
-  warmUpSuiteModules(project);
   // Shared memory reaches worker threads only; worker processes ask the run service instead.
   const limitsMemory = project.config.pool === 'threads' ? MemoryGate.memory() : undefined;
   if (limitsMemory !== undefined) project.provide('limitsMemory', limitsMemory);
@@ -57,25 +52,3 @@ export const setUpRun: RunSetup = async (project) => {
     await stop();
   };
 };
-
-/**
- * Vite transforms our modules in this process, each when a worker first asks for it. The workers
- * start by loading Vitest itself, while this process has little to do: it transforms the spec
- * files' modules then, those of the longest chains first, and the workers find them ready instead of
- * waiting for each in turn.
- */
-function warmUpSuiteModules(project: TestProject): void {
-  const { root } = project.config;
-  const suites = join(root, 'suites');
-  let specFiles: string[];
-  try {
-    specFiles = readdirSync(suites).filter((name) => name.endsWith('.spec.ts')).map((name) => join(suites, name));
-  } catch {
-    // Another config, with no suites/ of ours: nothing to warm up, and nothing lost.
-    return;
-  }
-  const ssr = project.vite.environments['ssr'];
-  for (const file of suiteModules(specFiles.sort((a, b) => chainRank(a) - chainRank(b)))) {
-    void ssr?.warmupRequest(`/${relative(root, file).split(sep).join('/')}`);
-  }
-}

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { afterEach, expect, test, vi } from 'vitest';
 import globalSetup from '../../src/suite/global-setup.js';
@@ -20,39 +17,25 @@ async function setUpWithout(root: string) {
   vi.stubEnv('SCIM_TOKEN', RECORDING_TOKEN);
   vi.stubEnv('SCIM_WRITE', 'false');
   const provided = new Map<string, unknown>();
-  const warmed: string[] = [];
   const project = {
     config: { root, pool: 'threads' },
     provide: (key: string, value: unknown) => provided.set(key, value),
-    vite: { environments: { ssr: { warmupRequest: async (url: string) => void warmed.push(url) } } },
   } as unknown as TestProject;
   const teardown = await globalSetup(project);
-  return { server, provided, warmed, teardown };
+  return { server, provided, teardown };
 }
 
 test('without the config\'s hand-over, the global setup loads the run\'s setup itself and prepares the run', async () => {
   expect(handedOverSetup()).toBeUndefined();
-  const { server, provided, warmed, teardown } = await setUpWithout(PROJECT_ROOT);
+  const { server, provided, teardown } = await setUpWithout(PROJECT_ROOT);
   try {
     expect((provided.get('target') as Target).baseUrl).toBe(server.baseUrl);
     expect(provided.get('runService')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     expect(provided.get('limitsMemory')).toBeInstanceOf(SharedArrayBuffer);
-    expect(warmed).toContain('/suites/groups.spec.ts');
   } finally {
     await teardown();
     await server.close();
   }
   // The preflight went out: the server saw the suite's requests.
   expect(server.calls.length).toBeGreaterThan(0);
-});
-
-test('a project without our suites/ folder sets up all the same: the warm-up is only a speed-up', async () => {
-  const { server, provided, warmed, teardown } = await setUpWithout(mkdtempSync(join(tmpdir(), 'scimc-root-')));
-  try {
-    expect(provided.get('runService')).toBeDefined();
-    expect(warmed).toEqual([]);
-  } finally {
-    await teardown();
-    await server.close();
-  }
 });
