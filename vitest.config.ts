@@ -20,62 +20,85 @@ import { loadReportOptions, reportPath, type ReportOptions } from './src/report/
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-function checkedSettings(): { reports: ReportOptions; workers: number } {
+interface Settings {
+  reports: ReportOptions;
+  workers: number;
+}
+
+function checkedSettings(): Settings | ConfigError {
   try {
     const config = loadConfig(process.env);
     loadAcceptances(process.env);
     return { reports: loadReportOptions(process.env), workers: suiteWorkers(config) };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    // One sentence that says what to set; a stack trace would bury it.
-    console.error(`scim-conformance: ${error.message}`);
-    process.exit(2);
+    return error;
   }
 }
 
-const { reports, workers } = checkedSettings();
-// Bundled with this file, the setup loads in a fraction of the time (src/suite/setup-handover.ts).
-handOverSetup(setUpRun);
-// Workers leave their exchanges here; the reporter, in this process, gathers them into the HAR.
-const exchangeDir = (process.env[EXCHANGE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'scimc-exchanges-')));
-const verdictReporter = here('src/report/reporter.ts');
-// The verdict, and the reports SCIM_REPORTS asks for (JUnit and JSON are Vitest's own reporters).
-const ourReporters: Array<[string, Record<string, unknown>]> = [
-  [verdictReporter, {}],
-  ...(['junit', 'json'] as const).filter((kind) => reports.kinds.includes(kind)).map((kind) => [kind, { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]),
-];
+/**
+ * A wrong setting stops the run with one sentence that says what to set; a stack trace would bury
+ * it. It stops once Vite has loaded this file: exiting while Vite loads it would leave Vite's
+ * temporary copy of it behind, in node_modules/.vite-temp.
+ */
+function stopWith(error: ConfigError) {
+  const stop: Plugin = {
+    name: 'scim-conformance-settings',
+    configResolved() {
+      console.error(`scim-conformance: ${error.message}`);
+      process.exit(2);
+    },
+  };
+  return defineConfig({ plugins: [stop] });
+}
 
-/** A --reporter flag replaces the configured reporters: ours are added back, so the verdict and the reports stay. */
-const keepOurReporters: Plugin = {
-  name: 'scim-conformance-reporters',
-  configureVitest({ vitest }) {
-    const configured = vitest.config.reporters;
-    const has = ([name, options]: [string, Record<string, unknown>]) =>
-      configured.some((reporter) => Array.isArray(reporter) && reporter[0] === name && (reporter[1] as Record<string, unknown> | undefined)?.['outputFile'] === options['outputFile']);
-    for (const reporter of ourReporters) if (!has(reporter)) configured.push(reporter);
-  },
-};
+function suiteConfig({ reports, workers }: Settings) {
+  // Bundled with this file, the setup loads in a fraction of the time (src/suite/setup-handover.ts).
+  handOverSetup(setUpRun);
+  // Workers leave their exchanges here; the reporter, in this process, gathers them into the HAR.
+  const exchangeDir = (process.env[EXCHANGE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'scimc-exchanges-')));
+  const verdictReporter = here('src/report/reporter.ts');
+  // The verdict, and the reports SCIM_REPORTS asks for (JUnit and JSON are Vitest's own reporters).
+  const ourReporters: Array<[string, Record<string, unknown>]> = [
+    [verdictReporter, {}],
+    ...(['junit', 'json'] as const).filter((kind) => reports.kinds.includes(kind)).map((kind) => [kind, { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]),
+  ];
 
-export default defineConfig({
-  plugins: [keepOurReporters],
-  test: {
-    root: here('.'),
-    include: ['suites/**/*.spec.ts'],
-    isolate: false,
-    // Spec files wait on the network, not the CPU: run several at once, sharing the politeness limits.
-    maxWorkers: workers,
-    pool: SUITE_POOL,
-    // Checks in a file share their requests (once) and wait on the network: let them wait together.
-    sequence: { concurrent: true, sequencer: LongestChainsFirst },
-    maxConcurrency: 20,
-    globalSetup: [here('src/suite/global-setup.ts')],
-    // The spec file with the longest chain loads first; the others wait their turn.
-    setupFiles: [here('src/suite/head-start-setup.ts')],
-    reporters: ['default', ...ourReporters],
-    env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    // A failed check's message is its diagnosis; frames pointing into our code would only be noise.
-    onStackTrace: (error) => error.name !== 'ConformanceFailure',
-  },
-});
+  /** A --reporter flag replaces the configured reporters: ours are added back, so the verdict and the reports stay. */
+  const keepOurReporters: Plugin = {
+    name: 'scim-conformance-reporters',
+    configureVitest({ vitest }) {
+      const configured = vitest.config.reporters;
+      const has = ([name, options]: [string, Record<string, unknown>]) =>
+        configured.some((reporter) => Array.isArray(reporter) && reporter[0] === name && (reporter[1] as Record<string, unknown> | undefined)?.['outputFile'] === options['outputFile']);
+      for (const reporter of ourReporters) if (!has(reporter)) configured.push(reporter);
+    },
+  };
+
+  return defineConfig({
+    plugins: [keepOurReporters],
+    test: {
+      root: here('.'),
+      include: ['suites/**/*.spec.ts'],
+      isolate: false,
+      // Spec files wait on the network, not the CPU: run several at once, sharing the politeness limits.
+      maxWorkers: workers,
+      pool: SUITE_POOL,
+      // Checks in a file share their requests (once) and wait on the network: let them wait together.
+      sequence: { concurrent: true, sequencer: LongestChainsFirst },
+      maxConcurrency: 20,
+      globalSetup: [here('src/suite/global-setup.ts')],
+      // The spec file with the longest chain loads first; the others wait their turn.
+      setupFiles: [here('src/suite/head-start-setup.ts')],
+      reporters: ['default', ...ourReporters],
+      env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      // A failed check's message is its diagnosis; frames pointing into our code would only be noise.
+      onStackTrace: (error) => error.name !== 'ConformanceFailure',
+    },
+  });
+}
+
+const settings = checkedSettings();
+export default settings instanceof ConfigError ? stopWith(settings) : suiteConfig(settings);
