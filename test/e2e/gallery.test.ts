@@ -9,49 +9,34 @@ import { listRules } from '../../src/checks/list-response.js';
 import { responseRules } from '../../src/checks/response.js';
 import { userResourceRules } from '../../src/checks/user-resource.js';
 import { renderFinding } from '../../src/diagnose/render.js';
-import { gallery, GALLERY_TOKEN, unusable, type RunningServer } from '../servers/gallery.js';
-import { normalise, runSuites, twoAtATime, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
+import { gallery, GALLERY_TOKEN, unusable } from '../servers/gallery.js';
+import { RecordedRuns } from '../support/recorded-runs.js';
+import { normalise, runSuites, twoAtATime, verdictBlockers } from '../support/run-suite.js';
 
-const runs = new Map<string, SuiteRun>();
-const open = new Set<RunningServer>();
+const runs = new RecordedRuns();
 
 beforeAll(async () => {
   await twoAtATime([...gallery, ...unusable], async (broken) => {
-    const server = await broken.start();
-    open.add(server);
-    try {
-      const strict = 'strict' in broken && broken.strict === true ? { SCIM_STRICT: 'true' } : {};
-      runs.set(broken.name, await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN, ...strict }));
-    } finally {
-      open.delete(server);
-      if (broken.name !== 'down') await server.close();
-    }
+    const strict = 'strict' in broken && broken.strict === true ? { SCIM_STRICT: 'true' } : {};
+    await runs.record(broken.name, broken.start, (server) => runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN, ...strict }));
   });
 }, 300_000);
 
-afterAll(async () => {
-  await Promise.all([...open].map((server) => server.close()));
-});
-
-function runOf(name: string): SuiteRun {
-  const run = runs.get(name);
-  if (run === undefined) throw new Error(`no run recorded for ${name}`);
-  return run;
-}
+afterAll(() => runs.closeOpen());
 
 describe.each(gallery)('a server with "$cause"', (broken) => {
   test(`fails with ${broken.expected.join(' and ')}`, () => {
-    const run = runOf(broken.name);
+    const run = runs.of(broken.name);
     expect(run.exitCode).not.toBe(0);
     for (const code of broken.expected) expect(run.failedCodes).toContain(code);
   });
 
   test('the verdict names the cause first, before its consequences', () => {
-    expect(verdictBlockers(runOf(broken.name))[0]).toBe(broken.expected[0]);
+    expect(verdictBlockers(runs.of(broken.name))[0]).toBe(broken.expected[0]);
   });
 
   test('prints a diagnosis with the fix and a curl that reproduces it', () => {
-    const run = runOf(broken.name);
+    const run = runs.of(broken.name);
     const finding = run.findings.find((f) => f.code === broken.expected[0]);
     expect(finding).toBeDefined();
     const output = run.stdout + run.stderr;
@@ -61,14 +46,14 @@ describe.each(gallery)('a server with "$cause"', (broken) => {
   });
 
   test('never prints the token', () => {
-    const run = runOf(broken.name);
+    const run = runs.of(broken.name);
     expect(run.stdout + run.stderr).not.toContain(GALLERY_TOKEN);
   });
 });
 
 describe.each(unusable)('a server where $cause', (broken) => {
   test('stops at the preflight with one clear line and skips the rest', () => {
-    const run = runOf(broken.name);
+    const run = runs.of(broken.name);
     expect(run.exitCode).not.toBe(0);
     expect(run.stdout).toMatch(broken.summary);
     const failed = run.tests.filter((t) => t.status === 'failed');
@@ -77,7 +62,7 @@ describe.each(unusable)('a server where $cause', (broken) => {
   });
 
   test('prints no stack trace and never the token', () => {
-    const run = runOf(broken.name);
+    const run = runs.of(broken.name);
     expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(run.stdout + run.stderr).not.toContain(GALLERY_TOKEN);
   });
@@ -105,7 +90,7 @@ test('a server that only breaks a SHOULD passes without SCIM_STRICT, with the wa
 
 describe('rendered diagnoses', () => {
   const rendered = (name: string, code: string) => {
-    const finding = runOf(name).findings.find((f) => f.code === code);
+    const finding = runs.of(name).findings.find((f) => f.code === code);
     return finding === undefined ? `no ${code} finding` : normalise(renderFinding(finding));
   };
 

@@ -7,15 +7,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
 import { readGallery, startReadServer, type ReadBreakage, type ReadSpec } from '../servers/read-gallery.js';
+import { RecordedRuns } from '../support/recorded-runs.js';
 import { runSuites, twoAtATime, type SuiteRun } from '../support/run-suite.js';
 
 const READ_SPECS: ReadSpec[] = ['paging', 'filters', 'query-params', 'discovery', 'errors', 'auth'];
 const specFile = (spec: ReadSpec) => `suites/${spec}.spec.ts`;
-const runs = new Map<string, SuiteRun>();
-const open = new Set<RunningServer>();
+const runs = new RecordedRuns();
 const requests: Array<{ method: string; path: string }> = [];
 let readOnlyRun: SuiteRun | undefined;
-let seedUnchanged = false;
 
 function env(server: RunningServer, write: boolean): Record<string, string> {
   // Local servers need no polite rate; strict, so that a broken SHOULD fails the run too.
@@ -34,14 +33,7 @@ const referenceKey = (spec: ReadSpec, write: boolean) => `reference:${spec}:${wr
 beforeAll(async () => {
   const jobs: Array<() => Promise<void>> = [];
   const run = (key: string, start: () => Promise<RunningServer>, specs: string[], write: boolean) => async () => {
-    const server = await start();
-    open.add(server);
-    try {
-      runs.set(key, await runSuites(env(server, write), specs));
-    } finally {
-      open.delete(server);
-      await server.close();
-    }
+    await runs.record(key, start, (server) => runSuites(env(server, write), specs));
   };
   const references = new Set(readGallery.map((broken) => referenceKey(broken.spec, broken.write === true)));
   for (const spec of READ_SPECS) references.add(referenceKey(spec, false));
@@ -51,34 +43,20 @@ beforeAll(async () => {
   }
   for (const broken of readGallery) jobs.push(run(broken.name, broken.start, [specFile(broken.spec)], broken.write === true));
   jobs.push(async () => {
-    const server = await startReadServer(undefined, { record: requests });
-    open.add(server);
-    try {
-      readOnlyRun = await runSuites(env(server, false), [...READ_SPECS.map(specFile), 'suites/connection.spec.ts']);
-      seedUnchanged = true;
-    } finally {
-      open.delete(server);
-      await server.close();
-    }
+    readOnlyRun = await runs.record('read-only', () => startReadServer(undefined, { record: requests }), (server) =>
+      runSuites(env(server, false), [...READ_SPECS.map(specFile), 'suites/connection.spec.ts']),
+    );
   });
   await twoAtATime(jobs, (job) => job());
 }, 600_000);
 
-afterAll(async () => {
-  await Promise.all([...open].map((server) => server.close()));
-});
-
-function runOf(key: string): SuiteRun {
-  const run = runs.get(key);
-  if (run === undefined) throw new Error(`no run recorded for ${key}`);
-  return run;
-}
+afterAll(() => runs.closeOpen());
 
 const codeOf = (name: string) => /\[([A-Z_]+)\]$/.exec(name)?.[1];
 
 describe.each(READ_SPECS)('the reference server on %s.spec.ts', (spec) => {
   test('passes every check, and says why it skips any', () => {
-    const run = runOf(referenceKey(spec, false));
+    const run = runs.of(referenceKey(spec, false));
     expect(run.tests.filter((t) => t.status === 'failed').map((t) => `${t.name}\n${t.failureMessages.join('\n')}`)).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(run.tests.filter((t) => t.status === 'passed').length).toBeGreaterThan(0);
@@ -87,26 +65,25 @@ describe.each(READ_SPECS)('the reference server on %s.spec.ts', (spec) => {
 
 describe.each(readGallery)('a server where $cause', (broken: ReadBreakage) => {
   test(`fails with ${broken.expected.join(' and ')}`, () => {
-    const run = runOf(broken.name);
+    const run = runs.of(broken.name);
     expect(run.exitCode).not.toBe(0);
     for (const code of broken.expected) expect(run.failedCodes).toContain(code);
   });
 
   test('leaves every other check as it is on the reference server', () => {
-    const reference = runOf(referenceKey(broken.spec, broken.write === true));
+    const reference = runs.of(referenceKey(broken.spec, broken.write === true));
     const spared = (name: string) => {
       const code = codeOf(name);
       return code !== undefined && !broken.expected.includes(code) && !(broken.affected ?? []).includes(code);
     };
     const statuses = (run: SuiteRun) => Object.fromEntries(run.tests.filter((t) => spared(t.name)).map((t) => [t.name, t.status]));
-    expect(statuses(runOf(broken.name))).toEqual(statuses(reference));
+    expect(statuses(runs.of(broken.name))).toEqual(statuses(reference));
   });
 });
 
 describe('a read-only run against a server given by SCIM_BASE_URL', () => {
   test('sends only GET, and POST to /.search because filtering is advertised', () => {
     expect(readOnlyRun?.tests.filter((t) => t.status === 'passed').length).toBeGreaterThan(0);
-    expect(seedUnchanged).toBe(true);
     const others = requests.filter((r) => r.method !== 'GET' && !(r.method === 'POST' && r.path.endsWith('/.search')));
     expect(others).toEqual([]);
     expect(requests.some((r) => r.method === 'POST')).toBe(true);
