@@ -3,7 +3,8 @@
  * run against a far server can end no sooner than that chain, so it should start sending first.
  * The workers load their modules all at once, and on a small machine they share too few CPUs: the
  * leading file then waits for the others. Here the others wait instead, until the leading file
- * has loaded or HEAD_START_MS has passed, whichever comes first.
+ * has loaded or HEAD_START_MS has passed, whichever comes first. Then the head start is over, for
+ * every spec file still to come.
  *
  * The sequencer names the leader (src/suite/sequencer.ts); each worker takes its turn in a setup
  * file (src/suite/head-start-setup.ts). Worker threads only: the leader tells the others through
@@ -19,7 +20,7 @@ declare module 'vitest' {
 export interface HeadStart {
   /** The spec file that goes first (its path, as Vitest names it). */
   leader: string;
-  /** One Int32: 1 once the leader has loaded. */
+  /** One Int32: 1 once the head start is over. */
   memory: SharedArrayBuffer;
 }
 
@@ -28,20 +29,25 @@ export interface HeadStart {
  * long chains, which are four requests or more shorter.
  */
 export const HEAD_START_MS = 300;
-const LOADED = 0;
+const OVER = 0;
 
 /** Made in the main process, once the run's order is known. */
 export function headStartFor(leader: string): HeadStart {
   return { leader, memory: new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT) };
 }
 
-export function leaderLoaded(headStart: HeadStart): void {
+/** Ends the head start: the leader has loaded, or the others have waited long enough. */
+export function endHeadStart(headStart: HeadStart): void {
   const flag = new Int32Array(headStart.memory);
-  Atomics.store(flag, LOADED, 1);
-  Atomics.notify(flag, LOADED);
+  Atomics.store(flag, OVER, 1);
+  Atomics.notify(flag, OVER);
 }
 
-/** Resolves once the leader has loaded, or after HEAD_START_MS. */
+/**
+ * Resolves once the leader has loaded, or after `timeoutMs`; a leader that never says it has
+ * loaded (it failed to import, or a filter left it no test to run) then holds no one else.
+ */
 export async function waitForLeader(headStart: HeadStart, timeoutMs = HEAD_START_MS): Promise<void> {
-  await Atomics.waitAsync(new Int32Array(headStart.memory), LOADED, 0, timeoutMs).value;
+  const { value } = Atomics.waitAsync(new Int32Array(headStart.memory), OVER, 0, timeoutMs);
+  if ((await value) === 'timed-out') endHeadStart(headStart);
 }
