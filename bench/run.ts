@@ -2,9 +2,9 @@
  * `npm run bench`: not a timed test, a measurement.
  *
  * 1. The full write-enabled run against the reference server behind a proxy that adds 100 ms to
- *    every request, once with the default politeness limits and three times with them lifted:
- *    requests sent, checks run, wall time, and the ratio of wall time to the critical path. The
- *    critical path is the longest chain of requests that must follow one another, read from the
+ *    every request, once with the default politeness limits and TIMED_RUNS times with them
+ *    lifted: requests sent, checks run, wall time, and the ratio of wall time to the critical path.
+ *    The critical path is the longest chain of requests that must follow one another, read from the
  *    run's HAR (bench/chain.ts), times 100 ms. Beside it, what Vitest alone takes on this machine.
  * 2. The paging walk over 10,000 users (and 2,500 and 5,000, to show time is linear): requests,
  *    wall time, peak memory of the walking process.
