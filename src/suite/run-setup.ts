@@ -6,6 +6,7 @@ import { MemoryGate } from '../http/memory-gate.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 import { prepare } from './prepare.js';
 import { serveRun } from './run-service.js';
+import { workersShareMemory } from './share.js';
 import { targetFromConfig, type Target } from './target.js';
 
 const REFERENCE_SERVER = fileURLToPath(new URL('../reference-server/index.ts', import.meta.url));
@@ -41,8 +42,8 @@ export const setUpRun: RunSetup = async (project) => {
   const service = await serveRun(target, preparation);
   project.provide('target', target);
   project.provide('runService', service.url);
-  // Shared memory reaches worker threads only; worker processes ask the run service instead.
-  const limitsMemory = project.config.pool === 'threads' ? MemoryGate.memory() : undefined;
+  // Worker processes ask the run service instead.
+  const limitsMemory = workersShareMemory(project.config.pool) ? MemoryGate.memory() : undefined;
   if (limitsMemory !== undefined) project.provide('limitsMemory', limitsMemory);
   const forgetInterrupt = cleanUpOnInterrupt(target, () => (limitsMemory === undefined ? 0 : MemoryGate.halt(limitsMemory, target.timeoutMs)));
   return async () => {

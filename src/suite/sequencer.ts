@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { headStartFor } from './head-start.js';
+import { workersShareMemory } from './share.js';
 import { suiteModules } from './suite-modules.js';
 
 /**
@@ -34,8 +35,7 @@ export default class LongestChainsFirst extends BaseSequencer {
  */
 export function giveHeadStart(leader: TestSpecification): void {
   const { project } = leader;
-  // Shared memory reaches worker threads only.
-  if (project.config.pool === 'threads') project.provide('headStart', headStartFor(leader.moduleId));
+  if (workersShareMemory(project.config.pool)) project.provide('headStart', headStartFor(leader.moduleId));
   const { root } = project.config;
   const ssr = project.vite.environments['ssr'];
   for (const file of suiteModules([leader.moduleId])) {

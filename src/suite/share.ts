@@ -12,6 +12,14 @@ const MAX_WORKERS = 5;
 /** Threads start faster than processes: on a small machine the workers' start-up is most of the wait. */
 export const SUITE_POOL = 'threads';
 
+/**
+ * Whether the workers of a pool can share memory (the politeness limits, the head start): worker
+ * threads can; worker processes (`--pool forks`) cannot, and go through the main process instead.
+ */
+export function workersShareMemory(pool: string): boolean {
+  return pool === 'threads';
+}
+
 export function suiteWorkers(config: Pick<Config, 'maxInFlight'>): number {
   return Math.max(1, Math.min(MAX_WORKERS, config.maxInFlight));
 }
