@@ -11,6 +11,8 @@ export type Client = (typeof CLIENTS)[number];
 export interface Config {
   /** The SCIM root (no trailing slash); undefined means: test the bundled reference server. */
   baseUrl: string | undefined;
+  /** SCIM_BASE_URL=bundled: the bundled reference server was asked for by name, not left to the default. */
+  bundledAskedFor: boolean;
   token: string | undefined;
   write: boolean;
   profiles: Client[];
@@ -56,8 +58,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_LIMITS = { maxInFlight: 4, maxRps: 20 } as const;
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
+  const baseUrl = parseBaseUrl(env['SCIM_BASE_URL'], isCi(env));
   return {
-    baseUrl: parseBaseUrl(env['SCIM_BASE_URL']),
+    baseUrl: baseUrl === BUNDLED ? undefined : baseUrl,
+    bundledAskedFor: baseUrl === BUNDLED,
     token: parseToken(env['SCIM_TOKEN']),
     write: parseBoolean('SCIM_WRITE', env['SCIM_WRITE']),
     profiles: parseProfiles(env['SCIM_PROFILE']),
@@ -75,6 +79,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     throughputCheck: parseBoolean('SCIM_THROUGHPUT_CHECK', env['SCIM_THROUGHPUT_CHECK']),
   };
+}
+
+/**
+ * The settings that judge a run (profiles, strictness), when no server is to be tested: merging
+ * shards' reports (--merge-reports) needs no SCIM_BASE_URL, in CI or not.
+ */
+export function loadJudgingConfig(env: Record<string, string | undefined>): Config {
+  return loadConfig({ ...env, SCIM_BASE_URL: env['SCIM_BASE_URL'] ?? BUNDLED });
 }
 
 const AUTH_VARIABLES: Record<Exclude<AuthMethod, 'bearer'>, string[]> = {
@@ -128,7 +140,7 @@ function parseAuth(env: Record<string, string | undefined>): AuthSettings {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError(`SCIM_OAUTH_TOKEN_URL must be the http(s) URL of the token endpoint, not "${tokenUrl}".`);
+    throw new ConfigError(`SCIM_OAUTH_TOKEN_URL must be the http(s) URL of the token endpoint, not "${echoableUrl(tokenUrl)}".`);
   }
   const clientAuth = blank(env['SCIM_OAUTH_CLIENT_AUTH']) ? 'basic' : (env['SCIM_OAUTH_CLIENT_AUTH'] ?? '').trim().toLowerCase();
   if (clientAuth !== 'basic' && clientAuth !== 'post') {
@@ -166,25 +178,69 @@ function blank(value: string | undefined): value is undefined {
   return value === undefined || value.trim() === '';
 }
 
-function parseBaseUrl(raw: string | undefined): string | undefined {
-  if (blank(raw)) return undefined;
-  const example = 'set it to the SCIM root your identity provider is given, e.g. SCIM_BASE_URL=https://api.example.com/scim/v2';
+/** The value of SCIM_BASE_URL that asks for the bundled reference server by name (needed in CI). */
+export const BUNDLED = 'bundled';
+
+/** CI services set CI (GitHub, GitLab, CircleCI, Travis: "true"; some "1"): any value but a false one. */
+export function isCi(env: Record<string, string | undefined>): boolean {
+  const value = env['CI']?.trim().toLowerCase();
+  return value !== undefined && value !== '' && !['false', '0', 'no', 'off'].includes(value);
+}
+
+/**
+ * A URL as it may be echoed in an error: without user name, password, query string or fragment,
+ * any of which may hold a secret. Text that is not a URL is cut the same way.
+ */
+export function echoableUrl(raw: string): string {
+  const text = raw.trim();
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') {
+      url.username = '';
+      url.password = '';
+      url.search = '';
+      url.hash = '';
+      return url.href;
+    }
+  } catch {
+    // not a URL: cut the text itself below
+  }
+  const withoutQuery = text.replace(/[?#].*$/s, '');
+  // "user:pw@host", with or without a scheme ("ftp://user:pw@host", "localhost:user@host").
+  return withoutQuery.replace(/^((?:[a-z][a-z0-9+.-]*:)?(?:\/\/)?)[^/]*@/i, '$1');
+}
+
+/**
+ * Unset: the bundled reference server, except in CI, where a missing variable would let a deploy
+ * gate pass without touching the server it guards. Set but empty (a CI variable never filled in) or
+ * malformed: an error, never the bundled server instead.
+ */
+function parseBaseUrl(raw: string | undefined, ci: boolean): string | undefined {
+  const example = `set it to the SCIM root your identity provider is given, e.g. SCIM_BASE_URL=https://api.example.com/scim/v2, or to ${BUNDLED} for the bundled reference server`;
+  if (raw === undefined) {
+    if (!ci) return undefined;
+    throw new ConfigError(`SCIM_BASE_URL is not set, and this is a CI run (CI is set): ${example}.`);
+  }
+  if (raw.trim() === '') throw new ConfigError(`SCIM_BASE_URL is set but empty: ${example}.`);
+  if (raw.trim().toLowerCase() === BUNDLED) return BUNDLED;
+  const shown = echoableUrl(raw);
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new ConfigError(`SCIM_BASE_URL "${raw}" is not a URL: ${example}.`);
+    throw new ConfigError(`SCIM_BASE_URL "${shown}" is not a URL: ${example}.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     // "localhost:8080" parses as a URL whose scheme is "localhost:": say what is missing instead.
-    throw new ConfigError(`SCIM_BASE_URL "${raw}" must start with http:// or https://: ${example}.`);
+    throw new ConfigError(`SCIM_BASE_URL "${shown}" must start with http:// or https://: ${example}.`);
   }
   if (url.username !== '' || url.password !== '') {
     // Credentials in the URL would be printed in every curl line and report.
     throw new ConfigError('SCIM_BASE_URL must not contain a user name or password: put the token in SCIM_TOKEN instead.');
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new ConfigError(`SCIM_BASE_URL must not have a query string or fragment (${url.search}${url.hash}): ${example}.`);
+    // Not echoed: a query string often carries an API key.
+    throw new ConfigError(`SCIM_BASE_URL must not have a query string or fragment: ${example}.`);
   }
   return url.href.replace(/\/+$/, '');
 }

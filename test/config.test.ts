@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, isCi, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   test('nothing set means the bundled server, read-only, every profile', () => {
     expect(loadConfig({})).toEqual({
       baseUrl: undefined,
+      bundledAskedFor: false,
       token: undefined,
       write: false,
       profiles: ['okta', 'entra', 'rfc'],
@@ -74,5 +75,57 @@ describe('loadConfig', () => {
   ] as const)('%o stops with "%s"', ([env, message]) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  test('SCIM_BASE_URL=bundled asks for the bundled server by name, in any case', () => {
+    expect(loadConfig({ SCIM_BASE_URL: ' Bundled ' })).toMatchObject({ baseUrl: undefined, bundledAskedFor: true });
+    expect(loadConfig({ SCIM_BASE_URL: 'bundled', CI: 'true' })).toMatchObject({ baseUrl: undefined, bundledAskedFor: true });
+  });
+
+  test('in CI, an unset SCIM_BASE_URL stops the run instead of testing the bundled server', () => {
+    for (const CI of ['true', '1', 'yes', 'woodpecker']) {
+      expect(() => loadConfig({ CI })).toThrow('SCIM_BASE_URL is not set, and this is a CI run (CI is set): set it to the SCIM root');
+      expect(() => loadConfig({ CI })).toThrow(`or to bundled for the bundled reference server.`);
+    }
+    expect(loadConfig({ CI: 'true', SCIM_BASE_URL: 'https://api.example.com/scim/v2' }).baseUrl).toBe('https://api.example.com/scim/v2');
+  });
+
+  test('outside CI (CI unset, empty or false), an unset SCIM_BASE_URL is the bundled server', () => {
+    for (const CI of [undefined, '', 'false', '0', 'off']) {
+      expect(isCi({ CI })).toBe(false);
+      expect(loadConfig({ CI })).toMatchObject({ baseUrl: undefined, bundledAskedFor: false });
+    }
+  });
+
+  test.for(['', '   '])('a set but empty SCIM_BASE_URL (%j) stops the run, in CI or not', (value) => {
+    for (const env of [{ SCIM_BASE_URL: value }, { SCIM_BASE_URL: value, CI: 'true' }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow('SCIM_BASE_URL is set but empty: set it to the SCIM root');
+    }
+  });
+
+  test.for([
+    { SCIM_BASE_URL: 'not a url?api_key=SECRET#SECRET' },
+    { SCIM_BASE_URL: 'user:SECRET@api.example.com/scim' },
+    { SCIM_BASE_URL: 'ftp://user:SECRET@example.com/scim?api_key=SECRET#SECRET' },
+    { SCIM_BASE_URL: 'https://user:SECRET@example.com/scim' },
+    { SCIM_BASE_URL: 'https://example.com/scim?api_key=SECRET' },
+    { SCIM_BASE_URL: 'https://example.com/scim#SECRET' },
+    { SCIM_AUTH: 'oauth', SCIM_OAUTH_TOKEN_URL: 'idp.example.com/token?client_secret=SECRET', SCIM_OAUTH_CLIENT_ID: 'i', SCIM_OAUTH_CLIENT_SECRET: 's' },
+    { SCIM_AUTH: 'oauth', SCIM_OAUTH_TOKEN_URL: 'ftp://id:SECRET@idp.example.com/token#SECRET', SCIM_OAUTH_CLIENT_ID: 'i', SCIM_OAUTH_CLIENT_SECRET: 's' },
+  ])('%o stops the run without echoing the userinfo, query or fragment', (env) => {
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toBe('');
+    expect(message).not.toContain('SECRET');
+  });
+
+  test('the URL echoed in an error keeps the rest, so the mistake can still be seen', () => {
+    expect(() => loadConfig({ SCIM_BASE_URL: 'ftp://user:SECRET@example.com/scim?k=SECRET' })).toThrow('SCIM_BASE_URL "ftp://example.com/scim" must start with http://');
+    expect(() => loadConfig({ SCIM_BASE_URL: 'example.com/scim?k=SECRET' })).toThrow('SCIM_BASE_URL "example.com/scim" is not a URL');
   });
 });

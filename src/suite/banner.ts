@@ -1,3 +1,4 @@
+import { BUNDLED } from '../config.js';
 import { renderFindings } from '../diagnose/render.js';
 import { proxyFor } from '../http/dispatcher.js';
 import type { Preflight, Target } from './target.js';
@@ -28,11 +29,13 @@ function network(target: Target): string {
   return `  ${parts.join('; ')}`;
 }
 
+function whyBundled(target: Target): string {
+  return target.bundledAskedFor ? `SCIM_BASE_URL=${BUNDLED}` : 'SCIM_BASE_URL is not set: set it to test your own server';
+}
+
 /** The first lines of every run: what is tested, how, and whether it can be reached at all. */
 export function banner(target: Target, preflight: Preflight): string {
-  const what = target.bundled
-    ? `the bundled reference server at ${target.baseUrl} (SCIM_BASE_URL is not set)`
-    : target.baseUrl;
+  const what = target.bundled ? `the bundled reference server at ${target.baseUrl} (${whyBundled(target)})` : target.baseUrl;
   const mode = target.bundled
     ? 'writes enabled (the bundled server is ours to change)'
     : target.write

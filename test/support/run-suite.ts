@@ -68,7 +68,8 @@ export async function runSuites(env: Record<string, string>, args: string[] = []
         {
           cwd: PROJECT_ROOT,
           // Our servers are on loopback: politeness would only slow our own tests down.
-          env: userEnv({ SCIM_MAX_RPS: '1000', ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir }),
+          // CI is set (userEnv): the bundled server is asked for by name unless a target is given.
+          env: userEnv({ SCIM_MAX_RPS: '1000', SCIM_BASE_URL: 'bundled', ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir }),
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
