@@ -10,11 +10,12 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { loadAcceptances } from './src/accept.js';
-import { ConfigError, loadConfig } from './src/config.js';
+import { ConfigError, loadConfig, loadJudgingConfig } from './src/config.js';
 import { EXCHANGE_DIR_ENV } from './src/report/exchange-log.js';
 import { setUpRun } from './src/suite/run-setup.js';
 import LongestChainsFirst from './src/suite/sequencer.js';
 import { handOverSetup } from './src/suite/setup-handover.js';
+import { clientProjects, projectClient } from './src/suite/projects.js';
 import { SUITE_POOL, suiteWorkers, WORKERS_ENV } from './src/suite/share.js';
 import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
 
@@ -23,13 +24,20 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 interface Settings {
   reports: ReportOptions;
   workers: number;
+  /** --project okta, entra or rfc: the Vitest projects per client are defined. */
+  projects: boolean;
 }
 
 function checkedSettings(): Settings | ConfigError {
   try {
-    const config = loadConfig(process.env);
+    const client = projectClient(process.argv);
+    // The project's client is the profile, for the setup, the workers and the verdict alike.
+    if (client !== undefined) process.env['SCIM_PROFILE'] = client;
+    // Merging shards' reports tests no server: it needs no SCIM_BASE_URL, in CI or not.
+    const merging = process.argv.some((arg) => arg === '--merge-reports' || arg.startsWith('--merge-reports='));
+    const config = merging ? loadJudgingConfig(process.env) : loadConfig(process.env);
     loadAcceptances(process.env);
-    return { reports: loadReportOptions(process.env), workers: suiteWorkers(config) };
+    return { reports: loadReportOptions(process.env), workers: suiteWorkers(config), projects: client !== undefined };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return error;
@@ -52,23 +60,33 @@ function stopWith(error: ConfigError) {
   return defineConfig({ plugins: [stop] });
 }
 
-function suiteConfig({ reports, workers }: Settings) {
+function suiteConfig({ reports, workers, projects }: Settings) {
   // Bundled with this file, the setup loads in a fraction of the time (src/suite/setup-handover.ts).
   handOverSetup(setUpRun);
   // Workers leave their exchanges here; the reporter, in this process, gathers them into the HAR.
   const exchangeDir = (process.env[EXCHANGE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'scimc-exchanges-')));
   const verdictReporter = here('src/report/reporter.ts');
-  // The verdict, and the reports SCIM_REPORTS asks for (JUnit and JSON are Vitest's own reporters).
+  // Vitest's JUnit reporter with skip reasons and warnings where CI tabs show them, and Vitest's JSON
+  // reporter, both under names of ours: an entry named "json" or "junit" here would lend its output
+  // file to a user's own --reporter=json or junit, which would then write over ours.
+  const fileReporters = { junit: here('src/report/junit.ts'), json: here('src/report/json.ts') };
+  // The verdict, and the reports SCIM_REPORTS asks for.
   const ourReporters: Array<[string, Record<string, unknown>]> = [
     [verdictReporter, {}],
-    ...(['junit', 'json'] as const).filter((kind) => reports.kinds.includes(kind)).map((kind) => [kind, { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]),
+    ...(['junit', 'json'] as const).filter((kind) => reports.kinds.includes(kind)).map((kind) => [fileReporters[kind], { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]),
   ];
 
-  /** A --reporter flag replaces the configured reporters: ours are added back, so the verdict and the reports stay. */
+  /**
+   * A --reporter flag replaces the configured reporters: ours are added back, so the verdict and the
+   * reports stay. A user's own --reporter=junit gets the skip reasons and warnings too.
+   */
   const keepOurReporters: Plugin = {
     name: 'scim-conformance-reporters',
     configureVitest({ vitest }) {
       const configured = vitest.config.reporters;
+      configured.forEach((reporter, at) => {
+        if (Array.isArray(reporter) && reporter[0] === 'junit') configured[at] = [fileReporters.junit, (reporter[1] ?? {}) as Record<string, unknown>];
+      });
       const has = ([name, options]: [string, Record<string, unknown>]) =>
         configured.some((reporter) => Array.isArray(reporter) && reporter[0] === name && (reporter[1] as Record<string, unknown> | undefined)?.['outputFile'] === options['outputFile']);
       for (const reporter of ourReporters) if (!has(reporter)) configured.push(reporter);
@@ -91,6 +109,8 @@ function suiteConfig({ reports, workers }: Settings) {
       // The spec file with the longest chain loads first; the others wait their turn.
       setupFiles: [here('src/suite/head-start-setup.ts')],
       reporters: ['default', ...ourReporters],
+      // --project okta (entra, rfc): the whole suite, judged for that client alone.
+      ...(projects ? { projects: clientProjects() } : {}),
       env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },
       testTimeout: 120_000,
       hookTimeout: 120_000,

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { SerializedError, TestModule, TestRunEndReason } from 'vitest/node';
 import { loadAcceptances } from '../accept.js';
-import { loadConfig } from '../config.js';
+import { loadJudgingConfig } from '../config.js';
 import type { Target } from '../suite/target.js';
 import { EXCHANGE_DIR_ENV, readExchanges } from './exchange-log.js';
 import { renderHar } from './har.js';
@@ -57,12 +57,39 @@ export interface RunEnd {
   /** What the global setup provided: the target, unless it failed before that. */
   target: Target | undefined;
   startedAt: string;
+  /** A shard (--shard) gives no verdict: only the merge of every shard's blob report does. */
+  part: RunPart;
+  /** stdout, or stderr when a reporter writes its file to stdout (src/report/streams.ts). */
+  out: NodeJS.WritableStream;
 }
 
-/** Prints the verdict after Vitest's own summary and writes the reports asked for in SCIM_REPORTS. */
-export function endRun({ modules, unhandledErrors, reason, target, startedAt }: RunEnd): void {
-  const config = loadConfig(process.env);
+export type RunPart = 'whole' | 'merged' | { shard: { index: number; count: number } };
+
+/** True when not one check passed or failed: every one was filtered out (-t) or skipped. */
+export function noCheckRan(outcomes: readonly Outcome[]): boolean {
+  return !outcomes.some((outcome) => outcome.state === 'passed' || outcome.state === 'failed');
+}
+
+export const NO_CHECK_RAN = 'scim-conformance: no check ran (a -t or file filter matched none, or every check was skipped), so nothing was tested.';
+
+export function partialRunNote({ index, count }: { index: number; count: number }): string {
+  return `scim-conformance: shard ${index}/${count} is a partial run: no verdict for any client. Run every shard with --reporter=blob, then npx vitest run --merge-reports for the verdict and the reports.`;
+}
+
+/**
+ * Prints the verdict after Vitest's own summary and writes the reports asked for in SCIM_REPORTS;
+ * a shard prints only that it is partial. `nothingTested`: not one check ran, the run must fail.
+ */
+export function endRun({ modules, unhandledErrors, reason, target, startedAt, part, out }: RunEnd): { nothingTested: boolean } {
+  const config = loadJudgingConfig(process.env);
   const outcomes = outcomesOf(modules);
+  const nothingTested = noCheckRan(outcomes);
+  if (typeof part === 'object') {
+    out.write(`\n${partialRunNote(part.shard)}\n${nothingTested ? `${NO_CHECK_RAN}\n` : ''}`);
+    const exchangeDir = process.env[EXCHANGE_DIR_ENV];
+    if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
+    return { nothingTested };
+  }
   const verdict = computeVerdict(
     outcomes,
     target?.profiles ?? config.profiles,
@@ -74,7 +101,7 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt }: 
   const exchanges = exchangeDir ? readExchanges(exchangeDir) : [];
   if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
   const throttled = throttlingNote(exchanges);
-  process.stdout.write(`\n${renderVerdict(verdict)}\n${throttled === undefined ? '' : `  note: ${throttled}\n`}`);
+  out.write(`\n${renderVerdict(verdict)}\n${throttled === undefined ? '' : `  note: ${throttled}\n`}`);
   const summary: RunSummary = {
     target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : target.baseUrl,
     startedAt,
@@ -82,10 +109,13 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt }: 
     outcomes,
     exchanges,
   };
-  writeReports(summary);
+  writeReports(summary, out);
+  // Last, where a CI log ends: a run that tested nothing must not pass as a green gate.
+  if (nothingTested) out.write(`${NO_CHECK_RAN}\n`);
+  return { nothingTested };
 }
 
-function writeReports(summary: RunSummary): void {
+function writeReports(summary: RunSummary, out: NodeJS.WritableStream): void {
   const options = loadReportOptions(process.env);
   // The Markdown report and GitHub's step summary are the same text: rendered once for both.
   let markdown: string | undefined;
@@ -104,5 +134,5 @@ function writeReports(summary: RunSummary): void {
     written.push(reportPath(options, kind));
   }
   if (options.githubSummary !== undefined) appendFileSync(options.githubSummary, renderedMarkdown());
-  if (written.length > 0) process.stdout.write(`Reports: ${written.join(', ')}\n`);
+  if (written.length > 0) out.write(`Reports: ${written.join(', ')}\n`);
 }

@@ -7,8 +7,11 @@ import type { Prepared } from './run-service.js';
 import { readShared } from './shared-reads.js';
 import type { Preflight, Target } from './target.js';
 
-/** Token, preflight, banner, the shared reads and the sweep: what every spec file waits for. */
-export async function prepare(initial: Target): Promise<Prepared> {
+/**
+ * Token, preflight, banner, the shared reads and the sweep: what every spec file waits for. The
+ * banner goes to `out`: stderr when a reporter writes its file to stdout (src/report/streams.ts).
+ */
+export async function prepare(initial: Target, out: NodeJS.WritableStream = process.stdout): Promise<Prepared> {
   let target = initial;
   let result: Preflight;
   const client = new ScimClient(target);
@@ -19,11 +22,11 @@ export async function prepare(initial: Target): Promise<Prepared> {
       if (obtained.token !== undefined) target = { ...target, token: obtained.token };
       result = await preflight(client, target.token !== undefined || target.auth.method !== 'bearer');
     }
-    process.stdout.write(banner(target, result));
+    out.write(banner(target, result));
     if (result.status === 'ok') {
       // What an interrupted earlier run left behind goes first (our prefix only, older runs only);
       // the bundled server starts empty of it.
-      const [shared] = await Promise.all([readShared(client, result.exchange), target.bundled ? undefined : sweep(client, target)]);
+      const [shared] = await Promise.all([readShared(client, result.exchange), target.bundled ? undefined : sweep(client, target, out)]);
       result = { ...result, shared };
     }
   } finally {
@@ -34,8 +37,8 @@ export async function prepare(initial: Target): Promise<Prepared> {
   return { target, preflight: result };
 }
 
-async function sweep(client: ScimClient, target: Target): Promise<void> {
+async function sweep(client: ScimClient, target: Target, out: NodeJS.WritableStream): Promise<void> {
   const report = await sweepAtStart(client, target);
   const lines = report === undefined ? [] : describeSweep(report);
-  if (lines.length > 0) process.stdout.write(`  leftovers of earlier interrupted runs:\n${lines.map((l) => `    ${l}\n`).join('')}`);
+  if (lines.length > 0) out.write(`  leftovers of earlier interrupted runs:\n${lines.map((l) => `    ${l}\n`).join('')}`);
 }

@@ -14,10 +14,11 @@ export interface Prepared {
  * global setup prepared as soon as it is ready. The setup does not wait on the network itself, so
  * the workers start up while the preflight is under way.
  */
-export function serveRun(limits: { maxInFlight: number; maxRps?: number | undefined }, preparation: Promise<Prepared>): Promise<SharedLimits> {
+export function serveRun(limits: { maxInFlight: number; maxRps?: number | undefined }, preparation: () => Promise<Prepared>): Promise<SharedLimits> {
   return serveSharedLimits(limits, (path, res) => {
     if (path !== '/run') return false;
-    preparation.then(
+    // Asked for on each request: a watch-mode rerun prepares afresh (src/suite/run-setup.ts).
+    preparation().then(
       (prepared) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(prepared)),
       () => res.writeHead(500, { 'content-type': 'text/plain' }).end('the global setup failed (its error is printed above)'),
     );

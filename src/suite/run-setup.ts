@@ -4,10 +4,12 @@ import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
 import { MemoryGate } from '../http/memory-gate.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
+import { ourOutput } from '../report/streams.js';
 import { prepare } from './prepare.js';
-import { serveRun } from './run-service.js';
+import { serveRun, type Prepared } from './run-service.js';
 import { workersShareMemory } from './share.js';
 import { targetFromConfig, type Target } from './target.js';
+import { newRunPrefix } from './test-data.js';
 
 const REFERENCE_SERVER = fileURLToPath(new URL('../reference-server/index.ts', import.meta.url));
 
@@ -36,10 +38,23 @@ export const setUpRun: RunSetup = async (project) => {
   } else {
     target = targetFromConfig(config, config.baseUrl, false, config.token);
   }
-  const preparation = prepare(target);
-  // A failure here is a bug of ours: say so once, in the main process; the workers are told too.
-  preparation.catch((error: unknown) => process.stderr.write(`scim-conformance: the global setup failed: ${(error as Error).message}\n`));
-  const service = await serveRun(target, preparation);
+  const out = ourOutput(project.vitest.config);
+  const prepareRun = (): Promise<Prepared> => {
+    const preparation = prepare(target, out);
+    // A failure here is a bug of ours: say so once, in the main process; the workers are told too.
+    preparation.catch((error: unknown) => process.stderr.write(`scim-conformance: the global setup failed: ${(error as Error).message}\n`));
+    return preparation;
+  };
+  let preparation = prepareRun();
+  // Watch mode: a rerun (a saved file, or `a`) reads the server again, with a new run prefix, so a
+  // server fixed meanwhile is judged as it is now, not as the first run found it.
+  project.onTestsRerun(async () => {
+    await preparation.catch(() => undefined);
+    target = { ...target, runPrefix: newRunPrefix() };
+    project.provide('target', target);
+    preparation = prepareRun();
+  });
+  const service = await serveRun(target, () => preparation);
   project.provide('target', target);
   project.provide('runService', service.url);
   // Worker processes ask the run service instead.

@@ -19,6 +19,8 @@ async function setUpWithout(root: string) {
   const provided = new Map<string, unknown>();
   const project = {
     config: { root, pool: 'threads' },
+    vitest: { config: { reporters: [] } },
+    onTestsRerun: () => undefined,
     provide: (key: string, value: unknown) => provided.set(key, value),
   } as unknown as TestProject;
   const teardown = await globalSetup(project);

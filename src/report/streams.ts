@@ -1,0 +1,41 @@
+/**
+ * Where our own lines (the banner, the verdict, the list of reports) go. `--reporter=junit > file`
+ * and `--reporter=json > file` must give a valid file: when a reporter writes its file to stdout,
+ * our lines go to stderr instead.
+ */
+
+/** Vitest's reporters that write a file's content, to stdout when no output file is given. */
+const FILE_REPORTERS = ['junit', 'json', 'tap', 'tap-flat'] as const;
+
+type ReporterEntry = string | [string, Record<string, unknown>?] | object;
+
+export interface ReporterSettings {
+  reporters: readonly unknown[];
+  outputFile?: string | Partial<Record<string, string>> | undefined;
+}
+
+/** Our JUnit and JSON reporters (src/report/junit.ts, json.ts) stand in for Vitest's: they write to stdout the same way. */
+function fileKind(name: string): string | undefined {
+  const ours = /[\\/]report[\\/](junit|json)\.[jt]s$/.exec(name);
+  if (ours !== null) return ours[1];
+  return (FILE_REPORTERS as readonly string[]).includes(name) ? name : undefined;
+}
+
+function writesFileToStdout(entry: ReporterEntry, outputFile: ReporterSettings['outputFile']): boolean {
+  const [name, options] = typeof entry === 'string' ? [entry, undefined] : Array.isArray(entry) ? [entry[0], entry[1]] : [undefined, undefined];
+  if (typeof name !== 'string') return false;
+  const kind = fileKind(name);
+  if (kind === undefined) return false;
+  if (typeof options?.['outputFile'] === 'string' && options['outputFile'] !== '') return false;
+  const configured = typeof outputFile === 'string' ? outputFile : outputFile?.[kind];
+  return configured === undefined || configured === '';
+}
+
+/** True when some reporter writes its file to stdout, so that stdout must carry nothing else. */
+export function stdoutIsTaken(settings: ReporterSettings): boolean {
+  return settings.reporters.some((entry) => writesFileToStdout(entry as ReporterEntry, settings.outputFile));
+}
+
+export function ourOutput(settings: ReporterSettings | undefined): NodeJS.WritableStream {
+  return settings !== undefined && stdoutIsTaken(settings) ? process.stderr : process.stdout;
+}
