@@ -93,6 +93,7 @@ function suiteConfig({ reports, workers, projects }: Settings) {
     },
   };
 
+  const globalSetup = [here('src/suite/global-setup.ts')];
   return defineConfig({
     plugins: [keepOurReporters],
     test: {
@@ -105,12 +106,12 @@ function suiteConfig({ reports, workers, projects }: Settings) {
       // Checks in a file share their requests (once) and wait on the network: let them wait together.
       sequence: { concurrent: true, sequencer: LongestChainsFirst },
       maxConcurrency: 20,
-      globalSetup: [here('src/suite/global-setup.ts')],
+      globalSetup: projects ? [] : globalSetup,
       // The spec file with the longest chain loads first; the others wait their turn.
       setupFiles: [here('src/suite/head-start-setup.ts')],
       reporters: ['default', ...ourReporters],
       // --project okta (entra, rfc): the whole suite, judged for that client alone.
-      ...(projects ? { projects: clientProjects() } : {}),
+      ...(projects ? { projects: clientProjects(globalSetup) } : {}),
       env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },
       testTimeout: 120_000,
       hookTimeout: 120_000,

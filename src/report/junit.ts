@@ -8,7 +8,8 @@
  * Used for SCIM_REPORTS=junit and for a user's own `--reporter=junit` (vitest.config.ts).
  */
 import type { RunnerTask } from 'vitest';
-import { JUnitReporter } from 'vitest/reporters';
+import { JUnitReporter, type JUnitOptions, type Vitest } from 'vitest/node';
+import { noticesToOurOutput, writesToFile } from './streams.js';
 
 /** C0 controls but tab and line breaks (which XML 1.0 forbids), DEL and C1 (which a terminal obeys), U+FFFE/FFFF. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -52,6 +53,17 @@ interface Logger {
 export default class ConformanceJUnitReporter extends JUnitReporter {
   /** What to add inside the next `<testcase>` element Vitest's reporter writes. */
   private pending: string[] = [];
+  private readonly ownOptions: JUnitOptions;
+
+  constructor(options: JUnitOptions) {
+    super(options);
+    this.ownOptions = options;
+  }
+
+  /** Writing to a file, its "report written to" line goes where the verdict goes (src/report/streams.ts). */
+  override onInit(vitest: Vitest): Promise<void> {
+    return super.onInit(writesToFile('junit', this.ownOptions, vitest.config) ? noticesToOurOutput(vitest) : vitest);
+  }
 
   override async writeTasks(tasks: RunnerTask[], filename: string): Promise<void> {
     for (const task of tasks) {

@@ -36,10 +36,15 @@ export function undoRestoredStubs(environments: Record<string, { moduleGraph: un
   return undone;
 }
 
-/** A shard, the merge of the shards' reports, or a whole run, as Vitest was asked for it. */
-export function runPart(config: Pick<Vitest['config'], 'shard' | 'mergeReports'>): RunPart {
+/**
+ * A shard, the merge of the shards' reports, a watch-mode rerun of some spec files only (`ran` of
+ * the `known` ones), or a whole run, as Vitest was asked for it.
+ */
+export function runPart(config: Pick<Vitest['config'], 'shard' | 'mergeReports' | 'watch'>, ran = 0, known = 0): RunPart {
   if (config.shard !== undefined) return { shard: { index: config.shard.index, count: config.shard.count } };
-  return config.mergeReports ? 'merged' : 'whole';
+  if (config.mergeReports) return 'merged';
+  // The spec files not rerun hold results from before the rerun, from a server that may have changed since.
+  return config.watch && ran < known ? { rerun: { ran, of: known } } : 'whole';
 }
 
 /**
@@ -68,7 +73,7 @@ export default class ConformanceReporter implements Reporter {
       reason,
       target: this.target(),
       startedAt: this.startedAt,
-      part: this.vitest === undefined ? 'whole' : runPart(this.vitest.config),
+      part: this.vitest === undefined ? 'whole' : runPart(this.vitest.config, modules.length, this.vitest.state.getTestModules().length),
       out: ourOutput(this.vitest?.config),
     });
     // Vitest passes a run in which a -t filter matched nothing: a CI gate must not.

@@ -63,7 +63,8 @@ export interface RunEnd {
   out: NodeJS.WritableStream;
 }
 
-export type RunPart = 'whole' | 'merged' | { shard: { index: number; count: number } };
+/** A shard, or a watch-mode rerun of some spec files only: partial runs, judged by no verdict. */
+export type RunPart = 'whole' | 'merged' | { shard: { index: number; count: number } } | { rerun: { ran: number; of: number } };
 
 /** True when not one check passed or failed: every one was filtered out (-t) or skipped. */
 export function noCheckRan(outcomes: readonly Outcome[]): boolean {
@@ -72,7 +73,11 @@ export function noCheckRan(outcomes: readonly Outcome[]): boolean {
 
 export const NO_CHECK_RAN = 'scim-conformance: no check ran (a -t or file filter matched none, or every check was skipped), so nothing was tested.';
 
-export function partialRunNote({ index, count }: { index: number; count: number }): string {
+export function partialRunNote(part: Exclude<RunPart, 'whole' | 'merged'>): string {
+  if ('rerun' in part) {
+    return `scim-conformance: this rerun ran ${part.rerun.ran} of ${part.rerun.of} spec files, a partial run: no verdict for any client. Press a to rerun them all for the verdict.`;
+  }
+  const { index, count } = part.shard;
   return `scim-conformance: shard ${index}/${count} is a partial run: no verdict for any client. Run every shard with --reporter=blob, then npx vitest run --merge-reports for the verdict and the reports.`;
 }
 
@@ -85,7 +90,7 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt, pa
   const outcomes = outcomesOf(modules);
   const nothingTested = noCheckRan(outcomes);
   if (typeof part === 'object') {
-    out.write(`\n${partialRunNote(part.shard)}\n${nothingTested ? `${NO_CHECK_RAN}\n` : ''}`);
+    out.write(`\n${partialRunNote(part)}\n${nothingTested ? `${NO_CHECK_RAN}\n` : ''}`);
     const exchangeDir = process.env[EXCHANGE_DIR_ENV];
     if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
     return { nothingTested };

@@ -39,3 +39,28 @@ export function stdoutIsTaken(settings: ReporterSettings): boolean {
 export function ourOutput(settings: ReporterSettings | undefined): NodeJS.WritableStream {
   return settings !== undefined && stdoutIsTaken(settings) ? process.stderr : process.stdout;
 }
+
+interface WithLogger {
+  config: ReporterSettings;
+  logger: object;
+}
+
+/** True when a file reporter of the given kind, with these options, writes to a file and not to stdout. */
+export function writesToFile(kind: 'junit' | 'json', options: { outputFile?: unknown }, config: ReporterSettings): boolean {
+  if (typeof options.outputFile === 'string' && options.outputFile !== '') return true;
+  const configured = typeof config.outputFile === 'string' ? config.outputFile : config.outputFile?.[kind];
+  return configured !== undefined && configured !== '';
+}
+
+/**
+ * The Vitest instance as a file reporter of ours sees it when it writes to a file: its "report
+ * written to …" line goes where our own lines go, so as not to break a file another reporter writes
+ * to stdout.
+ */
+export function noticesToOurOutput<T extends WithLogger>(vitest: T): T {
+  const out = ourOutput(vitest.config);
+  if (out === process.stdout) return vitest;
+  const log = (...args: unknown[]) => out.write(`${args.map(String).join(' ')}\n`);
+  const logger = new Proxy(vitest.logger, { get: (target, name, receiver) => (name === 'log' ? log : Reflect.get(target, name, receiver) as unknown) });
+  return new Proxy(vitest, { get: (target, name, receiver) => (name === 'logger' ? logger : Reflect.get(target, name, receiver) as unknown) });
+}

@@ -25,7 +25,10 @@ export function projectClient(argv: readonly string[]): Client | undefined {
   return names[0] as Client;
 }
 
-/** One Vitest project per client, each the whole suite (`extends: true`). */
-export function clientProjects(): Array<{ extends: true; test: { name: Client } }> {
-  return CLIENTS.map((name) => ({ extends: true as const, test: { name } }));
+/**
+ * One Vitest project per client, each the whole suite (`extends: true`). The global setup is the
+ * projects' own: left in the root config too, it would run twice, with two bundled servers.
+ */
+export function clientProjects(globalSetup: string[]): Array<{ extends: true; test: { name: Client; globalSetup: string[] } }> {
+  return CLIENTS.map((name) => ({ extends: true as const, test: { name, globalSetup } }));
 }

@@ -33,10 +33,12 @@ function fakeModule(moduleId: string, tests: FakeTest[]): TestModule {
   } as unknown as TestModule;
 }
 
-function fakeVitest(config: Partial<Vitest['config']> = {}): Vitest {
+/** `known`: the spec files Vitest knows of in watch mode, run now or before. */
+function fakeVitest(config: Partial<Vitest['config']> = {}, known: TestModule[] = []): Vitest {
   const project = { getProvidedContext: () => ({}) };
   return {
-    config: { reporters: [['default', {}]], shard: undefined, mergeReports: undefined, ...config },
+    config: { reporters: [['default', {}]], shard: undefined, mergeReports: undefined, watch: false, ...config },
+    state: { getTestModules: () => known },
     getRootProject: () => project,
     projects: [project],
     vite: { environments: {} },
@@ -103,6 +105,19 @@ describe('a shard', () => {
     await endOfRun(fakeVitest({ mergeReports: '.vitest-reports' }), [PASSED]);
     expect(written.stdout).toContain('Verdict');
     expect(written.stdout).toMatch(/Okta: ready/);
+  });
+});
+
+describe('a watch-mode rerun of some spec files only', () => {
+  test('says it is partial and gives no verdict: the other files hold results from before', async () => {
+    await endOfRun(fakeVitest({ watch: true }, [PASSED, FILTERED]), [PASSED]);
+    expect(written.stdout).toContain('this rerun ran 1 of 2 spec files, a partial run: no verdict for any client. Press a');
+    expect(written.stdout).not.toContain('Verdict');
+  });
+
+  test('control: a rerun of every spec file gives the verdict', async () => {
+    await endOfRun(fakeVitest({ watch: true }, [PASSED]), [PASSED]);
+    expect(written.stdout).toMatch(/Verdict\n {2}Okta: ready/);
   });
 });
 

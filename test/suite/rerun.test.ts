@@ -1,0 +1,59 @@
+/**
+ * Watch mode: after the server is fixed and the checks rerun (a saved file, or `a`), the run reads
+ * the server again instead of serving the first run's preflight and shared reads.
+ */
+import type { TestProject } from 'vitest/node';
+import { afterEach, expect, test, vi } from 'vitest';
+import { setUpRun } from '../../src/suite/run-setup.js';
+import { fetchPrepared } from '../../src/suite/run-service.js';
+import type { Target } from '../../src/suite/target.js';
+import { RECORDING_TOKEN, startRecordingServer } from '../servers/recording.js';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+test('a watch-mode rerun sends the preflight again and serves what it finds now, with a new run prefix', async () => {
+  let refusing = true;
+  const server = await startRecordingServer({
+    breakage: (request, service) => (refusing ? { status: 401, headers: { 'content-type': 'text/plain' }, body: 'no' } : service.handle(request)),
+  });
+  vi.stubEnv('SCIM_BASE_URL', server.baseUrl);
+  vi.stubEnv('SCIM_TOKEN', RECORDING_TOKEN);
+  vi.stubEnv('SCIM_WRITE', 'false');
+  // The banner is not under test here.
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  const provided = new Map<string, unknown>();
+  const reruns: Array<() => Promise<void> | void> = [];
+  const project = {
+    config: { pool: 'forks' },
+    vitest: { config: { reporters: [] } },
+    onTestsRerun: (rerun: () => Promise<void> | void) => reruns.push(rerun),
+    provide: (key: string, value: unknown) => provided.set(key, value),
+  } as unknown as TestProject;
+  const teardown = await setUpRun(project);
+  try {
+    const runService = provided.get('runService') as string;
+    const first = await fetchPrepared(runService);
+    expect(first.preflight.status).toBe('unauthorized');
+    const firstPrefix = (provided.get('target') as Target).runPrefix;
+
+    refusing = false;
+    // Control: without a rerun, the run keeps what it prepared.
+    expect((await fetchPrepared(runService)).preflight.status).toBe('unauthorized');
+    const callsBefore = server.calls.length;
+
+    expect(reruns).toHaveLength(1);
+    for (const rerun of reruns) await rerun();
+    const second = await fetchPrepared(runService);
+    expect(second.preflight.status).toBe('ok');
+    expect(second.preflight.shared).toBeDefined();
+    expect(server.calls.length).toBeGreaterThan(callsBefore);
+    expect((provided.get('target') as Target).runPrefix).not.toBe(firstPrefix);
+    expect(second.target.runPrefix).toBe((provided.get('target') as Target).runPrefix);
+  } finally {
+    await teardown();
+    await server.close();
+  }
+});
