@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ConfigError, isCi, loadConfig } from '../src/config.js';
+import { ConfigError, isCi, loadConfig, loadJudgingConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   test('nothing set means the bundled server, read-only, every profile', () => {
@@ -127,5 +127,11 @@ describe('loadConfig', () => {
   test('the URL echoed in an error keeps the rest, so the mistake can still be seen', () => {
     expect(() => loadConfig({ SCIM_BASE_URL: 'ftp://user:SECRET@example.com/scim?k=SECRET' })).toThrow('SCIM_BASE_URL "ftp://example.com/scim" must start with http://');
     expect(() => loadConfig({ SCIM_BASE_URL: 'example.com/scim?k=SECRET' })).toThrow('SCIM_BASE_URL "example.com/scim" is not a URL');
+  });
+
+  test('merging shards\' reports (the judging settings) needs no SCIM_BASE_URL, in CI or not', () => {
+    expect(loadJudgingConfig({ CI: 'true', SCIM_PROFILE: 'okta' }).profiles).toEqual(['okta']);
+    // Control: set but empty is still an error there.
+    expect(() => loadJudgingConfig({ CI: 'true', SCIM_BASE_URL: '' })).toThrow('SCIM_BASE_URL is set but empty');
   });
 });
