@@ -78,7 +78,7 @@ export function partialRunNote(part: Exclude<RunPart, 'whole' | 'merged'>): stri
     return `scim-conformance: this rerun ran ${part.rerun.ran} of ${part.rerun.of} spec files, a partial run: no verdict for any client. Press a to rerun them all for the verdict.`;
   }
   const { index, count } = part.shard;
-  return `scim-conformance: shard ${index}/${count} is a partial run: no verdict for any client. Run every shard with --reporter=blob, then npx vitest run --merge-reports for the verdict and the reports.`;
+  return `scim-conformance: shard ${index}/${count} is a partial run: no verdict for any client. Run every shard with --reporter=blob, then merge their reports with --merge-reports for the verdict and the reports.`;
 }
 
 /**

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { gallery, GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
+import { NO_CHECK_RAN } from '../../src/report/run-end.js';
 import { PROJECT_ROOT, runSuites, userEnv, VITEST, type SuiteRun } from '../support/run-suite.js';
 
 const SPECS: Record<string, string> = {
@@ -75,6 +76,11 @@ describe('a run in which a -t filter selected no check (the bundled server)', ()
     expect(noneSelected.stdout).not.toMatch(/: ready/);
     expect(noneSelected.stdout).toContain('Okta: not known (no check of it ran)');
     expect(noneSelected.stdout).toMatch(/\d+ not selected in this run \(-t or a file filter\)/);
+  });
+
+  test('exits non-zero, with one sentence as the last line', () => {
+    expect(noneSelected.exitCode).toBe(1);
+    expect(noneSelected.stdout.trimEnd().split('\n').at(-1)).toBe(NO_CHECK_RAN);
   });
 });
 
