@@ -61,17 +61,27 @@ function skippedState(skipped: readonly Outcome[], causes: readonly VerdictLine[
   return { state: offered ? 'not tested' : 'not offered', why: skipWhy(first) };
 }
 
+/** The flow's checks (of this profile) that have no test in this run: a -t or a file filter left them out. */
+function missingChecks(flow: Flow, context: FlowContext): string[] {
+  return flow.checks.flatMap((checks) =>
+    checks.codes.filter((code) => context.required(code) && !context.outcomes.some((o) => o.code === code && (checks.within === undefined || o.name.startsWith(checks.within)))),
+  );
+}
+
 export function judgeFlow(flow: Flow, context: FlowContext): FlowVerdict {
   const base = { name: flow.name, stage: flow.stage, basis: flow.basis };
   const mine = context.outcomes.filter((o) => inFlow(flow, o) && context.required(o.code));
   const live = mine.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
   const warnings = [...new Set(live.filter(context.warns).map((f) => f.code))];
-  if (mine.length === 0) return { ...base, state: 'not tested', why: 'its checks were not in this run', warnings };
   const blocking = group(live.filter(context.blocks));
   const own = blocking[0];
   if (own !== undefined) return { ...base, state: 'breaks', cause: context.causes[0] ?? own, warnings };
   const crashed = mine.find((o) => o.state === 'failed' && o.findings.length === 0);
   if (crashed !== undefined) return { ...base, state: 'not known', why: `${crashed.code ?? crashed.name} stopped on an error`, warnings };
+  if (missingChecks(flow, context).length > 0) {
+    const why = context.causes[0] === undefined ? 'not all its checks were in this run (-t or a file filter)' : `${context.causes[0].code} came first`;
+    return { ...base, state: 'not tested', why, warnings };
+  }
   const skipped = mine.filter((o) => o.state === 'skipped' || o.state === 'pending');
   if (skipped.length > 0) return { ...base, ...skippedState(skipped, context.causes), warnings };
   return { ...base, state: 'works', warnings };

@@ -7,7 +7,7 @@ import type { Client } from '../config.js';
  */
 
 /** Where in an admin's day a flow belongs; the overall line says which stages are ready. */
-export type Stage = 'connection' | 'import' | 'provisioning' | 'OIN submission' | 'gallery submission' | 'protocol' | 'optional features';
+export type Stage = 'connection' | 'import' | 'provisioning' | 'OIN submission' | 'gallery submission' | 'core protocol' | 'optional features';
 
 /**
  * Checks by rule code. A code that several spec files judge (the response and ListResponse rules
@@ -236,10 +236,10 @@ const ENTRA: readonly Flow[] = [
 const rfcArea = (name: string, stage: Stage, basis: string, codes: readonly string[]): Flow => ({ name, stage, basis, checks: [{ codes }] });
 
 const RFC: readonly Flow[] = [
-  rfcArea('authentication', 'protocol', 'RFC 7644 §2; RFC 6750 §3.1', ['PREFLIGHT', 'BASE_URL_ENDS_WITH_RESOURCE', 'AUTH_TOKEN_ACCEPTED', ...REFUSED]),
-  rfcArea('responses and ListResponse', 'protocol', 'RFC 7644 §3.1, §3.4.2, §8.1', [...ANSWER, 'CONTENT_TYPE_NOT_SCIM', ...PAGED_LIST]),
-  rfcArea('paging', 'protocol', 'RFC 7644 §3.4.2.4', [...PAGING, 'PAGING_START_INDEX_BELOW_ONE', 'PAGING_COUNT_ZERO', 'PAGING_NEGATIVE_COUNT']),
-  rfcArea('filtering', 'protocol', 'RFC 7644 §3.4.2.2', [
+  rfcArea('authentication', 'core protocol', 'RFC 7644 §2; RFC 6750 §3.1', ['PREFLIGHT', 'BASE_URL_ENDS_WITH_RESOURCE', 'AUTH_TOKEN_ACCEPTED', ...REFUSED]),
+  rfcArea('responses and ListResponse', 'core protocol', 'RFC 7644 §3.1, §3.4.2, §8.1', [...ANSWER, 'CONTENT_TYPE_NOT_SCIM', ...PAGED_LIST]),
+  rfcArea('paging', 'core protocol', 'RFC 7644 §3.4.2.4', [...PAGING, 'PAGING_START_INDEX_BELOW_ONE', 'PAGING_COUNT_ZERO', 'PAGING_NEGATIVE_COUNT']),
+  rfcArea('filtering', 'core protocol', 'RFC 7644 §3.4.2.2', [
     'FILTER_UNKNOWN_USER_EMPTY',
     'FILTER_APPLIED',
     'FILTER_USERNAME_EQ',
@@ -269,9 +269,9 @@ const RFC: readonly Flow[] = [
     'USER_MATCH_WORK_EMAIL',
     'DISCOVERY_FILTER_WORKS',
   ]),
-  rfcArea('attributes and excludedAttributes', 'protocol', 'RFC 7644 §3.4.2.5; RFC 7643 §2.4', ['QUERY_ATTRIBUTES', 'QUERY_ALWAYS_RETURNED', 'QUERY_EXCLUDED_ATTRIBUTES', 'QUERY_EXCLUDE_MEMBERS', 'GROUP_EXCLUDED_MEMBERS']),
-  rfcArea('errors', 'protocol', 'RFC 7644 §3.12', [...ERROR_BODY, 'ERROR_SCIM_TYPE', 'RESOURCE_GET_IS_RESOURCE', ...BAD_INPUT, 'INPUT_INVALID_SYNTAX_TYPE']),
-  rfcArea('users', 'protocol', 'RFC 7643 §4.1; RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6', [
+  rfcArea('attributes and excludedAttributes', 'core protocol', 'RFC 7644 §3.4.2.5; RFC 7643 §2.4', ['QUERY_ATTRIBUTES', 'QUERY_ALWAYS_RETURNED', 'QUERY_EXCLUDED_ATTRIBUTES', 'QUERY_EXCLUDE_MEMBERS', 'GROUP_EXCLUDED_MEMBERS']),
+  rfcArea('errors', 'core protocol', 'RFC 7644 §3.12', [...ERROR_BODY, 'ERROR_SCIM_TYPE', 'RESOURCE_GET_IS_RESOURCE', ...BAD_INPUT, 'INPUT_INVALID_SYNTAX_TYPE']),
+  rfcArea('users', 'core protocol', 'RFC 7643 §4.1; RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6', [
     'USER_SCHEMA',
     'USER_LOOKUP_BEFORE_CREATE',
     'USER_CREATE_STATUS',
@@ -289,8 +289,8 @@ const RFC: readonly Flow[] = [
     'USER_DELETED_GONE',
     'USER_DELETE_TWICE_404',
   ]),
-  rfcArea('PATCH', 'protocol', 'RFC 7644 §3.5.2; RFC 7643 §5 (patch.supported)', ['USER_DEACTIVATE_PATCH', 'PATCH_SEVERAL_OPERATIONS', 'DISCOVERY_PATCH_WORKS']),
-  rfcArea('groups', 'protocol', 'RFC 7643 §4.2; RFC 7644 §3.3, §3.5, §3.6', [
+  rfcArea('PATCH', 'core protocol', 'RFC 7644 §3.5.2; RFC 7643 §5 (patch.supported)', ['USER_DEACTIVATE_PATCH', 'PATCH_SEVERAL_OPERATIONS', 'DISCOVERY_PATCH_WORKS']),
+  rfcArea('groups', 'core protocol', 'RFC 7643 §4.2; RFC 7644 §3.3, §3.5, §3.6', [
     'GROUP_CREATE',
     'GROUP_FIND_BY_DISPLAY_NAME',
     'GROUP_ADD_MEMBER',
@@ -302,7 +302,7 @@ const RFC: readonly Flow[] = [
     'GROUP_DELETE',
     'GROUP_DELETE_KEEPS_MEMBERS',
   ]),
-  rfcArea('discovery', 'protocol', 'RFC 7644 §4; RFC 7643 §5, §6, §7', [
+  rfcArea('discovery', 'core protocol', 'RFC 7644 §4; RFC 7643 §5, §6, §7', [
     'DISCOVERY_SPC_VALID',
     'DISCOVERY_RESOURCE_TYPES',
     'DISCOVERY_RESOURCE_TYPE_BY_ID',

@@ -303,6 +303,19 @@ describe('the verdict told as each client\'s flows', () => {
   });
 });
 
+describe('a flow only some of whose checks were in the run', () => {
+  test('is not tested, even when those that ran passed', () => {
+    // A file filter ran the connection checks alone: FILTER_UNKNOWN_USER_EMPTY is one of create user's.
+    const verdict = computeVerdict(
+      run(() => pass).filter((o) => o.code === 'FILTER_UNKNOWN_USER_EMPTY'),
+      ['okta'],
+      false,
+      [],
+    );
+    expect(byName(verdict, 'okta')['create user']).toBe('not tested: not all its checks were in this run (-t or a file filter)');
+  });
+});
+
 describe('skipKindOf', () => {
   test.for([
     [undefined, 'not-selected'],
