@@ -17,6 +17,8 @@ export interface FlowVerdict {
   why?: string;
   /** SHOULD findings of the flow's checks that did not block it. */
   warnings: string[];
+  /** Checks of the flow that can only warn and were not judged (skipped, or not in the run). */
+  unjudged?: string[];
 }
 
 export interface FlowContext {
@@ -26,6 +28,11 @@ export interface FlowContext {
   warns: (finding: Finding) => boolean;
   /** Whether the profile needs the rule of this code at all (the preflight: every profile). */
   required: (code: string | undefined) => boolean;
+  /**
+   * Whether a finding of this code would block the profile (a MUST; a SHOULD in strict mode). Only
+   * those must have run for the flow to work: one that can only warn, not judged, is named instead.
+   */
+  canBlock: (code: string | undefined) => boolean;
   /** The profile's root causes: a breaking flow names the first, not its own consequence of it. */
   causes: readonly VerdictLine[];
 }
@@ -68,6 +75,8 @@ function missingChecks(flow: Flow, context: FlowContext): string[] {
   );
 }
 
+const notRun = (o: Outcome) => o.state === 'skipped' || o.state === 'pending';
+
 export function judgeFlow(flow: Flow, context: FlowContext): FlowVerdict {
   const base = { name: flow.name, stage: flow.stage, basis: flow.basis };
   const mine = context.outcomes.filter((o) => inFlow(flow, o) && context.required(o.code));
@@ -78,13 +87,18 @@ export function judgeFlow(flow: Flow, context: FlowContext): FlowVerdict {
   if (own !== undefined) return { ...base, state: 'breaks', cause: context.causes[0] ?? own, warnings };
   const crashed = mine.find((o) => o.state === 'failed' && o.findings.length === 0);
   if (crashed !== undefined) return { ...base, state: 'not known', why: `${crashed.code ?? crashed.name} stopped on an error`, warnings };
-  if (missingChecks(flow, context).length > 0) {
+  const missing = missingChecks(flow, context);
+  if (missing.some(context.canBlock)) {
     const why = context.causes[0] === undefined ? 'not all its checks were in this run (-t or a file filter)' : `${context.causes[0].code} came first`;
     return { ...base, state: 'not tested', why, warnings };
   }
-  const skipped = mine.filter((o) => o.state === 'skipped' || o.state === 'pending');
+  const ran = new Set(mine.filter((o) => !notRun(o)).map((o) => o.code));
+  // A flow none of whose checks ran is not tested, even when each of them could only have warned.
+  const skipped = mine.filter((o) => notRun(o) && (ran.size === 0 || context.canBlock(o.code)));
   if (skipped.length > 0) return { ...base, ...skippedState(skipped, context.causes), warnings };
-  return { ...base, state: 'works', warnings };
+  if (ran.size === 0) return { ...base, state: 'not tested', why: 'not all its checks were in this run (-t or a file filter)', warnings };
+  const unjudged = [...new Set([...missing, ...mine.filter(notRun).map((o) => o.code ?? o.name)])].filter((code) => !ran.has(code));
+  return { ...base, state: 'works', warnings, ...(unjudged.length > 0 ? { unjudged } : {}) };
 }
 
 export function judgeFlows(context: FlowContext): FlowVerdict[] {
@@ -93,7 +107,10 @@ export function judgeFlows(context: FlowContext): FlowVerdict[] {
 
 /** What a flow's state says in a line: "works", "breaks: CODE", "not tested: set SCIM_WRITE=true". */
 export function flowState(flow: FlowVerdict): string {
-  if (flow.state === 'works') return flow.warnings.length > 0 ? `works (warning: ${flow.warnings.join(', ')})` : 'works';
+  if (flow.state === 'works') {
+    const notes = [...(flow.warnings.length > 0 ? [`warning: ${flow.warnings.join(', ')}`] : []), ...(flow.unjudged === undefined ? [] : [`not judged: ${flow.unjudged.join(', ')}`])];
+    return notes.length > 0 ? `works (${notes.join('; ')})` : 'works';
+  }
   if (flow.state === 'breaks') return `breaks: ${flow.cause?.code ?? 'a blocker'}`;
   return `${flow.state}: ${flow.why ?? ''}`;
 }

@@ -1,5 +1,5 @@
 import type { Client } from '../config.js';
-import type { Finding } from '../checks/rule.js';
+import type { Finding, Level } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
 import { allRules, knownCodes } from '../checks/catalog.js';
 import { foldBlockers, group, rootCauses, type VerdictLine } from './causes.js';
@@ -89,6 +89,15 @@ export interface Verdict {
 
 export const PROFILE_NAMES: Record<Client, string> = { okta: 'Okta', entra: 'Entra ID', rfc: 'RFC 7643/7644' };
 
+/** The level at which a profile needs a check: its rule's, or MUST for the preflight and an unknown code. */
+function levelsOfChecks(): (code: string | undefined, profile: Client) => Level | undefined {
+  const rules = new Map(allRules().map((rule) => [rule.code, rule]));
+  return (code, profile) => {
+    const rule = code === undefined ? undefined : rules.get(code);
+    return rule === undefined ? 'MUST' : rule.requiredBy[profile];
+  };
+}
+
 /** The profiles a check belongs to: its rule's, or all of them for the preflight or an unknown code. */
 function profilesOfCheck(): (code: string | undefined) => readonly Client[] | 'all' {
   const rules = new Map(allRules().map((rule) => [rule.code, rule]));
@@ -109,7 +118,7 @@ function unfinishedOf(outcomes: readonly Outcome[], outside: readonly Unfinished
   return [...checks, ...outside];
 }
 
-function profileVerdict(profile: Client, outcomes: readonly Outcome[], strict: boolean, facts: { unfinished: readonly Unfinished[]; stoppedEarly: boolean; profilesOf: ReturnType<typeof profilesOfCheck> }): ProfileVerdict {
+function profileVerdict(profile: Client, outcomes: readonly Outcome[], strict: boolean, facts: { unfinished: readonly Unfinished[]; stoppedEarly: boolean; profilesOf: ReturnType<typeof profilesOfCheck>; levelOf: ReturnType<typeof levelsOfChecks> }): ProfileVerdict {
   const blocks = (f: Finding) => f.requiredBy[profile] === 'MUST' || (strict && f.requiredBy[profile] === 'SHOULD');
   const warns = (f: Finding) => !strict && f.requiredBy[profile] === 'SHOULD';
   const live = outcomes.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
@@ -117,7 +126,11 @@ function profileVerdict(profile: Client, outcomes: readonly Outcome[], strict: b
   const stopped = facts.unfinished.filter((u) => concerns(u.profiles, profile)).length;
   const required = (code: string | undefined) => concerns(facts.profilesOf(code), profile);
   const judged = outcomes.filter((o) => (o.state === 'passed' || o.state === 'failed') && required(o.code)).length;
-  const flows = judgeFlows({ outcomes, profile, blocks, warns, required, causes: rootCauses(blockers) });
+  const canBlock = (code: string | undefined) => {
+    const level = facts.levelOf(code, profile);
+    return level === 'MUST' || (strict && level === 'SHOULD');
+  };
+  const flows = judgeFlows({ outcomes, profile, blocks, warns, required, canBlock, causes: rootCauses(blockers) });
   return { profile, blockers, warnings: group(live.filter(warns)), unfinished: stopped, judged, stoppedEarly: facts.stoppedEarly, flows };
 }
 
@@ -155,7 +168,7 @@ export function computeVerdict(
 ): Verdict {
   const profilesOf = profilesOfCheck();
   const unfinished = unfinishedOf(outcomes, outside, profilesOf);
-  const verdicts = profiles.map((profile) => profileVerdict(profile, outcomes, strict, { unfinished, stoppedEarly, profilesOf }));
+  const verdicts = profiles.map((profile) => profileVerdict(profile, outcomes, strict, { unfinished, stoppedEarly, profilesOf, levelOf: levelsOfChecks() }));
   const skipped = outcomes.filter((o) => o.state === 'skipped');
   return { profiles: verdicts, ...acceptancesOf(outcomes, acceptances, known), unfinished, stoppedEarly, skipped: skipped.length, skipReasons: skipReasonsOf(skipped) };
 }

@@ -82,7 +82,8 @@ test('a server that only breaks a SHOULD passes without SCIM_STRICT, with the wa
   try {
     const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }, ['suites/connection.spec.ts']);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/RFC 7643\/7644: ready \(1 warning\)\n {4}! CONTENT_TYPE_NOT_SCIM/);
+    expect(run.stdout).toMatch(/RFC 7643\/7644: responses and ListResponse ready; .* \(1 warning\)\n {4}! CONTENT_TYPE_NOT_SCIM/);
+    expect(run.stdout).toMatch(/\n {6}✓ responses and ListResponse: works \(warning: CONTENT_TYPE_NOT_SCIM\)\n/);
   } finally {
     await server.close();
   }

@@ -316,6 +316,31 @@ describe('a flow only some of whose checks were in the run', () => {
   });
 });
 
+describe('a check that can only warn', () => {
+  // LIST_SHAPE is a SHOULD for Okta: left unjudged after an RFC-only warning, it cannot block the connector test.
+  const outcomes = run((code) => (code === 'LIST_SHAPE' ? skip('earlier', 'not checked: CONTENT_TYPE_NOT_SCIM came first') : pass));
+
+  test('left unjudged, leaves the flow working, and says which', () => {
+    const verdict = computeVerdict(outcomes, ['okta'], false, []);
+    expect(byName(verdict, 'okta')['Test Connector Configuration']).toBe('works (not judged: LIST_SHAPE)');
+  });
+
+  test('in strict mode, where it would block, leaves the flow not tested', () => {
+    const verdict = computeVerdict(outcomes, ['okta'], true, []);
+    expect(byName(verdict, 'okta')['Test Connector Configuration']).toBe('not tested: CONTENT_TYPE_NOT_SCIM came first');
+  });
+
+  test('alone in a flow, and not run, leaves the flow not tested', () => {
+    const verdict = computeVerdict(
+      run((code) => (code === 'USER_PASSWORD_PUSH' ? skip('read-only', 'needs SCIM_WRITE=true') : pass)),
+      ['okta'],
+      false,
+      [],
+    );
+    expect(byName(verdict, 'okta')['password push']).toBe('not tested: set SCIM_WRITE=true');
+  });
+});
+
 describe('skipKindOf', () => {
   test.for([
     [undefined, 'not-selected'],
