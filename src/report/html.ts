@@ -2,7 +2,8 @@ import { toCurl } from '../diagnose/curl.js';
 import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
-import { headline, shortFix, status, UNFINISHED_HINT, unfinishedLines } from './verdict.js';
+import { foldBlockers } from './causes.js';
+import { flowLine, headline, shortFix, status, UNFINISHED_HINT, unfinishedLines, type ProfileVerdict } from './verdict.js';
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -12,7 +13,7 @@ const STYLE = `
 body{font:15px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1d232a}
 h1{font-size:1.4rem}code,pre{font:13px/1.4 ui-monospace,monospace}
 pre{background:#f4f6f8;padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
-.ready{color:#116329}.blocked{color:#b42318}.unknown{color:#8a5300}.warn{color:#8a5300}
+.ready,.works{color:#116329}.blocked,.breaks{color:#b42318}.unknown,.partial,.not-known,.not-tested{color:#8a5300}.not-offered{color:#57606a}.warn{color:#8a5300}
 details{border:1px solid #d7dde3;border-radius:6px;margin:.5rem 0;padding:.3rem .8rem}
 summary{cursor:pointer}dt{font-weight:600}dd{margin:0 0 .4rem 0}
 table{border-collapse:collapse}td,th{border:1px solid #d7dde3;padding:.2rem .6rem;text-align:left}`;
@@ -26,14 +27,18 @@ function findingBlock(finding: Finding, kind: 'blocked' | 'warn'): string {
 <dt>Fix</dt><dd>${escape(finding.fix)}</dd>${curl}</dl></details>`;
 }
 
+/** A client's verdict, its root causes (what follows from them in one item), and each of its flows. */
+function profileRow(profile: ProfileVerdict): string {
+  const { causes, following } = foldBlockers(profile.blockers);
+  const items = causes.map((b) => `<li><code>${escape(b.code)}</code>${b.count > 1 ? ` (×${b.count})` : ''}: ${escape(shortFix(b.finding.fix))}</li>`);
+  if (following.length > 0) items.push(`<li>… and ${following.length} more that follow from it: ${following.map((b) => `<code>${escape(b.code)}</code>`).join(', ')}</li>`);
+  const flows = profile.flows.map((f) => `<li class="${f.state.replace(' ', '-')}">${escape(f.name)}: ${escape(flowLine(f))}</li>`).join('');
+  return `<tr><td class="${status(profile)}">${escape(headline(profile))}</td><td>${items.length === 0 ? '' : `<ol>${items.join('')}</ol>`}</td><td><ul>${flows}</ul></td></tr>`;
+}
+
 /** One self-contained page (no scripts, no external assets) a person can open and share. */
 export function renderHtml(summary: RunSummary): string {
-  const rows = summary.verdict.profiles
-    .map((p) => {
-      const blockers = p.blockers.map((b) => `<li><code>${escape(b.code)}</code>${b.count > 1 ? ` (×${b.count})` : ''}: ${escape(shortFix(b.finding.fix))}</li>`).join('');
-      return `<tr><td class="${status(p)}">${escape(headline(p))}</td><td>${blockers === '' ? '' : `<ol>${blockers}</ol>`}</td></tr>`;
-    })
-    .join('\n');
+  const rows = summary.verdict.profiles.map(profileRow).join('\n');
   const stopped = unfinishedLines(summary.verdict.unfinished).map((text) => `<li>${escape(text)}</li>`).join('');
   const failed = failedOutcomes(summary).flatMap((o) => o.findings).map((f) => findingBlock(f, 'blocked')).join('\n');
   const warned = warnedOutcomes(summary).flatMap((o) => o.findings).map((f) => findingBlock(f, 'warn')).join('\n');
@@ -44,7 +49,7 @@ export function renderHtml(summary: RunSummary): string {
 <body>
 <h1>SCIM conformance: ${escape(summary.target)}</h1>
 <p>Run started ${escape(summary.startedAt)}; ${summary.outcomes.length} checks, ${summary.verdict.skipped} skipped, ${summary.exchanges.length} requests.</p>
-<table><tr><th>Verdict</th><th>Blockers, most fundamental first</th></tr>
+<table><tr><th>Verdict</th><th>Blockers, root causes first</th><th>Flows</th></tr>
 ${rows}
 </table>
 ${stopped === '' ? '' : `<h2>Stopped on an error, not on a finding</h2>\n<ul>${stopped}</ul>\n<p>${escape(UNFINISHED_HINT)}</p>`}

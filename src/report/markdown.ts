@@ -4,9 +4,12 @@ import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
 import { throttlingNote } from './throttling.js';
-import { headline, shortFix, status, UNFINISHED_HINT, unfinishedLines } from './verdict.js';
+import { foldBlockers } from './causes.js';
+import { flowLine, headline, PROFILE_NAMES, shortFix, status, UNFINISHED_HINT, unfinishedLines, type FlowVerdict, type ProfileStatus, type ProfileVerdict } from './verdict.js';
 
-const MARKS = { ready: '✅', blocked: '❌', unknown: '❓' } as const;
+/** Only a client, or a flow, that ran and passed gets a tick: a partial or untested one never does. */
+const MARKS: Record<ProfileStatus, string> = { ready: '✅', partial: '➖', blocked: '❌', unknown: '❓' };
+const FLOW_MARKS: Record<FlowVerdict['state'], string> = { works: '✅', breaks: '❌', 'not tested': '➖', 'not offered': '⚪', 'not known': '❓' };
 
 function fence(text: string, language = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -37,16 +40,26 @@ function details(finding: Finding, mark: string): string {
   return lines.join('\n');
 }
 
+/** A client's blockers (its root causes, what follows from them in one line), then a table of its flows. */
+function profileSection(profile: ProfileVerdict): string[] {
+  const out = ['', `**${cell(headline(profile))}**`, ''];
+  const { causes, following } = foldBlockers(profile.blockers);
+  for (const blocker of causes) out.push(`1. \`${blocker.code}\`${blocker.count > 1 ? ` (×${blocker.count})` : ''}: ${cell(shortFix(blocker.finding.fix))}`);
+  if (following.length > 0) out.push('', `… and ${following.length} more that follow from it: ${following.map((b) => `\`${b.code}\``).join(', ')}`);
+  if (causes.length > 0) out.push('');
+  const heading = profile.profile === 'rfc' ? 'Area' : 'Flow';
+  out.push(`| | ${PROFILE_NAMES[profile.profile]} ${heading.toLowerCase()} | State |`, '| --- | --- | --- |');
+  for (const flow of profile.flows) out.push(`| ${FLOW_MARKS[flow.state]} | ${cell(flow.name)} | ${cell(flowLine(flow))} |`);
+  return out;
+}
+
 /** A summary for `$GITHUB_STEP_SUMMARY`: the verdict table first, then each finding folded open. */
 export function renderMarkdown(summary: RunSummary): string {
   const out = [`## SCIM conformance: ${summary.target}`, '', '| Client | Verdict |', '| --- | --- |'];
   for (const profile of summary.verdict.profiles) {
     out.push(`| ${MARKS[status(profile)]} | ${cell(headline(profile))} |`);
   }
-  for (const profile of summary.verdict.profiles.filter((p) => p.blockers.length > 0)) {
-    out.push('', `**${headline(profile)}**`, '');
-    for (const blocker of profile.blockers) out.push(`1. \`${blocker.code}\`${blocker.count > 1 ? ` (×${blocker.count})` : ''}: ${cell(shortFix(blocker.finding.fix))}`);
-  }
+  for (const profile of summary.verdict.profiles) out.push(...profileSection(profile));
   if (summary.verdict.unfinished.length > 0) {
     out.push('', '### Stopped on an error, not on a finding', '', ...unfinishedLines(summary.verdict.unfinished).map((text) => `- ${cell(text)}`), '', UNFINISHED_HINT);
   }

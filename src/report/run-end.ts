@@ -10,7 +10,7 @@ import { renderMarkdown } from './markdown.js';
 import { throttlingNote } from './throttling.js';
 import { loadReportOptions, reportPath, type ReportKind } from './options.js';
 import type { RunSummary } from './summary.js';
-import { computeVerdict, renderVerdict, type Outcome, type Unfinished } from './verdict.js';
+import { computeVerdict, renderVerdict, skipKindOf, type Outcome, type Unfinished } from './verdict.js';
 
 /** `TypeError: Cannot read …`: enough to recognise the error; the stack is Vitest's to print. */
 function firstLine(error: SerializedError | undefined): string {
@@ -34,6 +34,7 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
         findings,
         accepted: meta.accepted,
         skipReason: result.state === 'skipped' ? result.note : undefined,
+        skipKind: result.state === 'skipped' ? (meta.skipKind ?? skipKindOf(result.note)) : undefined,
         // A failed check without findings stopped on an error: the verdict must not call that a pass.
         error: result.state === 'failed' && findings.length === 0 ? firstLine(result.errors[0]) : undefined,
       };

@@ -1,7 +1,30 @@
 import type { Client } from '../config.js';
-import type { Finding } from '../checks/rule.js';
+import type { Finding, Level } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
 import { allRules, knownCodes } from '../checks/catalog.js';
+import { foldBlockers, group, rootCauses, type VerdictLine } from './causes.js';
+import { flowState, flowSummary, judgeFlows, type FlowVerdict } from './flow-verdict.js';
+
+export type { VerdictLine } from './causes.js';
+export type { FlowVerdict } from './flow-verdict.js';
+
+/**
+ * Why a check was skipped, as the flows need it: the run was read-only, the server does not offer
+ * the feature, an earlier finding or the preflight came first, Vitest left it out (-t, a file
+ * filter), or another stated reason (too little data, an opt-in check).
+ */
+export type SkipKind = 'read-only' | 'not-offered' | 'earlier' | 'not-selected' | 'other';
+
+/** Words with which the checks themselves say a feature is absent (they record text, not a kind). */
+const NOT_OFFERED = /\bdoes not (advertise|offer|support)\b|\bdeclines\b|\bnot offered\b/;
+
+/** The kind of a skip whose test did not record one: from the reason our own suites give. */
+export function skipKindOf(reason: string | undefined): SkipKind {
+  if (reason === undefined) return 'not-selected';
+  if (/^not (checked|run): /.test(reason)) return 'earlier';
+  if (reason.includes('SCIM_WRITE=true')) return 'read-only';
+  return NOT_OFFERED.test(reason) ? 'not-offered' : 'other';
+}
 
 /** One test's outcome as the reports need it, independent of Vitest's types. */
 export interface Outcome {
@@ -12,6 +35,8 @@ export interface Outcome {
   findings: Finding[];
   accepted: string | undefined;
   skipReason: string | undefined;
+  /** For a skipped check: what kind of reason it was skipped for. */
+  skipKind?: SkipKind | undefined;
   /** A check that failed on an error of its own, not on a finding: the error's first line. */
   error?: string | undefined;
 }
@@ -28,13 +53,6 @@ export interface Unfinished {
   profiles: readonly Client[] | 'all';
 }
 
-export interface VerdictLine {
-  code: string;
-  /** How many places (requests, resources) showed it. */
-  count: number;
-  finding: Finding;
-}
-
 export interface ProfileVerdict {
   profile: Client;
   blockers: VerdictLine[];
@@ -45,6 +63,8 @@ export interface ProfileVerdict {
   judged: number;
   /** The run stopped early (--bail, or cancelled): what did not run is not known. */
   stoppedEarly: boolean;
+  /** Each flow the client runs (for the RFC: each area), as this run saw it. */
+  flows: FlowVerdict[];
 }
 
 /** What the verdict needs beyond the checks' outcomes. */
@@ -69,43 +89,13 @@ export interface Verdict {
 
 export const PROFILE_NAMES: Record<Client, string> = { okta: 'Okta', entra: 'Entra ID', rfc: 'RFC 7643/7644' };
 
-/**
- * Most fundamental first: a server that cannot be reached, refuses the token or has the wrong Base
- * URL explains everything after it. Codes not named here follow, in the order the suites ran them.
- */
-const FUNDAMENTAL = [
-  'PREFLIGHT',
-  'HTTP_NO_ANSWER',
-  'AUTH_TOKEN_ACCEPTED',
-  'BASE_URL_ENDS_WITH_RESOURCE',
-  'HTTP_REDIRECT',
-  'HTTP_HTML_PAGE',
-  'HTTP_STATUS',
-  'HTTP_BODY_EMPTY',
-  'HTTP_BODY_NOT_JSON',
-  'CONTENT_TYPE_NOT_JSON',
-  'LIST_NOT_AN_OBJECT',
-  'LIST_RESOURCES_PRESENT',
-  'LIST_SCHEMAS',
-  'LIST_TOTAL_RESULTS',
-  'LIST_PAGING_NUMBERS',
-  'FILTER_UNKNOWN_USER_EMPTY',
-];
-
-function rank(code: string): number {
-  const index = FUNDAMENTAL.indexOf(code);
-  return index === -1 ? FUNDAMENTAL.length : index;
-}
-
-function group(findings: Finding[]): VerdictLine[] {
-  const lines = new Map<string, VerdictLine>();
-  for (const finding of findings) {
-    const line = lines.get(finding.code);
-    if (line === undefined) lines.set(finding.code, { code: finding.code, count: 1, finding });
-    else line.count += 1;
-  }
-  // A stable sort keeps run order among codes of the same rank.
-  return [...lines.values()].sort((a, b) => rank(a.code) - rank(b.code));
+/** The level at which a profile needs a check: its rule's, or MUST for the preflight and an unknown code. */
+function levelsOfChecks(): (code: string | undefined, profile: Client) => Level | undefined {
+  const rules = new Map(allRules().map((rule) => [rule.code, rule]));
+  return (code, profile) => {
+    const rule = code === undefined ? undefined : rules.get(code);
+    return rule === undefined ? 'MUST' : rule.requiredBy[profile];
+  };
 }
 
 /** The profiles a check belongs to: its rule's, or all of them for the preflight or an unknown code. */
@@ -128,24 +118,23 @@ function unfinishedOf(outcomes: readonly Outcome[], outside: readonly Unfinished
   return [...checks, ...outside];
 }
 
-export function computeVerdict(
-  outcomes: readonly Outcome[],
-  profiles: readonly Client[],
-  strict: boolean,
-  acceptances: readonly Acceptance[],
-  { outside = [], stoppedEarly = false, known = knownCodes() }: RunFacts = {},
-): Verdict {
+function profileVerdict(profile: Client, outcomes: readonly Outcome[], strict: boolean, facts: { unfinished: readonly Unfinished[]; stoppedEarly: boolean; profilesOf: ReturnType<typeof profilesOfCheck>; levelOf: ReturnType<typeof levelsOfChecks> }): ProfileVerdict {
+  const blocks = (f: Finding) => f.requiredBy[profile] === 'MUST' || (strict && f.requiredBy[profile] === 'SHOULD');
+  const warns = (f: Finding) => !strict && f.requiredBy[profile] === 'SHOULD';
   const live = outcomes.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
-  const profilesOf = profilesOfCheck();
-  const unfinished = unfinishedOf(outcomes, outside, profilesOf);
-  const verdicts = profiles.map((profile) => {
-    const blocking = live.filter((f) => f.requiredBy[profile] === 'MUST' || (strict && f.requiredBy[profile] === 'SHOULD'));
-    const warning = strict ? [] : live.filter((f) => f.requiredBy[profile] === 'SHOULD');
-    const stopped = unfinished.filter((u) => concerns(u.profiles, profile)).length;
-    const judged = outcomes.filter((o) => (o.state === 'passed' || o.state === 'failed') && concerns(profilesOf(o.code), profile)).length;
-    return { profile, blockers: group(blocking), warnings: group(warning), unfinished: stopped, judged, stoppedEarly };
-  });
+  const blockers = group(live.filter(blocks));
+  const stopped = facts.unfinished.filter((u) => concerns(u.profiles, profile)).length;
+  const required = (code: string | undefined) => concerns(facts.profilesOf(code), profile);
+  const judged = outcomes.filter((o) => (o.state === 'passed' || o.state === 'failed') && required(o.code)).length;
+  const canBlock = (code: string | undefined) => {
+    const level = facts.levelOf(code, profile);
+    return level === 'MUST' || (strict && level === 'SHOULD');
+  };
+  const flows = judgeFlows({ outcomes, profile, blocks, warns, required, canBlock, causes: rootCauses(blockers) });
+  return { profile, blockers, warnings: group(live.filter(warns)), unfinished: stopped, judged, stoppedEarly: facts.stoppedEarly, flows };
+}
 
+function acceptancesOf(outcomes: readonly Outcome[], acceptances: readonly Acceptance[], known: ReadonlySet<string>): Pick<Verdict, 'accepted' | 'stale'> {
   const accepted = acceptances
     .map((a) => ({ ...a, count: outcomes.filter((o) => o.accepted !== undefined && o.code === a.code).length }))
     .filter((a) => a.count > 0);
@@ -156,16 +145,32 @@ export function computeVerdict(
     if (outcomes.some((o) => o.code === a.code && o.state === 'passed')) return [{ ...a, why: 'the check now passes' }];
     return [];
   });
-  const skippedOutcomes = outcomes.filter((o) => o.state === 'skipped');
+  return { accepted, stale };
+}
+
+function skipReasonsOf(skipped: readonly Outcome[]): Verdict['skipReasons'] {
   const reasons = new Map<string, number>();
-  for (const o of skippedOutcomes) {
+  for (const o of skipped) {
     // "not checked: X came first" names a different X each time; one line says it for all.
     // Our checks always say why they skip; a skip without a reason is Vitest leaving a check out.
     const reason = o.skipReason?.startsWith('not checked: ') ? 'not checked: an earlier finding came first' : (o.skipReason ?? 'not selected in this run (-t or a file filter)');
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
-  const skipReasons = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
-  return { profiles: verdicts, accepted, stale, unfinished, stoppedEarly, skipped: skippedOutcomes.length, skipReasons };
+  return [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+}
+
+export function computeVerdict(
+  outcomes: readonly Outcome[],
+  profiles: readonly Client[],
+  strict: boolean,
+  acceptances: readonly Acceptance[],
+  { outside = [], stoppedEarly = false, known = knownCodes() }: RunFacts = {},
+): Verdict {
+  const profilesOf = profilesOfCheck();
+  const unfinished = unfinishedOf(outcomes, outside, profilesOf);
+  const verdicts = profiles.map((profile) => profileVerdict(profile, outcomes, strict, { unfinished, stoppedEarly, profilesOf, levelOf: levelsOfChecks() }));
+  const skipped = outcomes.filter((o) => o.state === 'skipped');
+  return { profiles: verdicts, ...acceptancesOf(outcomes, acceptances, known), unfinished, stoppedEarly, skipped: skipped.length, skipReasons: skipReasonsOf(skipped) };
 }
 
 /** The first sentence of a fix, for a one-line summary. */
@@ -176,22 +181,40 @@ export function shortFix(fix: string, length = 160): string {
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-/** Ready, blocked, or not known: a profile with unfinished checks, none that ran, or a run cut short is never called ready. */
-export function status(verdict: ProfileVerdict): 'ready' | 'blocked' | 'unknown' {
+export type ProfileStatus = 'ready' | 'partial' | 'blocked' | 'unknown';
+
+/**
+ * Ready only when every flow works; partial when none breaks but some were not tested or are not
+ * offered; blocked; or not known: a profile with unfinished checks, none that ran, or a run cut
+ * short is never called ready.
+ */
+export function status(verdict: ProfileVerdict): ProfileStatus {
   if (verdict.blockers.length > 0) return 'blocked';
-  return verdict.unfinished > 0 || verdict.judged === 0 || verdict.stoppedEarly ? 'unknown' : 'ready';
+  if (verdict.unfinished > 0 || verdict.judged === 0 || verdict.stoppedEarly) return 'unknown';
+  return verdict.flows.every((flow) => flow.state === 'works') ? 'ready' : 'partial';
+}
+
+/** "1 blocker, 3 findings that follow from it": the consequences of a root cause are not blockers of their own. */
+function blockerCount(verdict: ProfileVerdict): string | undefined {
+  if (verdict.blockers.length === 0) return undefined;
+  const { causes, following } = foldBlockers(verdict.blockers);
+  const counted = plural(causes.length, 'blocker');
+  return following.length === 0 ? counted : `${counted}, ${plural(following.length, 'finding')} that follow${following.length === 1 ? 's' : ''} from it`;
 }
 
 export function headline(verdict: ProfileVerdict): string {
   const name = PROFILE_NAMES[verdict.profile];
   const parts: string[] = [];
-  if (verdict.blockers.length > 0) parts.push(plural(verdict.blockers.length, 'blocker'));
+  const blockers = blockerCount(verdict);
+  if (blockers !== undefined) parts.push(blockers);
   if (verdict.warnings.length > 0) parts.push(plural(verdict.warnings.length, 'warning'));
   if (verdict.unfinished > 0) parts.push(`${verdict.unfinished} stopped on an error`);
   if (verdict.judged === 0) parts.push('no check of it ran');
   else if (verdict.stoppedEarly) parts.push('the run stopped early');
   const state = status(verdict);
-  if (state === 'ready') return `${name}: ready${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  const extra = parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  if (state === 'ready') return `${name}: ready${extra}`;
+  if (state === 'partial') return `${name}: ${flowSummary(verdict.flows)}${extra}`;
   if (state === 'unknown') return `${name}: not known (${parts.join(', ')})`;
   return `${name}: ${parts.join(', ')}`;
 }
@@ -214,57 +237,69 @@ export function unfinishedLines(unfinished: readonly Unfinished[]): string[] {
   return shown;
 }
 
-/** Causes that make most later findings meaningless: fix these first. */
-const ROOT_CAUSES = new Set(['PREFLIGHT', 'HTTP_NO_ANSWER', 'AUTH_TOKEN_ACCEPTED', 'BASE_URL_ENDS_WITH_RESOURCE', 'HTTP_REDIRECT', 'HTTP_HTML_PAGE']);
-
 function line(mark: string, entry: VerdictLine): string {
   const times = entry.count > 1 ? ` (×${entry.count})` : '';
   return `    ${mark} ${entry.code}${times}: ${shortFix(entry.finding.fix)}`;
 }
 
-/** Root causes in full; when there is one, what follows is named in one line, not forty. */
+/** Root causes in full; when there is one, what follows from it is named in one line, not forty. */
 function blockerLines(blockers: readonly VerdictLine[]): string[] {
-  const roots = blockers.filter((b) => ROOT_CAUSES.has(b.code));
-  if (roots.length === 0) return blockers.map((b) => line('✗', b));
-  const rest = blockers.filter((b) => !ROOT_CAUSES.has(b.code));
-  const lines = roots.map((b) => line('✗', b));
-  if (rest.length > 0) lines.push(`    … and ${rest.length} more that probably follow from it: ${rest.map((b) => b.code).join(', ')}`);
+  const { causes, following } = foldBlockers(blockers);
+  const lines = causes.map((b) => line('✗', b));
+  if (following.length > 0) lines.push(`    … and ${following.length} more that follow from it: ${following.map((b) => b.code).join(', ')}`);
   return lines;
 }
 
-function signature(profile: ProfileVerdict): string {
-  return JSON.stringify([profile.blockers.map((b) => [b.code, b.count]), profile.warnings.map((w) => [w.code, w.count]), profile.unfinished]);
+/** In the order the flows are listed: what works, what breaks, what is not known, not tested, not offered. */
+export const FLOW_MARKS: Record<FlowVerdict['state'], string> = { works: '✓', breaks: '✗', 'not known': '?', 'not tested': '–', 'not offered': '○' };
+
+/** A flow's state with the short fix of its cause, for the reports. */
+export function flowLine(flow: FlowVerdict): string {
+  return flow.state === 'breaks' && flow.cause !== undefined ? `${flowState(flow)}: ${shortFix(flow.cause.finding.fix)}` : flowState(flow);
+}
+
+/** Flows that share a state share a line: "✓ Test Connector Configuration, import users: works". */
+function flowLines(profile: ProfileVerdict): string[] {
+  const byState = new Map<string, FlowVerdict[]>();
+  const order = Object.keys(FLOW_MARKS);
+  const flows = [...profile.flows].sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state));
+  // The cause's fix is on its ✗ line just above: the flows name it by its code.
+  for (const flow of flows) byState.set(flowState(flow), [...(byState.get(flowState(flow)) ?? []), flow]);
+  const heading = profile.profile === 'rfc' ? 'areas' : 'flows';
+  return [`    ${heading}:`, ...[...byState].map(([state, flows]) => `      ${FLOW_MARKS[flows[0]?.state ?? 'not known']} ${flows.map((f) => f.name).join(', ')}: ${state}`)];
+}
+
+function profileLines(profile: ProfileVerdict): string[] {
+  return [`  ${headline(profile)}`, ...blockerLines(profile.blockers), ...profile.warnings.map((warning) => line('!', warning)), ...flowLines(profile)];
 }
 
 const MAX_SKIP_REASONS = 6;
 
-/** The text printed at the end of every run. Profiles with the same findings share one entry. */
+function skipLines(verdict: Verdict): string[] {
+  if (verdict.skipped === 0) return [];
+  const lines = [`  ${verdict.skipped} check${verdict.skipped === 1 ? '' : 's'} skipped:`];
+  const shown = verdict.skipReasons.slice(0, MAX_SKIP_REASONS);
+  const width = String(shown[0]?.count ?? 0).length;
+  for (const { reason, count } of shown) lines.push(`    ${String(count).padStart(width)} ${reason}`);
+  const rest = verdict.skipReasons.length - shown.length;
+  if (rest > 0) lines.push(`    … and ${rest} more reasons (run with --reporter=verbose to see each check's)`);
+  return lines;
+}
+
+function unfinishedSection(verdict: Verdict): string[] {
+  if (verdict.unfinished.length === 0) return [];
+  return ['  stopped on an error, not on a finding:', ...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`), `    ${UNFINISHED_HINT}`];
+}
+
+/** The text printed at the end of every run: each client, its blockers, then its flows. */
 export function renderVerdict(verdict: Verdict): string {
-  const lines = ['Verdict'];
-  const groups = new Map<string, ProfileVerdict[]>();
-  for (const profile of verdict.profiles) groups.set(signature(profile), [...(groups.get(signature(profile)) ?? []), profile]);
-  for (const profiles of groups.values()) {
-    const first = profiles[0];
-    if (first === undefined) continue;
-    for (const profile of profiles) lines.push(`  ${headline(profile)}`);
-    lines.push(...blockerLines(first.blockers));
-    for (const warning of first.warnings) lines.push(line('!', warning));
-  }
-  if (verdict.stoppedEarly) lines.push('  the run stopped early (--bail, or cancelled): checks that did not run are not in this verdict');
-  if (verdict.unfinished.length > 0) {
-    lines.push('  stopped on an error, not on a finding:');
-    lines.push(...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`));
-    lines.push(`    ${UNFINISHED_HINT}`);
-  }
-  for (const a of verdict.accepted) lines.push(`  accepted: ${a.code}${a.count > 1 ? ` (×${a.count})` : ''}: ${a.reason}`);
-  for (const s of verdict.stale) lines.push(`  stale acceptance: ${s.code} (${s.why}): remove it from the accept file`);
-  if (verdict.skipped > 0) {
-    lines.push(`  ${verdict.skipped} check${verdict.skipped === 1 ? '' : 's'} skipped:`);
-    const shown = verdict.skipReasons.slice(0, MAX_SKIP_REASONS);
-    const width = String(shown[0]?.count ?? 0).length;
-    for (const { reason, count } of shown) lines.push(`    ${String(count).padStart(width)} ${reason}`);
-    const rest = verdict.skipReasons.length - shown.length;
-    if (rest > 0) lines.push(`    … and ${rest} more reasons (run with --reporter=verbose to see each check's)`);
-  }
-  return lines.join('\n');
+  return [
+    'Verdict',
+    ...verdict.profiles.flatMap(profileLines),
+    ...(verdict.stoppedEarly ? ['  the run stopped early (--bail, or cancelled): checks that did not run are not in this verdict'] : []),
+    ...unfinishedSection(verdict),
+    ...verdict.accepted.map((a) => `  accepted: ${a.code}${a.count > 1 ? ` (×${a.count})` : ''}: ${a.reason}`),
+    ...verdict.stale.map((s) => `  stale acceptance: ${s.code} (${s.why}): remove it from the accept file`),
+    ...skipLines(verdict),
+  ].join('\n');
 }

@@ -86,7 +86,8 @@ function profileNames(profiles: readonly Client[]): string {
 export function ruleTests(rules: readonly Rule[], evaluate: () => Promise<CheckRun>): void {
   const { target, preflight } = suiteTarget();
   for (const rule of rules) {
-    test(`${rule.title} [${rule.code}]`, async (context) => {
+    // The code at registration: a check skipped before it runs (read-only, -t) still names its rule.
+    test(`${rule.title} [${rule.code}]`, { meta: { code: rule.code } }, async (context) => {
       const level = levelFor(rule, target.profiles);
       if (level === undefined) return context.skip(`not required by the selected profiles (${profileNames(target.profiles)})`);
       if (preflight.status !== 'ok') return context.skip(`not run: ${preflight.summary}`);

@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe } from 'vitest';
 import type { Rule } from '../checks/rule.js';
+import type { SkipKind } from '../report/verdict.js';
 import type { CheckRun } from '../checks/run.js';
 import type { ScimClient } from '../http/client.js';
 import { once, ruleTests, suiteTarget } from './spec.js';
@@ -10,13 +11,16 @@ declare module 'vitest' {
   interface TaskMeta {
     /** Why a check was skipped, when it was skipped for a reason the run reports as a group. */
     skipReason?: string;
+    /** What kind of reason that is: the verdict tells a flow not tested from one not offered by it. */
+    skipKind?: SkipKind;
   }
 }
 
 export interface WriteTestOptions {
   /**
-   * Asked once, before the first check runs (never in a read-only run): a reason to skip every check
-   * of the block, e.g. "the server does not advertise ETag support", or undefined to run them.
+   * Asked once, before the first check runs (never in a read-only run): why the server does not
+   * offer what the block tests, e.g. "the server does not advertise ETag support", or undefined to
+   * run them. The verdict marks the block's flows "not offered", not "not tested".
    */
   precondition?: () => Promise<string | undefined>;
 }
@@ -33,6 +37,7 @@ export function writeRuleTests(title: string, rules: readonly Rule[], evaluate: 
     beforeEach(async (context) => {
       if (!target.write) {
         context.task.meta.skipReason = WRITE_SKIP_REASON;
+        context.task.meta.skipKind = 'read-only';
         return context.skip(WRITE_SKIP_REASON);
       }
       // A failed preflight is ruleTests' to report; asking the precondition would only add noise.
@@ -40,6 +45,7 @@ export function writeRuleTests(title: string, rules: readonly Rule[], evaluate: 
       const reason = await precondition();
       if (reason !== undefined) {
         context.task.meta.skipReason = reason;
+        context.task.meta.skipKind = 'not-offered';
         return context.skip(reason);
       }
     });

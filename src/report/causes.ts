@@ -1,0 +1,69 @@
+import type { Finding } from '../checks/rule.js';
+
+export interface VerdictLine {
+  code: string;
+  /** How many places (requests, resources) showed it. */
+  count: number;
+  finding: Finding;
+}
+
+/**
+ * Most fundamental first: a server that cannot be reached, refuses the token or has the wrong Base
+ * URL explains everything after it. Codes not named here follow, in the order the suites ran them.
+ */
+const FUNDAMENTAL = [
+  'PREFLIGHT',
+  'AUTH_OAUTH_TOKEN',
+  'HTTP_NO_ANSWER',
+  'AUTH_TOKEN_ACCEPTED',
+  'BASE_URL_ENDS_WITH_RESOURCE',
+  'HTTP_REDIRECT',
+  'HTTP_HTML_PAGE',
+  'HTTP_STATUS',
+  'HTTP_BODY_EMPTY',
+  'HTTP_BODY_NOT_JSON',
+  'CONTENT_TYPE_NOT_JSON',
+  'LIST_NOT_AN_OBJECT',
+  'LIST_RESOURCES_PRESENT',
+  'LIST_SCHEMAS',
+  'LIST_TOTAL_RESULTS',
+  'LIST_PAGING_NUMBERS',
+  'FILTER_UNKNOWN_USER_EMPTY',
+];
+
+/**
+ * Causes that make the later findings meaningless: a 401 or a 404 after one of these (the auth
+ * checks sent to /Users/Users, say) is its consequence, not a second problem with the server.
+ */
+const ROOT_CAUSES = new Set(['PREFLIGHT', 'AUTH_OAUTH_TOKEN', 'HTTP_NO_ANSWER', 'AUTH_TOKEN_ACCEPTED', 'BASE_URL_ENDS_WITH_RESOURCE', 'HTTP_REDIRECT', 'HTTP_HTML_PAGE']);
+
+function rank(code: string): number {
+  const index = FUNDAMENTAL.indexOf(code);
+  return index === -1 ? FUNDAMENTAL.length : index;
+}
+
+/** One line per code, most fundamental first; a stable sort keeps run order among the rest. */
+export function group(findings: readonly Finding[]): VerdictLine[] {
+  const lines = new Map<string, VerdictLine>();
+  for (const finding of findings) {
+    const line = lines.get(finding.code);
+    if (line === undefined) lines.set(finding.code, { code: finding.code, count: 1, finding });
+    else line.count += 1;
+  }
+  return [...lines.values()].sort((a, b) => rank(a.code) - rank(b.code));
+}
+
+/**
+ * One cause, one blocker: when a root cause is among the blockers, it alone is a blocker and the
+ * rest follow from it; without one, every blocker stands on its own.
+ */
+export function foldBlockers(blockers: readonly VerdictLine[]): { causes: VerdictLine[]; following: VerdictLine[] } {
+  const roots = rootCauses(blockers);
+  if (roots.length === 0) return { causes: [...blockers], following: [] };
+  return { causes: roots, following: blockers.filter((b) => !ROOT_CAUSES.has(b.code)) };
+}
+
+/** The blockers that explain the others; none when no root cause is among them. */
+export function rootCauses(blockers: readonly VerdictLine[]): VerdictLine[] {
+  return blockers.filter((b) => ROOT_CAUSES.has(b.code));
+}

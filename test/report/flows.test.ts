@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { allRules, knownCodes, SPECIAL_CODES } from '../../src/checks/catalog.js';
+import { CLIENTS } from '../../src/config.js';
+import { BLOCKS, FLOWS, flowCodes, inFlow } from '../../src/report/flows.js';
+
+const suitesDir = new URL('../../suites/', import.meta.url);
+const specSources = readdirSync(suitesDir)
+  .filter((name) => name.endsWith('.spec.ts'))
+  .map((name) => readFileSync(new URL(name, suitesDir), 'utf8'));
+
+describe('the flows of each client', () => {
+  test.for(CLIENTS)('every rule %s requires at MUST or SHOULD belongs to one of its flows', (client) => {
+    const inSomeFlow = new Set(FLOWS[client].flatMap((flow) => [...flowCodes(flow)]));
+    const required = allRules().filter((rule) => rule.requiredBy[client] === 'MUST' || rule.requiredBy[client] === 'SHOULD');
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.map((rule) => rule.code).filter((code) => !inSomeFlow.has(code))).toEqual([]);
+  });
+
+  test.for(CLIENTS)('every code a flow of %s names is a check of that client', (client) => {
+    const rules = new Map(allRules().map((rule) => [rule.code, rule]));
+    const named = FLOWS[client].flatMap((flow) => [...flowCodes(flow)]);
+    expect(named.filter((code) => !knownCodes().has(code))).toEqual([]);
+    // A flow of a client made of a rule that client does not need would blame it for the RFC's.
+    const special: readonly string[] = SPECIAL_CODES;
+    expect(named.filter((code) => !special.includes(code) && rules.get(code)?.requiredBy[client] === undefined)).toEqual([]);
+  });
+
+  test('every flow names the client behaviour it rests on', () => {
+    for (const flow of CLIENTS.flatMap((client) => FLOWS[client])) {
+      expect(flow.basis, flow.name).toMatch(/SCIM-CLIENTS\.md|anchors\/|RFC \d{4}|Microsoft Entra ID application gallery|catalog/);
+      expect(flow.checks.length, flow.name).toBeGreaterThan(0);
+    }
+  });
+
+  test.for(Object.values(BLOCKS))('the block "%s" that a flow is scoped to is a describe block of a spec file', (block) => {
+    expect(specSources.some((source) => source.includes(`describe('${block}`) || source.includes(`writeRuleTests('${block}`) || source.includes(`writeRuleTests(\n  '${block}`))).toBe(true);
+  });
+
+  test('a check judged in several blocks belongs to a flow only in the block that sends its request', () => {
+    const [connector] = FLOWS.okta;
+    expect(connector?.name).toBe('Test Connector Configuration');
+    if (connector === undefined) return;
+    expect(inFlow(connector, { code: 'LIST_SCHEMAS', name: `${BLOCKS.oktaConnection}: GET /Users?startIndex=1&count=2 > the ListResponse names its schema [LIST_SCHEMAS]` })).toBe(true);
+    expect(inFlow(connector, { code: 'LIST_SCHEMAS', name: `${BLOCKS.groupImport}: GET /Groups?startIndex=1&count=100 > the ListResponse names its schema [LIST_SCHEMAS]` })).toBe(false);
+  });
+});
