@@ -12,7 +12,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
 import { OAuthTokenError } from '../http/auth.js';
-import { describeSweep, SWEEP_GRACE_MS, sweepLeftovers } from '../suite/sweep.js';
+import { cleanupSweepOptions, describeSweep, sweepLeftovers } from '../suite/sweep.js';
 import { runStartOf } from '../suite/test-data.js';
 
 /** The run prefix after `--run`, or undefined for every leftover; throws on a malformed one. */
@@ -54,8 +54,7 @@ async function main(): Promise<number> {
       return 1;
     }
     process.stdout.write(`scim-conformance cleanup: removing test resources (${onlyPrefix ?? 'scimc-'}…) from ${config.baseUrl}\n`);
-    // Without --run, runs younger than the grace period are left alone: one may still be going.
-    const report = await sweepLeftovers(client, { olderThanMs: SWEEP_GRACE_MS, byExternalId: true, ...(onlyPrefix === undefined ? {} : { onlyPrefix }) });
+    const report = await sweepLeftovers(client, cleanupSweepOptions(onlyPrefix));
     const lines = describeSweep(report);
     process.stdout.write(lines.length === 0 ? '  nothing to remove\n' : `${lines.map((line) => `  ${line}`).join('\n')}\n`);
     const failed = report.failed.length + report.unlisted.length;

@@ -85,6 +85,15 @@ export async function sweepLeftovers(client: ScimClient, options: SweepOptions):
 }
 
 /**
+ * What `cleanup` sweeps: one named run's resources whatever their age (an interrupted run's own
+ * cleanup), or else every run's older than the grace period, since a younger one may still be
+ * going. Also by externalId, for a user a broken server created without a userName.
+ */
+export function cleanupSweepOptions(onlyPrefix: string | undefined): SweepOptions {
+  return onlyPrefix === undefined ? { olderThanMs: SWEEP_GRACE_MS, byExternalId: true } : { olderThanMs: Number.NEGATIVE_INFINITY, byExternalId: true, onlyPrefix };
+}
+
+/**
  * The sweep at the start of a write run: removes leftovers of runs older than the grace period.
  * Sends nothing at all in a read-only run. Never throws: a failed sweep must not stop the run.
  */

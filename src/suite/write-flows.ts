@@ -358,10 +358,11 @@ export function etagPrecondition(config: Exchange): string | undefined {
 
 /** ETag / If-Match / If-None-Match on a user of our own. */
 export const etagFlow = guardedFlow(async ({ client, data }, run) => {
-  const creation = await data.createUser();
+  const payload = oktaUserPayload(data.name('Users'));
+  const creation = await data.create('Users', payload);
   const id = creation.created?.id;
   if (id === undefined) {
-    checkUserCreated(run, creation.exchange, {});
+    checkUserCreated(run, creation.exchange, payload);
     return run;
   }
   const read = await client.send({ path: userPath(id) });
