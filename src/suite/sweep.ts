@@ -16,6 +16,8 @@ import {
 } from './test-data.js';
 
 const PAGE = 100;
+/** The run prefix at the start of a run name. */
+const RUN_OF = /^scimc-[0-9a-z]{8}-[0-9a-f]{6}-/;
 /** A sweep reads at most this many pages per resource type, so a huge store cannot hold it up. */
 const MAX_PAGES = 100;
 /**
@@ -112,7 +114,10 @@ export function describeSweep(report: SweepReport): string[] {
   lines.push(...describeCleanup(report));
   for (const { kind, reason } of report.unlisted) lines.push(`could not list ${kind} to look for leftovers: ${reason}`);
   if (report.spared.length > 0) {
-    lines.push(`left alone: ${report.spared.length} resource(s) of runs younger than the grace period, which may still be going (\`cleanup --run <prefix>\` removes one run's)`);
+    const runs = [...new Set(report.spared.map((r) => RUN_OF.exec(r.name)?.[0] ?? r.name))];
+    lines.push(
+      `left alone: ${report.spared.length} resource(s) of runs younger than the grace period, which may still be going: ${runs.join(', ')} (\`cleanup --run <prefix>\` removes one run's now)`,
+    );
   }
   return lines;
 }

@@ -5,7 +5,7 @@
  * not remove, and reports a create answered with a resource that is not the one created as the
  * blocker WRITE_CREATED_NOT_OURS. A reference server run is the control: no blocker, nothing left.
  */
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { CheckRun } from '../../src/checks/run.js';
 import { ScimClient, WriteGuardRefusal } from '../../src/http/client.js';
 import { READ_BACK_DELAYS_MS } from '../../src/http/write-guard.js';
@@ -13,6 +13,7 @@ import { cleanupSweepOptions, describeSweep, sweepLeftovers } from '../../src/su
 import { describeCleanup, newRunPrefix, TestData, type CleanupReport } from '../../src/suite/test-data.js';
 import { badInputFlow, entraUserFlow, etagFlow, groupFlow, oktaUserFlow, type FlowContext } from '../../src/suite/write-flows.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type Breakage, type RecordingServer } from '../servers/recording.js';
+import { runSuites, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
 import { BYSTANDER_IDS, BYSTANDER_USER_ID, FLOW_NAMES, hostileWriteServers, lagging, type FlowName } from './write-servers.js';
 
 const BLOCKER = 'WRITE_CREATED_NOT_OURS';
@@ -264,5 +265,43 @@ describe('a sweep facing look-alikes', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('a whole write run against a server that answers creates with a bystander\'s id and cannot delete groups', () => {
+  const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts'];
+  let server: RecordingServer;
+  let before: string;
+  let run: SuiteRun;
+  beforeAll(async () => {
+    const stealing = hostileWriteServers.find((hostile) => hostile.name === 'steals-user-id')?.breakage;
+    if (stealing === undefined) throw new Error('the gallery lost steals-user-id');
+    server = await startRecordingServer({
+      breakage: (request, service) =>
+        request.method === 'DELETE' && /\/Groups\/[^/]+$/.test(request.path) ? { status: 500, headers: {}, body: 'boom' } : stealing(request, service),
+    });
+    before = bystanders(server.service);
+    run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true' }, WRITE_SPECS);
+  }, 120_000);
+  afterAll(() => server.close());
+
+  test('the verdict names the blocker', () => {
+    expect(run.exitCode).not.toBe(0);
+    expect(verdictBlockers(run)).toContain(BLOCKER);
+  });
+
+  test('the verdict output names every resource left behind, with the command that removes it', () => {
+    const { users, groups } = server.service.store.snapshot() as Record<'users' | 'groups', Array<Record<string, unknown>>>;
+    const left = [...users, ...groups].map((resource) => String(resource['id'])).filter((id) => !BYSTANDER_IDS.has(id));
+    expect(left.length).toBeGreaterThan(0);
+    const section = run.stdout.slice(run.stdout.lastIndexOf('Test data not removed'));
+    expect(section).toMatch(/^Test data not removed \(remove it with `npx scim-conformance cleanup`/);
+    for (const id of left) expect(section).toContain(`(id ${id})`);
+    expect(section).toContain(`not ours: the create of user scimc-`);
+  });
+
+  test('the bystanders are byte for byte unchanged, and no write reached their ids', () => {
+    expect(bystanders(server.service)).toBe(before);
+    expect(writesToBystanders(server)).toEqual([]);
   });
 });
