@@ -31,6 +31,8 @@ export interface Config {
   proxy: ProxySettings;
   /** SCIM_THROUGHPUT_CHECK: run Entra's 25 requests per second for 10 seconds check. */
   throughputCheck: boolean;
+  /** SCIM_SEARCH_POST: a read-only run also sends POST /.search (off: some servers route that POST to create). */
+  searchPost: boolean;
 }
 
 export const AUTH_METHODS = ['bearer', 'basic', 'header', 'oauth'] as const;
@@ -78,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       noProxy: blank(env['NO_PROXY'] ?? env['no_proxy']) ? undefined : (env['NO_PROXY'] ?? env['no_proxy'])?.trim(),
     },
     throughputCheck: parseBoolean('SCIM_THROUGHPUT_CHECK', env['SCIM_THROUGHPUT_CHECK']),
+    searchPost: parseBoolean('SCIM_SEARCH_POST', env['SCIM_SEARCH_POST']),
   };
 }
 

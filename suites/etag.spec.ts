@@ -2,11 +2,14 @@
  * Versioning (needs SCIM_WRITE=true, and "etag": {"supported": true} in /ServiceProviderConfig):
  * ETag equals meta.version, If-None-Match gives 304, a stale If-Match gives 412.
  */
+import { ownershipRules } from '../src/checks/ownership.js';
 import { etagRules } from '../src/checks/etag.js';
 import { featuresOnce } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
 import { etagFlow, etagPrecondition } from '../src/suite/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
+
+const { WRITE_CREATED_NOT_OURS } = ownershipRules;
 
 const { target } = suiteTarget();
 const client = useClient(target);
@@ -14,4 +17,4 @@ const data = useTestData(client, target, 'etag');
 const flow = once(() => etagFlow({ client, data }));
 const features = featuresOnce();
 
-writeRuleTests('ETag and If-Match, when advertised', Object.values(etagRules), flow, { precondition: async () => etagPrecondition((await features()).exchange) });
+writeRuleTests('ETag and If-Match, when advertised', [...Object.values(etagRules), WRITE_CREATED_NOT_OURS], flow, { precondition: async () => etagPrecondition((await features()).exchange) });

@@ -4,7 +4,7 @@
  * allowed; the first listed, read-only) with a filter that must find it and one that must not.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import {
   checkFilterApplied,
   checkGroupDisplayName,
@@ -27,12 +27,11 @@ import { CheckRun } from '../src/checks/run.js';
 import { resourcesIn, sharedReads, tooLittle } from '../src/suite/read.js';
 import { SHARED_MALFORMED_FILTER } from '../src/suite/shared-reads.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
-import { TestData } from '../src/suite/test-data.js';
+import { useTestData } from '../src/suite/write.js';
 
 const { target, preflight } = suiteTarget();
 const client = useClient(target);
-const data = new TestData(client, `${target.runPrefix}flt-`);
-afterAll(() => data.cleanup());
+const data = useTestData(client, target, 't', `${target.runPrefix}flt-`);
 
 const users = (query: Record<string, string | number>) => client.send({ path: '/Users', query });
 const byFilter = (filter: string) => users({ filter });

@@ -3,14 +3,17 @@
  * add and remove members both clients' ways, excludedAttributes=members, rename by PATCH and PUT,
  * DELETE. The members are test users of this run.
  */
+import { ownershipRules } from '../src/checks/ownership.js';
 import { groupRules } from '../src/checks/group-lifecycle.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
 import { groupFlow } from '../src/suite/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
+
+const { WRITE_CREATED_NOT_OURS } = ownershipRules;
 
 const { target } = suiteTarget();
 const client = useClient(target);
 const data = useTestData(client, target, 'group');
 const flow = once(() => groupFlow({ client, data }));
 
-writeRuleTests('Groups: create, find, membership, rename, delete', Object.values(groupRules), flow);
+writeRuleTests('Groups: create, find, membership, rename, delete', [...Object.values(groupRules), WRITE_CREATED_NOT_OURS], flow);

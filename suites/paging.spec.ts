@@ -4,7 +4,7 @@
  * so that other suites creating and deleting users at the same time cannot move the pages; read-only,
  * they page over whatever the server holds.
  */
-import { afterAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { listRules } from '../src/checks/list-response.js';
 import {
   checkPages,
@@ -20,12 +20,11 @@ import {
 import { CheckRun } from '../src/checks/run.js';
 import { tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
-import { TestData } from '../src/suite/test-data.js';
+import { useTestData } from '../src/suite/write.js';
 
 const { target } = suiteTarget();
 const client = useClient(target);
-const data = new TestData(client, `${target.runPrefix}pg-`);
-afterAll(() => data.cleanup());
+const data = useTestData(client, target, 't', `${target.runPrefix}pg-`);
 
 /**
  * The filter that confines the pages to our own users, or none (read-only, or the server cannot

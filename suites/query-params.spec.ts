@@ -1,19 +1,18 @@
 /**
  * The query parameters clients read with: attributes / excludedAttributes (Entra's
  * excludedAttributes=members), and, when the ServiceProviderConfig advertises them, sortBy /
- * sortOrder and POST /.search.
+ * sortOrder and POST /.search (in a read-only run only with SCIM_SEARCH_POST=true).
  */
-import { afterAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import { advertised } from '../src/checks/discovery.js';
-import { checkProjection, checkSearch, checkSort, queryRules, searchBody } from '../src/checks/query-params.js';
+import { checkProjection, checkSearch, checkSort, queryRules, SEARCH_POST_OPT_IN, searchBody } from '../src/checks/query-params.js';
 import { featuresOnce, firstListedUser, resourcesIn, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
-import { TestData } from '../src/suite/test-data.js';
+import { useTestData } from '../src/suite/write.js';
 
 const { target } = suiteTarget();
 const client = useClient(target);
-const data = new TestData(client, `${target.runPrefix}qp-`);
-afterAll(() => data.cleanup());
+const data = useTestData(client, target, 't', `${target.runPrefix}qp-`);
 const features = featuresOnce();
 
 interface Subjects {
@@ -77,7 +76,8 @@ const search = once(async () => {
   const config = await features();
   const { user, why } = await subjects();
   const filterAdvertised = advertised(config, 'filter').supported;
-  // Sent only when filtering is advertised: a read-only run sends nothing but GET otherwise.
+  // Sent only when filtering is advertised, and by a read-only run only when asked for.
+  if (filterAdvertised && !target.write && !target.searchPost) return checkSearch(config, SEARCH_POST_OPT_IN);
   if (!filterAdvertised || user === undefined) return checkSearch(config, user === undefined ? why : 'not sent');
   const filter = `userName eq "${user.userName}"`;
   const [get, post] = await Promise.all([

@@ -3,10 +3,13 @@
  * work email, PATCH in both of Entra's dialects (capitalised ops and "False" as a string; dotted
  * keys in a no-path replace), several operations in one request, soft delete, then DELETE.
  */
+import { ownershipRules } from '../src/checks/ownership.js';
 import { entraUserRules, userLifecycleRules } from '../src/checks/user-lifecycle.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
 import { entraUserFlow } from '../src/suite/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
+
+const { WRITE_CREATED_NOT_OURS } = ownershipRules;
 
 const { target } = suiteTarget();
 const client = useClient(target);
@@ -16,6 +19,6 @@ const { USER_ACTIVE_BOOLEAN, USER_DEACTIVATED_READABLE, USER_DEACTIVATED_FINDABL
 
 writeRuleTests(
   'Entra provisions a user: match, PATCH in both dialects, soft delete, DELETE',
-  [...Object.values(entraUserRules), USER_ACTIVE_BOOLEAN, USER_DEACTIVATED_READABLE, USER_DEACTIVATED_FINDABLE],
+  [...Object.values(entraUserRules), USER_ACTIVE_BOOLEAN, USER_DEACTIVATED_READABLE, USER_DEACTIVATED_FINDABLE, WRITE_CREATED_NOT_OURS],
   flow,
 );

@@ -4,14 +4,17 @@
  * PUT, deactivation and reactivation with Okta's no-path PATCH, password push. Everything created
  * carries the run prefix and is removed afterwards.
  */
+import { ownershipRules } from '../src/checks/ownership.js';
 import { userLifecycleRules } from '../src/checks/user-lifecycle.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
 import { oktaUserFlow } from '../src/suite/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
+
+const { WRITE_CREATED_NOT_OURS } = ownershipRules;
 
 const { target } = suiteTarget();
 const client = useClient(target);
 const data = useTestData(client, target, 'okta');
 const flow = once(() => oktaUserFlow({ client, data }));
 
-writeRuleTests('Okta provisions a user: lookup, POST, GET, PUT, deactivate, reactivate, password', Object.values(userLifecycleRules), flow);
+writeRuleTests('Okta provisions a user: lookup, POST, GET, PUT, deactivate, reactivate, password', [...Object.values(userLifecycleRules), WRITE_CREATED_NOT_OURS], flow);

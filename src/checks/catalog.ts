@@ -10,6 +10,7 @@ import { queryRules } from './query-params.js';
 import { entraUserRules, userLifecycleRules } from './user-lifecycle.js';
 import { connectionRules } from './connection.js';
 import { listRules } from './list-response.js';
+import { ownershipRules } from './ownership.js';
 import { responseRules } from './response.js';
 import type { Rule } from './rule.js';
 import { throughputRules } from './throughput.js';
@@ -36,6 +37,7 @@ export const ruleSets: Record<string, Record<string, Rule>> = {
   badInput: badInputRules,
   etag: etagRules,
   throughput: throughputRules,
+  ownership: ownershipRules,
 };
 
 /** Codes that are not rules but still name a test: the preflight. */

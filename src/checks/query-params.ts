@@ -176,6 +176,13 @@ export function checkSort(features: Features, answers: { ascending: Exchange; de
   return run;
 }
 
+/**
+ * Why a read-only run does not send POST /.search unless asked to: a POST is a write to a server
+ * that does not route /.search, and one real server answers POST /Users/.search by creating a user.
+ */
+export const SEARCH_POST_OPT_IN =
+  'not sent: a read-only run sends GET only; set SCIM_SEARCH_POST=true to send POST /Users/.search (off by default: some servers route that POST to create), or SCIM_WRITE=true';
+
 export function searchBody(filter: string): Record<string, unknown> {
   return { schemas: [SEARCH_REQUEST_URN], filter, startIndex: 1, count: 10 };
 }

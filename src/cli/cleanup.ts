@@ -1,7 +1,8 @@
 /**
- * `npm run cleanup`: deletes every test resource a run of this suite left on the server (a run that
- * was killed never reached its own cleanup). Only names with the shape `scimc-<time>-<random>-`
- * are touched; users a server cannot delete are deactivated, and it says so. Reads the same
+ * `npm run cleanup`: deletes the test resources runs of this suite left on the server (a run that
+ * was killed never reached its own cleanup), of runs older than the sweep's grace period. Only names
+ * with the shape `scimc-<time>-<random>-` are touched, each read back before it is deleted; a group
+ * holding anyone else is left alone; users a server cannot delete are deactivated, and it says so. Reads the same
  * environment and .env as the suite; the token is never printed. Exits 1 when something could not
  * be removed or listed, 2 on a configuration error.
  *
@@ -11,7 +12,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
 import { OAuthTokenError } from '../http/auth.js';
-import { describeSweep, sweepLeftovers } from '../suite/sweep.js';
+import { cleanupSweepOptions, describeSweep, sweepLeftovers } from '../suite/sweep.js';
 import { runStartOf } from '../suite/test-data.js';
 
 /** The run prefix after `--run`, or undefined for every leftover; throws on a malformed one. */
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
       return 1;
     }
     process.stdout.write(`scim-conformance cleanup: removing test resources (${onlyPrefix ?? 'scimc-'}…) from ${config.baseUrl}\n`);
-    const report = await sweepLeftovers(client, { olderThanMs: Number.NEGATIVE_INFINITY, byExternalId: true, ...(onlyPrefix === undefined ? {} : { onlyPrefix }) });
+    const report = await sweepLeftovers(client, cleanupSweepOptions(onlyPrefix));
     const lines = describeSweep(report);
     process.stdout.write(lines.length === 0 ? '  nothing to remove\n' : `${lines.map((line) => `  ${line}`).join('\n')}\n`);
     const failed = report.failed.length + report.unlisted.length;

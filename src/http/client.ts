@@ -9,8 +9,10 @@ import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
 import { Redactor } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
+import { WriteGuard } from './write-guard.js';
 
 export { describeTransportError } from './errors.js';
+export { WriteGuardRefusal } from './write-guard.js';
 
 export const USER_AGENT = 'scim-conformance/0.1';
 const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -38,10 +40,14 @@ export interface ClientOptions {
   /** Keep every exchange in `log` (default); a long walk turns it off to stay in bounded memory. */
   keepLog?: boolean | undefined;
   /**
-   * False refuses every request that could change data (all but GET, HEAD and POST /.search):
-   * without SCIM_WRITE=true nothing may be written, whatever a check asks for.
+   * False refuses every request that could change data (all but GET and HEAD, and POST /.search
+   * with `searchPost`): without SCIM_WRITE=true nothing may be written, whatever a check asks for.
    */
   write?: boolean | undefined;
+  /** SCIM_SEARCH_POST: a read-only run may send POST /.search (some servers route that POST to create). */
+  searchPost?: boolean | undefined;
+  /** How the write guard's read-back waits between tries; injected by tests, which need no clock. */
+  readBackSleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 /** Thrown for a write on a read-only run: a bug in a check, never a server's fault. */
@@ -49,9 +55,9 @@ export class ReadOnlyViolation extends Error {
   override name = 'ReadOnlyViolation';
 }
 
-function isReadOnly(method: string, path: string): boolean {
+function isReadOnly(method: string, path: string, searchPost: boolean): boolean {
   const upper = method.toUpperCase();
-  return upper === 'GET' || upper === 'HEAD' || (upper === 'POST' && /\/\.search$/.test(path.split('?')[0] ?? ''));
+  return upper === 'GET' || upper === 'HEAD' || (searchPost && upper === 'POST' && /\/\.search$/.test(path.split('?')[0] ?? ''));
 }
 
 export interface RequestOptions {
@@ -92,6 +98,8 @@ export class ScimClient {
   readonly log: Exchange[] = [];
   readonly stats: ClientStats = { sent: 0, throttled: 0, throttledWaitMs: 0, reauthenticated: 0 };
   readonly redactor: Redactor;
+  /** What this client may write to: only what its run created and read back as its own. */
+  readonly guard: WriteGuard;
   private readonly limiter: Gate;
   private dispatcher: Dispatcher;
   private readonly maxBodyBytes: number;
@@ -110,6 +118,11 @@ export class ScimClient {
       redactor: this.redactor,
       timeoutMs: options.timeoutMs,
       record: (exchange) => this.record(exchange),
+    });
+    this.guard = new WriteGuard({
+      baseUrl: options.baseUrl,
+      read: (path) => this.limiter.run(() => this.exchange({ path })),
+      sleep: options.readBackSleep ?? sleep,
     });
   }
 
@@ -139,10 +152,22 @@ export class ScimClient {
 
   send(options: RequestOptions): Promise<Exchange> {
     const method = options.method ?? 'GET';
-    if (this.options.write === false && !isReadOnly(method, options.path)) {
-      return Promise.reject(new ReadOnlyViolation(`read-only run: refusing ${method} ${options.path} (set SCIM_WRITE=true to allow writes)`));
+    if (this.options.write === false && !isReadOnly(method, options.path, this.options.searchPost === true)) {
+      const hint = method.toUpperCase() === 'POST' ? 'set SCIM_WRITE=true to allow writes, or SCIM_SEARCH_POST=true for POST /.search' : 'set SCIM_WRITE=true to allow writes';
+      return Promise.reject(new ReadOnlyViolation(`read-only run: refusing ${method} ${options.path} (${hint})`));
     }
-    return this.limiter.run(() => this.exchange(options));
+    const upper = method.toUpperCase();
+    if (upper === 'GET' || upper === 'HEAD') return this.limiter.run(() => this.exchange(options));
+    return this.guardedWrite(method, options);
+  }
+
+  /** Every write passes the guard first; what a POST created is noted, to be verified before it is changed. */
+  private async guardedWrite(method: string, options: RequestOptions): Promise<Exchange> {
+    const body = options.json ?? parsedBody(options.body);
+    await this.guard.authorize(method, options.path, body);
+    const exchange = await this.limiter.run(() => this.exchange(options));
+    this.guard.noteSent(method, options.path, body, exchange);
+    return exchange;
   }
 
   async close(): Promise<void> {
@@ -298,6 +323,16 @@ export class ScimClient {
       truncated,
       bytes,
     };
+  }
+}
+
+/** A raw body as JSON when it is JSON: the guard reads members from it like from any other. */
+function parsedBody(body: string | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

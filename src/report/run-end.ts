@@ -4,6 +4,7 @@ import { loadAcceptances } from '../accept.js';
 import { loadJudgingConfig } from '../config.js';
 import type { Target } from '../suite/target.js';
 import { EXCHANGE_DIR_ENV, readExchanges } from './exchange-log.js';
+import { readLeftovers, renderLeftovers } from './leftovers.js';
 import { renderHar } from './har.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
@@ -105,9 +106,11 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt, pa
   );
   const exchangeDir = process.env[EXCHANGE_DIR_ENV];
   const exchanges = exchangeDir ? readExchanges(exchangeDir) : [];
+  const leftovers = exchangeDir ? readLeftovers(exchangeDir) : [];
   if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
   const throttled = throttlingNote(exchanges);
   out.write(`\n${renderVerdict(verdict)}\n${throttled === undefined ? '' : `  note: ${throttled}\n`}`);
+  out.write(renderLeftovers(leftovers));
   const summary: RunSummary = {
     target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : target.baseUrl,
     startedAt,

@@ -16,11 +16,13 @@ import {
 } from './test-data.js';
 
 const PAGE = 100;
+/** The run prefix at the start of a run name. */
+const RUN_OF = /^scimc-[0-9a-z]{8}-[0-9a-f]{6}-/;
 /** A sweep reads at most this many pages per resource type, so a huge store cannot hold it up. */
 const MAX_PAGES = 100;
 /**
- * The sweep at the start of a run leaves younger runs alone: another run against the same server
- * may still be going. The cleanup command has no grace period.
+ * A sweep leaves younger runs alone: another run against the same server may still be going. Only
+ * a named run (`cleanup --run <prefix>`, what an interrupted run does on its way out) has none.
  */
 export const SWEEP_GRACE_MS = 60 * 60 * 1000;
 
@@ -49,11 +51,16 @@ export interface SweepReport extends CleanupReport {
  * Finds what earlier, interrupted runs left behind and removes it. Only names with the whole
  * `scimc-<time>-<random>-` shape are touched; the server's filter is used to find candidates, and
  * every candidate is checked again here, so a server that ignores the filter (or answers it with
- * everyone) cannot make the sweep delete anyone else.
+ * everyone) cannot make the sweep delete anyone else. The client's write guard then reads each
+ * candidate back before its DELETE: it must still carry such a name, and a group must hold test
+ * users only (one that holds anyone else is left alone, and reported).
  */
 export async function sweepLeftovers(client: ScimClient, options: SweepOptions): Promise<SweepReport> {
   const report: SweepReport = { ...emptyReport(), unlisted: [], spared: [] };
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
+  const sweepable = (name: string) =>
+    options.onlyPrefix !== undefined ? name.startsWith(options.onlyPrefix) : (runStartOf(name) ?? Number.POSITIVE_INFINITY) <= cutoff;
+  client.guard.allowSweep(sweepable);
   // Listed together; removed groups first, as they may hold test users as members.
   const searches: Array<{ kind: ResourceKind; attribute: string }> = [
     { kind: 'Groups', attribute: NAME_ATTRIBUTE.Groups },
@@ -72,12 +79,20 @@ export async function sweepLeftovers(client: ScimClient, options: SweepOptions):
       if (seen.has(resource.id)) continue;
       seen.add(resource.id);
       if (options.onlyPrefix !== undefined && !resource.name.startsWith(options.onlyPrefix)) continue;
-      const started = runStartOf(resource.name);
-      if (started !== undefined && started <= cutoff) await removeResource(client, resource, report);
+      if (sweepable(resource.name)) await removeResource(client, resource, report);
       else report.spared.push(resource);
     }
   }
   return report;
+}
+
+/**
+ * What `cleanup` sweeps: one named run's resources whatever their age (an interrupted run's own
+ * cleanup), or else every run's older than the grace period, since a younger one may still be
+ * going. Also by externalId, for a user a broken server created without a userName.
+ */
+export function cleanupSweepOptions(onlyPrefix: string | undefined): SweepOptions {
+  return onlyPrefix === undefined ? { olderThanMs: SWEEP_GRACE_MS, byExternalId: true } : { olderThanMs: Number.NEGATIVE_INFINITY, byExternalId: true, onlyPrefix };
 }
 
 /**
@@ -98,6 +113,12 @@ export function describeSweep(report: SweepReport): string[] {
   const lines = report.deleted.map((r) => `deleted ${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`);
   lines.push(...describeCleanup(report));
   for (const { kind, reason } of report.unlisted) lines.push(`could not list ${kind} to look for leftovers: ${reason}`);
+  if (report.spared.length > 0) {
+    const runs = [...new Set(report.spared.map((r) => RUN_OF.exec(r.name)?.[0] ?? r.name))];
+    lines.push(
+      `left alone: ${report.spared.length} resource(s) of runs younger than the grace period, which may still be going: ${runs.join(', ')} (\`cleanup --run <prefix>\` removes one run's now)`,
+    );
+  }
   return lines;
 }
 

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { listedResources, objectBody } from '../checks/answers.js';
 import type { Exchange } from '../http/exchange.js';
-import type { ScimClient } from '../http/client.js';
+import { WriteGuardRefusal, type ScimClient } from '../http/client.js';
+import { isRunName, runStartOf, TEST_PREFIX } from '../http/run-marker.js';
+import { createdId, type Verification } from '../http/write-guard.js';
 
 /**
- * Every resource the suite creates carries this prefix in its userName or displayName, so that a
- * cleanup (or the sweep at the start of a run) can find what an interrupted run left behind, and
- * never mistake anyone else's data for ours.
+ * Every resource the suite creates carries the run prefix `scimc-<time>-<random>-` in its userName
+ * or displayName, so that a cleanup (or the sweep at the start of a run) can find what an
+ * interrupted run left behind, and never mistake anyone else's data for ours.
  */
-export const TEST_PREFIX = 'scimc-';
+export { isRunName, runStartOf, TEST_PREFIX };
+
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const ENTERPRISE_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -19,31 +22,13 @@ export type ResourceKind = 'Users' | 'Groups';
 /** The attribute a resource of each kind is named by, and found by when a run left it behind. */
 export const NAME_ATTRIBUTE: Record<ResourceKind, 'userName' | 'displayName'> = { Users: 'userName', Groups: 'displayName' };
 
-const RUN_PREFIX = /^scimc-([0-9a-z]{8})-[0-9a-f]{6}-/;
-/** Run times before this are not ours: the suite did not exist. It keeps look-alike names out. */
-const EARLIEST_RUN = Date.UTC(2024, 0, 1);
-
 /** `scimc-<time in base36>-<random>-`: the time lets a sweep leave a run that is still going alone. */
 export function newRunPrefix(now = Date.now()): string {
   return `${TEST_PREFIX}${now.toString(36)}-${randomBytes(3).toString('hex')}-`;
 }
 
-/** When the run that used this name started, or undefined for a name that is not ours. */
-export function runStartOf(name: string): number | undefined {
-  const match = RUN_PREFIX.exec(name);
-  if (match?.[1] === undefined) return undefined;
-  const started = parseInt(match[1], 36);
-  // A day of clock skew between machines is tolerated; later than that is not a run's time.
-  return started >= EARLIEST_RUN && started <= Date.now() + 24 * 60 * 60 * 1000 ? started : undefined;
-}
-
 /** The one reason every write check gives in a read-only run, with how to enable it. */
 export const WRITE_SKIP_REASON = 'needs SCIM_WRITE=true: this check creates, changes and deletes its own test user (prefix scimc-)';
-
-/** True for a name a run of this suite made: the whole `scimc-<time>-<random>-` shape, not just `scimc-`. */
-export function isRunName(name: unknown): name is string {
-  return typeof name === 'string' && runStartOf(name) !== undefined;
-}
 
 export interface CreatedResource {
   kind: ResourceKind;
@@ -56,19 +41,40 @@ export interface Creation {
   exchange: Exchange;
   /** The resource as the server returned it, when it answered with a JSON object. */
   resource?: Record<string, unknown>;
-  /** Set when the server created it (2xx and an id): it is registered for cleanup. */
+  /** Set when the server created it and it was read back as ours: it is registered for cleanup. */
   created?: CreatedResource;
 }
 
+/** A create answered with a resource that is not the one created: nothing is written to it. */
+export interface ForeignCreation extends CreatedResource {
+  /** What reading it back showed. */
+  reason: string;
+  /** The create's answer and the read-back, for the finding. */
+  exchange: Exchange;
+  readBack?: Exchange;
+  /** False for a body the server should have refused (junk): the finding is that check's, not this one's. */
+  blocker: boolean;
+}
+
+/** A resource readable only after a few tries: the store is eventually consistent. */
+export interface ReadLag extends CreatedResource {
+  tries: number;
+  waitedMs: number;
+}
+
 export interface CleanupReport {
+  /** Deleted, and a GET afterwards answered 404. */
   deleted: CreatedResource[];
-  /** Users the server could not delete (no DELETE), deactivated instead: they still exist. */
-  deactivated: CreatedResource[];
+  /** Not removed (the reason says why), deactivated instead: they still exist with active=false. */
+  deactivated: Array<CreatedResource & { reason: string }>;
   failed: Array<CreatedResource & { reason: string }>;
+  /** Creates answered with someone else's resource or an id that does not exist: never written to. */
+  foreign: ForeignCreation[];
+  lagged: ReadLag[];
 }
 
 export function emptyReport(): CleanupReport {
-  return { deleted: [], deactivated: [], failed: [] };
+  return { deleted: [], deactivated: [], failed: [], foreign: [], lagged: [] };
 }
 
 /** A user as Okta creates one (its full payload), named with the run prefix. */
@@ -92,25 +98,19 @@ export function newPassword(): string {
   return `Pw-${randomBytes(9).toString('base64url')}!1`;
 }
 
-/** The id a creation answer names: the body's `id`, else the last segment of its Location header. */
-function idFrom(exchange: Exchange, resource: Record<string, unknown> | undefined): string | undefined {
-  const id = resource?.['id'];
-  if (typeof id === 'string' && id !== '') return id;
-  const location = exchange.response?.headers['location'];
-  if (location === undefined) return undefined;
-  const last = location.replace(/\/+$/, '').split('/').pop();
-  return last === undefined || last === '' ? undefined : decodeURIComponent(last);
-}
-
 /**
- * Creates test resources and removes them again. Each one is registered the moment the server
- * says it exists (also when it should not have: a duplicate it accepted), and removed in reverse
- * order by `cleanup()`, also when checks failed. A server that cannot delete users (Okta-style) gets
- * them deactivated instead, and the report says so.
+ * Creates test resources and removes them again. Each one is read back the moment the server says
+ * it exists (also when it should not have: a duplicate it accepted) and registered when it is ours;
+ * one that is someone else's is never written to, and is reported. `cleanup()` removes what is
+ * registered in reverse order, also when checks failed. A user that is not removed (a server that
+ * cannot delete, or a DELETE that did not take) is deactivated, and the report says so.
  */
 export class TestData {
   private readonly created: CreatedResource[] = [];
   private counter = 0;
+  private owned = 0;
+  /** What the cleanup report will carry besides the removals: foreign creations and read lags. */
+  readonly noticed: Pick<CleanupReport, 'foreign' | 'lagged'> = { foreign: [], lagged: [] };
 
   /**
    * `scope` keeps the names of spec files that run at the same time apart: they share the run
@@ -123,6 +123,7 @@ export class TestData {
   ) {
     if (runStartOf(prefix) === undefined) throw new Error(`the run prefix must have the shape scimc-<time>-<random>-, not ${prefix}`);
     if (!/^[a-z0-9]+$/.test(scope)) throw new Error(`a test data scope is lower-case letters and digits, not ${scope}`);
+    client.guard.claimRun(prefix);
   }
 
   /** A fresh name under the run prefix: `scimc-…-okta-3@example.com` for users, `scimc-…-okta-3` for groups. */
@@ -139,13 +140,13 @@ export class TestData {
   async create(kind: ResourceKind, body: Record<string, unknown>, label?: string): Promise<Creation> {
     const name = label ?? String(body[NAME_ATTRIBUTE[kind]]);
     this.assertOurs(name);
-    return this.registerAnswer(kind, name, await this.client.send({ method: 'POST', path: `/${kind}`, json: body }));
+    return this.registerAnswer(kind, name, await this.client.send({ method: 'POST', path: `/${kind}`, json: body }), true);
   }
 
   /** POSTs a raw (possibly malformed) body; anything the server creates from it is registered. */
   async createRaw(kind: ResourceKind, body: string, label: string): Promise<Creation> {
     this.assertOurs(label);
-    return this.registerAnswer(kind, label, await this.client.send({ method: 'POST', path: `/${kind}`, body }));
+    return this.registerAnswer(kind, label, await this.client.send({ method: 'POST', path: `/${kind}`, body }), false);
   }
 
   createUser(overrides: Record<string, unknown> = {}): Promise<Creation> {
@@ -156,13 +157,7 @@ export class TestData {
     return this.create('Groups', { schemas: [GROUP_SCHEMA], displayName: this.name('Groups'), members: [], ...overrides });
   }
 
-  /** Registers a resource that exists because of us, found some other way. */
-  register(resource: CreatedResource): void {
-    this.assertOurs(resource.name);
-    if (!this.created.some((r) => r.kind === resource.kind && r.id === resource.id)) this.created.push(resource);
-  }
-
-  /** Forget a resource a check already deleted on purpose. */
+  /** Forget a resource a check deleted on purpose and saw gone (a GET answered 404). */
   forget(id: string): void {
     const index = this.created.findIndex((r) => r.id === id);
     if (index >= 0) this.created.splice(index, 1);
@@ -172,9 +167,14 @@ export class TestData {
     return this.created;
   }
 
+  /** How many creates were read back as ours so far. */
+  get ownCreations(): number {
+    return this.owned;
+  }
+
   /** Removes everything registered, groups before users; never throws. */
   async cleanup(): Promise<CleanupReport> {
-    const report = emptyReport();
+    const report: CleanupReport = { ...emptyReport(), foreign: this.noticed.foreign.splice(0), lagged: this.noticed.lagged.splice(0) };
     const doomed = this.created.splice(0).reverse();
     // Groups that hold test users go first; within a kind, the deletions do not depend on each other.
     for (const kind of ['Groups', 'Users'] as const) {
@@ -183,73 +183,130 @@ export class TestData {
     return report;
   }
 
+  private register(resource: CreatedResource, verified = true): void {
+    if (verified) this.owned += 1;
+    if (!this.created.some((r) => r.kind === resource.kind && r.id === resource.id)) this.created.push(resource);
+  }
+
   private assertOurs(name: string): void {
     if (!name.startsWith(this.prefix)) throw new Error(`test resources must be named with the run prefix ${this.prefix}, not ${name}`);
   }
 
-  private async registerAnswer(kind: ResourceKind, name: string, exchange: Exchange): Promise<Creation> {
+  private async registerAnswer(kind: ResourceKind, name: string, exchange: Exchange, judged: boolean): Promise<Creation> {
     const status = exchange.response?.status;
     const resource = objectBody(exchange);
     const base = resource === undefined ? { exchange } : { exchange, resource };
     // No answer at all may still mean it was created: look for it by name, so it is not left behind.
     if (status !== undefined && (status < 200 || status >= 300)) return base;
-    const id = status === undefined ? undefined : idFrom(exchange, resource);
-    const found = id ?? (await this.locate(kind, name));
-    if (found === undefined) return base;
+    const id = status === undefined ? undefined : createdId(exchange);
+    if (id === undefined) {
+      const located = await this.adoptByName(kind, name);
+      return located === undefined ? base : { ...base, created: located };
+    }
+    const verification = await this.client.guard.verify(kind, id);
+    this.noteLag({ kind, id, name }, verification);
+    if (verification.ours || verification.reason === 'unreadable') {
+      // Unreadable: registered, so that the cleanup tries it (the guard reads it back again first).
+      const created = { kind, id, name };
+      this.register(created, verification.ours);
+      return { ...base, created };
+    }
+    this.noticed.foreign.push({
+      kind,
+      id,
+      name,
+      reason: verification.got,
+      exchange,
+      ...(verification.exchange === undefined ? {} : { readBack: verification.exchange }),
+      blocker: judged,
+    });
+    // What the server really created, if anything, may still be found by its name and removed.
+    await this.adoptByName(kind, name, id);
+    return base;
+  }
+
+  /** Finds the resource by the name it was created with, adopts it when it reads back as ours, and registers it. */
+  private async adoptByName(kind: ResourceKind, name: string, notId?: string): Promise<CreatedResource | undefined> {
+    const found = await this.locate(kind, name);
+    if (found === undefined || found === notId || !this.client.guard.adopt(kind, found, name)) return undefined;
+    const verification = await this.client.guard.verify(kind, found);
+    if (!verification.ours) return undefined;
     const created = { kind, id: found, name };
+    this.noteLag(created, verification);
     this.register(created);
-    return { ...base, created };
+    return created;
+  }
+
+  private noteLag(resource: CreatedResource, verification: Verification): void {
+    if (verification.ours && verification.tries > 1) this.noticed.lagged.push({ ...resource, tries: verification.tries, waitedMs: verification.waitedMs });
   }
 
   /** The id of the one resource with exactly this name, for a 201 that did not say which it made. */
   private async locate(kind: ResourceKind, name: string): Promise<string | undefined> {
     const attribute = NAME_ATTRIBUTE[kind];
     const exchange = await this.client.send({ path: `/${kind}`, query: { filter: `${attribute} eq "${name}"` } });
-    const match = listedResources(exchange)?.find((r) => r[attribute] === name && typeof r['id'] === 'string');
-    return match === undefined ? undefined : String(match['id']);
+    const matches = listedResources(exchange)?.filter((r) => r[attribute] === name && typeof r['id'] === 'string') ?? [];
+    return matches.length === 1 ? String(matches[0]?.['id']) : undefined;
   }
 }
 
-/** Statuses that mean "this server does not delete users", for which deactivating is the fallback. */
-const NO_DELETE = new Set([400, 403, 405, 409, 501]);
+const DEACTIVATE = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active: false } }] };
 
-/** DELETE, or for a server that does not delete users, deactivate; never throws. */
+/**
+ * DELETE, then GET: removed only when the GET answers 404. A user that is still there is
+ * deactivated instead. Every write goes through the client's guard, which reads the resource back
+ * as ours first; never throws.
+ */
 export async function removeResource(client: ScimClient, resource: CreatedResource, report: CleanupReport): Promise<void> {
+  const path = `/${resource.kind}/${encodeURIComponent(resource.id)}`;
   try {
-    const path = `/${resource.kind}/${encodeURIComponent(resource.id)}`;
     const deletion = await client.send({ method: 'DELETE', path });
     const status = deletion.response?.status;
-    if (status !== undefined && ((status >= 200 && status < 300) || status === 404)) {
+    const reason = await notRemovedReason(client, path, deletion);
+    if (reason === undefined) {
       report.deleted.push(resource);
       return;
     }
-    if (resource.kind === 'Users' && status !== undefined && NO_DELETE.has(status)) {
-      const patch = await client.send({
-        method: 'PATCH',
-        path,
-        json: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', value: { active: false } }] },
-      });
-      const patched = patch.response?.status;
-      if (patched !== undefined && patched >= 200 && patched < 300) {
-        report.deactivated.push(resource);
-        return;
-      }
-      report.failed.push({ ...resource, reason: `DELETE answered ${status}, and deactivating it answered ${patched ?? patch.error?.message ?? 'nothing'}` });
+    if (resource.kind !== 'Users' || status === undefined) {
+      report.failed.push({ ...resource, reason });
       return;
     }
-    report.failed.push({ ...resource, reason: deletion.error?.message ?? `DELETE answered ${status ?? 'nothing'}` });
+    const patch = await client.send({ method: 'PATCH', path, json: DEACTIVATE });
+    const patched = patch.response?.status;
+    if (patched !== undefined && patched >= 200 && patched < 300) report.deactivated.push({ ...resource, reason });
+    else report.failed.push({ ...resource, reason: `${reason}, and deactivating it answered ${patched ?? patch.error?.message ?? 'nothing'}` });
   } catch (error) {
-    report.failed.push({ ...resource, reason: (error as Error).message });
+    const why = error instanceof WriteGuardRefusal ? `nothing sent to it: ${error.message}` : (error as Error).message;
+    report.failed.push({ ...resource, reason: why });
   }
 }
+
+/** Why a DELETE did not remove the resource, or undefined when a GET after it answers 404. */
+async function notRemovedReason(client: ScimClient, path: string, deletion: Exchange): Promise<string | undefined> {
+  const status = deletion.response?.status;
+  if (status === undefined) return `DELETE got no answer (${deletion.error?.message ?? 'no response'})`;
+  // A 404 to the DELETE is fine only when the resource is indeed gone: a route that is missing answers 404 too.
+  if (!((status >= 200 && status < 300) || status === 404)) return `DELETE answered ${status}`;
+  const after = await client.send({ path });
+  const now = after.response?.status;
+  if (now === 404) return undefined;
+  return `DELETE answered ${status}, but GET then answered ${now ?? after.error?.message ?? 'nothing'}${now === 200 ? ': it is still there' : ''}`;
+}
+
+/** The commands that remove what a run left behind. */
+export const CLEANUP_COMMAND = '`npx scim-conformance cleanup` (`npm run cleanup` in this repository)';
 
 /** One line per resource that is not simply gone, for the end of a run and the cleanup command. */
 export function describeCleanup(report: CleanupReport): string[] {
   const lines: string[] = [];
   const what = (r: CreatedResource) => `${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`;
-  for (const r of report.deactivated) {
-    lines.push(`deactivated ${what(r)}: the server does not delete users, so it remains with active=false`);
+  for (const r of report.deactivated) lines.push(`left deactivated: ${what(r)}: ${r.reason}; it remains with active=false; ${CLEANUP_COMMAND} tries again`);
+  for (const r of report.failed) lines.push(`left behind: ${what(r)}: ${r.reason}; ${CLEANUP_COMMAND} tries again`);
+  for (const r of report.foreign) {
+    lines.push(
+      `not ours: the create of ${r.kind === 'Users' ? 'user' : 'group'} ${r.name} was answered with id ${r.id}, and ${r.reason}; nothing was written to it. If the server created ${r.name} under another id, ${CLEANUP_COMMAND} removes it`,
+    );
   }
-  for (const r of report.failed) lines.push(`could not remove ${what(r)}: ${r.reason}; \`npm run cleanup\` will try again`);
+  for (const r of report.lagged) lines.push(`note: ${what(r)} was readable only after ${r.tries} tries (${r.waitedMs} ms): the server's store is eventually consistent`);
   return lines;
 }

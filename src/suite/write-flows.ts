@@ -40,7 +40,10 @@ import {
   userLifecycleRules,
 } from '../checks/user-lifecycle.js';
 import { acceptedUpdate, objectBody } from '../checks/answers.js';
-import type { ScimClient } from '../http/client.js';
+import { allRules } from '../checks/catalog.js';
+import { ownershipRules } from '../checks/ownership.js';
+import { WriteGuardRefusal, type ScimClient } from '../http/client.js';
+import type { RefusalReason } from '../http/write-guard.js';
 import type { Exchange } from '../http/exchange.js';
 import { OKTA_HEADERS } from '../probes.js';
 import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, newPassword, oktaUserPayload, PATCH_SCHEMA, USER_SCHEMA, type TestData } from './test-data.js';
@@ -48,6 +51,46 @@ import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, newPassword, oktaUserPayload, PATCH_SC
 export interface FlowContext {
   client: ScimClient;
   data: TestData;
+}
+
+/** Refusals after which a flow cannot go on: the resource is not ours, or could not be read back to tell. */
+const STOPS_FLOW = new Set<RefusalReason>(['foreign', 'missing', 'unreadable']);
+
+/**
+ * A flow whose steps the write guard may stop. A create answered with a resource that is not the
+ * one created is the WRITE_CREATED_NOT_OURS finding; what the flow could not send then is skipped
+ * with that reason. Any other refusal is a bug of ours, and fails loudly.
+ */
+function guardedFlow(steps: (context: FlowContext, run: CheckRun) => Promise<CheckRun>): (context: FlowContext) => Promise<CheckRun> {
+  return async (context) => {
+    const run = new CheckRun();
+    const earlier = context.data.noticed.foreign.length;
+    const owned = context.data.ownCreations;
+    let stopped: string | undefined;
+    try {
+      await steps(context, run);
+    } catch (error) {
+      if (!(error instanceof WriteGuardRefusal) || !STOPS_FLOW.has(error.reason)) throw error;
+      stopped = `not sent: ${error.message}`;
+    }
+    const foreign = context.data.noticed.foreign.slice(earlier).filter((creation) => creation.blocker);
+    const rule = ownershipRules.WRITE_CREATED_NOT_OURS;
+    for (const creation of foreign) {
+      run.fail(rule, { got: `The create of ${creation.name} was answered with id ${creation.id}, and ${creation.reason}.`, exchange: creation.readBack ?? creation.exchange });
+    }
+    if (foreign.length === 0 && context.data.ownCreations > owned) run.pass(rule);
+    const reason = foreign.length > 0 ? `not sent: the server answered a create with a resource that is not the one created (${rule.code})` : stopped;
+    if (reason !== undefined) for (const other of allRules()) run.skip(other, reason);
+    return run;
+  };
+}
+
+/** The body of a read when it is the resource itself (200, the same id): what may be PUT back. */
+function sameResource(read: Exchange, id: string): Record<string, unknown> | undefined {
+  const body = objectBody(read);
+  const schemas = body?.['schemas'];
+  const message = Array.isArray(schemas) && schemas.some((schema) => typeof schema === 'string' && schema.startsWith('urn:ietf:params:scim:api:messages:'));
+  return read.response?.status === 200 && body?.['id'] === id && !message ? body : undefined;
 }
 
 const patchBody = (...operations: unknown[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
@@ -67,8 +110,7 @@ function oktaFilter(client: ScimClient, kind: 'Users' | 'Groups', filter: string
  * Okta: lookup, create with the full payload, read back by id and by filter in another case,
  * duplicates, GET then PUT, deactivate, reactivate, password push. Okta never deletes users.
  */
-export async function oktaUserFlow({ client, data }: FlowContext): Promise<CheckRun> {
-  const run = new CheckRun();
+export const oktaUserFlow = guardedFlow(async ({ client, data }, run) => {
   const rules = userLifecycleRules;
   const send = (options: Parameters<ScimClient['send']>[0]) => client.send({ ...options, headers: { ...OKTA_HEADERS, ...options.headers } });
   const userName = data.name('Users');
@@ -101,7 +143,8 @@ export async function oktaUserFlow({ client, data }: FlowContext): Promise<Check
   const [duplicate, caseDuplicate, replaced] = await Promise.all([
     data.create('Users', { ...payload, password: newPassword() }),
     data.create('Users', { ...payload, userName: otherCase(userName, data.prefix), password: newPassword() }),
-    putBack(user ?? objectBody(read)),
+    // Only a user read back as the user: never an Error or a ListResponse PUT as if it were one.
+    putBack(user ?? sameResource(read, id)),
   ]);
   checkDuplicateRefused(run, rules.USER_DUPLICATE_CONFLICT, duplicate.exchange, true);
   checkDuplicateRefused(run, rules.USER_DUPLICATE_ANY_CASE, caseDuplicate.exchange, false);
@@ -121,7 +164,7 @@ export async function oktaUserFlow({ client, data }: FlowContext): Promise<Check
   const password = await send({ method: 'PATCH', path: userPath(id), json: patchBody({ op: 'replace', value: { password: newPassword() } }) });
   checkPatchAccepted(run, rules.USER_PASSWORD_PUSH, password);
   return run;
-}
+});
 
 /** A user as Entra creates one: enterprise extension, externalId, a work email. */
 export function entraUserPayload(userName: string, externalId: string, workEmail: string): Record<string, unknown> {
@@ -141,8 +184,7 @@ export function entraUserPayload(userName: string, externalId: string, workEmail
  * Entra: matching by externalId and work email, PATCH in both of Entra's dialects, soft delete with
  * "False", then DELETE, a read after it, and a second DELETE.
  */
-export async function entraUserFlow({ client, data }: FlowContext): Promise<CheckRun> {
-  const run = new CheckRun();
+export const entraUserFlow = guardedFlow(async ({ client, data }, run) => {
   const rules = entraUserRules;
   const userName = data.name('Users');
   const externalId = randomUUID();
@@ -198,19 +240,19 @@ export async function entraUserFlow({ client, data }: FlowContext): Promise<Chec
 
   const deletion = await client.send({ method: 'DELETE', path: userPath(id) });
   const deleted = deletion.response !== undefined && deletion.response.status >= 200 && deletion.response.status < 300;
-  if (deleted) data.forget(id);
   const [after, again] = deleted ? await Promise.all([read(), client.send({ method: 'DELETE', path: userPath(id) })]) : [undefined, undefined];
+  // Removed only when a read says so: a 204 after which the user is still there is the cleanup's.
+  if (after?.response?.status === 404) data.forget(id);
   checkUserDeleted(run, deletion, after, again);
   return run;
-}
+});
 
 /**
  * Groups: create empty, find by displayName, membership the Okta way (add, remove by filter,
  * replace) and the Entra way (Remove with a value list), excludedAttributes, rename by PATCH and
  * PUT, DELETE.
  */
-export async function groupFlow({ client, data }: FlowContext): Promise<CheckRun> {
-  const run = new CheckRun();
+export const groupFlow = guardedFlow(async ({ client, data }, run) => {
   const rules = groupRules;
   const payloads = [oktaUserPayload(data.name('Users')), oktaUserPayload(data.name('Users'))];
   const displayName = data.name('Groups');
@@ -269,17 +311,16 @@ export async function groupFlow({ client, data }: FlowContext): Promise<CheckRun
   checkRenamed(run, rules.GROUP_RENAME_PUT, put, await read(), putName, putMembers);
 
   const deletion = await client.send({ method: 'DELETE', path: groupPath(id) });
-  if (deletion.response !== undefined && deletion.response.status < 300) data.forget(id);
   const [gone, member] = await Promise.all([read(), first === undefined ? undefined : client.send({ path: userPath(first) })]);
+  if (deletion.response !== undefined && deletion.response.status < 300 && gone.response?.status === 404) data.forget(id);
   checkGroupDeleted(run, deletion, gone, member);
   return run;
-}
+});
 
 const JUNK_BODY = '{ "acve": tre, "adadfdresses": [ { "coudftry": "Beruda", "type": "work" ], "userName": ';
 
 /** What Entra and Microsoft's collection send that is wrong, and what the server must do with it. */
-export async function badInputFlow({ client, data }: FlowContext): Promise<CheckRun> {
-  const run = new CheckRun();
+export const badInputFlow = guardedFlow(async ({ client, data }, run) => {
   // Labelled with the run prefix, so that a server that wrongly creates it still gets it cleaned up.
   const label = data.name('Users');
   const { userName: _none, ...withoutUserName } = oktaUserPayload(label);
@@ -306,7 +347,7 @@ export async function badInputFlow({ client, data }: FlowContext): Promise<Check
   const wrongEmails = `${target.name.split('@')[0] ?? 'x'}@example.com`;
   checkWrongType(run, await client.send({ method: 'PUT', path: userPath(target.id), json: { ...base, emails: wrongEmails } }), 'emails', wrongEmails);
   return run;
-}
+});
 
 /** Is etag.supported advertised? The reason to skip the ETag checks when it is not. */
 export function etagPrecondition(config: Exchange): string | undefined {
@@ -316,12 +357,12 @@ export function etagPrecondition(config: Exchange): string | undefined {
 }
 
 /** ETag / If-Match / If-None-Match on a user of our own. */
-export async function etagFlow({ client, data }: FlowContext): Promise<CheckRun> {
-  const run = new CheckRun();
-  const creation = await data.createUser();
+export const etagFlow = guardedFlow(async ({ client, data }, run) => {
+  const payload = oktaUserPayload(data.name('Users'));
+  const creation = await data.create('Users', payload);
   const id = creation.created?.id;
   if (id === undefined) {
-    checkUserCreated(run, creation.exchange, {});
+    checkUserCreated(run, creation.exchange, payload);
     return run;
   }
   const read = await client.send({ path: userPath(id) });
@@ -344,4 +385,4 @@ export async function etagFlow({ client, data }: FlowContext): Promise<CheckRun>
   const stale = await client.send({ method: 'PUT', path: userPath(id), headers: { 'if-match': version }, json: { ...base, displayName: 'Lost update' } });
   checkStaleRefused(run, stale, await client.send({ path: userPath(id) }), 'displayName', 'Versioned');
   return run;
-}
+});

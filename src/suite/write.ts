@@ -5,7 +5,8 @@ import type { CheckRun } from '../checks/run.js';
 import type { ScimClient } from '../http/client.js';
 import { once, ruleTests, suiteTarget } from './spec.js';
 import type { Target } from './target.js';
-import { describeCleanup, TestData, WRITE_SKIP_REASON } from './test-data.js';
+import { saveLeftovers } from '../report/leftovers.js';
+import { CLEANUP_COMMAND, describeCleanup, TestData, WRITE_SKIP_REASON } from './test-data.js';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -54,19 +55,24 @@ export function writeRuleTests(title: string, rules: readonly Rule[], evaluate: 
 }
 
 /**
- * The test data of one spec file: named `<run prefix><scope>-<n>`, removed after the file's checks
- * (also when they failed, and before the client closes), without ever throwing over a real failure.
- * What could not be deleted (deactivated instead, or left behind) is said on stderr.
+ * The test data of one spec file: named `<prefix><scope>-<n>` (the prefix is the run's, or one
+ * under it), removed after the file's checks (also when they failed, and before the client
+ * closes), without ever throwing over a real failure. What could not be removed, or was not ours to
+ * touch, is said on stderr and reaches the verdict.
  */
-export function useTestData(client: ScimClient, target: Target, scope: string): TestData {
-  const data = new TestData(client, target.runPrefix, scope);
+export function useTestData(client: ScimClient, target: Target, scope: string, prefix = target.runPrefix): TestData {
+  if (!prefix.startsWith(target.runPrefix)) throw new Error(`test data of this run is named under ${target.runPrefix}, not ${prefix}`);
+  const data = new TestData(client, prefix, scope);
+  const label = `${prefix.slice(target.runPrefix.length)}${scope}`;
   afterAll(async () => {
+    let lines: string[];
     try {
-      const lines = describeCleanup(await data.cleanup());
-      if (lines.length > 0) console.warn(`scim-conformance test data (${scope}):\n${lines.map((line) => `  ${line}`).join('\n')}`);
+      lines = describeCleanup(await data.cleanup());
     } catch (error) {
-      console.warn(`scim-conformance test data (${scope}): cleanup failed: ${(error as Error).message}; run \`npm run cleanup\``);
+      lines = [`cleanup failed: ${(error as Error).message}; ${CLEANUP_COMMAND} removes what is left`];
     }
+    if (lines.length > 0) console.warn(`scim-conformance test data (${label}):\n${lines.map((line) => `  ${line}`).join('\n')}`);
+    saveLeftovers({ scope: label, lines });
   });
   return data;
 }

@@ -44,9 +44,9 @@ function combined(names: string[]): Breakage {
     )(request);
 }
 
-function runCleanup(baseUrl: string): Promise<{ code: number | null; output: string }> {
+function runCleanup(baseUrl: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, 'src/cli/cleanup.ts'], {
+    const child = spawn(process.execPath, [TSX, 'src/cli/cleanup.ts', ...args], {
       cwd: PROJECT_ROOT,
       env: userEnv(baseUrl === '' ? {} : { SCIM_BASE_URL: baseUrl, SCIM_TOKEN: RECORDING_TOKEN }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,6 +138,8 @@ describe('a run killed half way, then `npm run cleanup`', () => {
   let server: RecordingServer;
   let before: string;
   let leftBehind: string[];
+  let sparedLeft: string[];
+  let spared: { code: number | null; output: string };
   let cleanup: { code: number | null; output: string };
   beforeAll(async () => {
     // Every request after the sixth user or group is created is held: the run is stuck mid-lifecycle.
@@ -159,14 +161,23 @@ describe('a run killed half way, then `npm run cleanup`', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     leftBehind = leftovers(server.service);
     server.release();
-    cleanup = await runCleanup(server.baseUrl);
+    // The run is seconds old: without --run, the cleanup leaves it alone (it may still be going).
+    spared = await runCleanup(server.baseUrl);
+    const prefix = /^scimc-[0-9a-z]{8}-[0-9a-f]{6}-/.exec(leftBehind[0] ?? '')?.[0] ?? 'no-prefix';
+    sparedLeft = leftovers(server.service);
+    cleanup = await runCleanup(server.baseUrl, ['--run', prefix]);
   }, 120_000);
 
   test('the killed run left its resources behind', () => {
     expect(leftBehind.length).toBeGreaterThan(0);
   });
 
-  test('the cleanup command deletes them all, says so, and succeeds', () => {
+  test('the cleanup command leaves a run younger than the grace period alone, and names it', () => {
+    expect(sparedLeft).toEqual(leftBehind);
+    expect(spared.output).toMatch(/left alone: \d+ resource\(s\) of runs younger than the grace period, which may still be going: scimc-/);
+  });
+
+  test('the cleanup command with --run deletes them all, says so, and succeeds', () => {
     expect(leftovers(server.service)).toEqual([]);
     expect(cleanup.output).toMatch(/deleted user scimc-/);
     expect(cleanup.output).toContain(`${leftBehind.length} deleted, 0 deactivated`);

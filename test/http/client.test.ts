@@ -71,6 +71,7 @@ describe('ScimClient', () => {
     ['PUT', '/Users/1'],
     ['PATCH', '/Users/1'],
     ['DELETE', '/Users/1'],
+    ['POST', '/Users/.search'],
   ] as const)('a read-only client refuses %s %s before anything is sent', async ([method, path]) => {
     let received = 0;
     raw.handle((_req, res) => {
@@ -81,11 +82,16 @@ describe('ScimClient', () => {
     expect(received).toBe(0);
   });
 
-  test('a read-only client still sends GET and POST /.search', async () => {
-    raw.handle((_req, res) => res.end('{}'));
-    const c = client({ write: false });
-    expect((await c.send({ path: '/Users' })).response?.status).toBe(200);
-    expect((await c.send({ method: 'POST', path: '/Users/.search', json: {} })).response?.status).toBe(200);
+  test('a read-only client still sends GET, and POST /.search only when SCIM_SEARCH_POST asks for it', async () => {
+    const received: string[] = [];
+    raw.handle((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      res.end('{}');
+    });
+    expect((await client({ write: false }).send({ path: '/Users' })).response?.status).toBe(200);
+    await expect(client({ write: false }).send({ method: 'POST', path: '/Users/.search', json: {} })).rejects.toThrow(/SCIM_SEARCH_POST=true/);
+    expect((await client({ write: false, searchPost: true }).send({ method: 'POST', path: '/Users/.search', json: {} })).response?.status).toBe(200);
+    expect(received).toEqual(['GET /scim/v2/Users', 'POST /scim/v2/Users/.search']);
   });
 
   test('a recorded request turns into a curl command with the token as a variable', async () => {

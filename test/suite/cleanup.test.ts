@@ -105,7 +105,9 @@ describe('TestData', () => {
     const { created } = await data.createUser();
     const report = await data.cleanup();
     expect(report.deactivated.map((r) => r.id)).toEqual([created?.id]);
-    expect(describeCleanup(report)).toEqual([expect.stringMatching(/^deactivated user scimc-.*: the server does not delete users, so it remains with active=false$/)]);
+    expect(describeCleanup(report)).toEqual([
+      expect.stringMatching(/^left deactivated: user scimc-.*: DELETE answered 405; it remains with active=false; `npx scim-conformance cleanup` .* tries again$/),
+    ]);
     const stored = (server.service.store.snapshot().users as Array<Record<string, unknown>>).find((u) => u['id'] === created?.id);
     expect(stored?.['active']).toBe(false);
   });
@@ -178,12 +180,21 @@ describe('the sweep', () => {
       { schemas: [USER_SCHEMA], id: 'no-user-name', externalId: runName, displayName: runName },
       { schemas: [USER_SCHEMA], id: 'named-user', userName: 'someone@example.com', externalId: runName },
     ];
+    const deleted = new Set<string>();
     const { client, server } = await setUp({
       breakage: (request, service) => {
         if (request.method === 'GET' && (request.query.get('filter') ?? '').startsWith('externalId sw ')) {
           return { status: 200, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: strays }) };
         }
-        if (request.method === 'DELETE' && /\/(no-user-name|named-user)$/.test(request.path)) return { status: 204, headers: {}, body: '' };
+        const stray = strays.find((user) => request.path.endsWith(`/Users/${user.id}`));
+        if (stray !== undefined && request.method === 'DELETE') {
+          deleted.add(stray.id);
+          return { status: 204, headers: {}, body: '' };
+        }
+        // The sweep reads each candidate back before and after its DELETE.
+        if (stray !== undefined && request.method === 'GET' && !deleted.has(stray.id)) {
+          return { status: 200, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify(stray) };
+        }
         return service.handle(request);
       },
     });
