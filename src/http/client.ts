@@ -7,7 +7,7 @@ import { describeTransportError } from './errors.js';
 import type { Exchange, RecordedResponse, RetriedAnswer } from './exchange.js';
 import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
-import { Redactor } from './redact.js';
+import { REDACTED, Redactor, safeUrl, userinfoSecrets } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
 
 export { describeTransportError } from './errors.js';
@@ -99,8 +99,8 @@ export class ScimClient {
 
   constructor(private readonly options: ClientOptions) {
     this.redactor = new Redactor([]);
-    for (const proxy of [options.proxy?.httpProxy, options.proxy?.httpsProxy]) {
-      if (proxy !== undefined) this.redactor.add({ value: new URL(proxy).password, placeholder: '[REDACTED]' });
+    for (const url of [options.baseUrl, options.proxy?.httpProxy, options.proxy?.httpsProxy]) {
+      for (const secret of url === undefined ? [] : userinfoSecrets(url, REDACTED)) this.redactor.add(secret);
     }
     this.limiter = options.gate ?? new Limiter(options.maxInFlight, options.maxRps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -211,7 +211,7 @@ export class ScimClient {
     const record: Exchange = {
       request: {
         method,
-        url: this.redactor.text(url),
+        url: this.redactor.url(url),
         headers: this.redactor.headers(headers),
         ...(body !== undefined ? { body: this.redactor.text(body) } : {}),
       },
@@ -260,7 +260,7 @@ export class ScimClient {
     } catch (failure) {
       const error = describeTransportError(failure, this.options.timeoutMs, this.redactor);
       const proxy = proxyFor(url, this.options.proxy);
-      if (proxy !== undefined) error.message = `${error.message} (through the proxy ${this.redactor.text(redactUrl(proxy))})`;
+      if (proxy !== undefined) error.message = `${error.message} (through the proxy ${safeUrl(proxy)})`;
       return { error };
     } finally {
       clearTimeout(abort);
@@ -299,12 +299,6 @@ export class ScimClient {
       bytes,
     };
   }
-}
-
-function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = 'REDACTED';
-  return parsed.href.replace(/\/$/, '');
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -3,6 +3,8 @@ import type { SerializedError, TestModule, TestRunEndReason } from 'vitest/node'
 import { loadAcceptances } from '../accept.js';
 import { loadConfig } from '../config.js';
 import type { Target } from '../suite/target.js';
+import { escapeControl } from '../diagnose/escape.js';
+import { safeUrl } from '../http/redact.js';
 import { EXCHANGE_DIR_ENV, readExchanges } from './exchange-log.js';
 import { renderHar } from './har.js';
 import { renderHtml } from './html.js';
@@ -33,9 +35,10 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
         state: result.state,
         findings,
         accepted: meta.accepted,
-        skipReason: result.state === 'skipped' ? result.note : undefined,
+        // Both may quote the server: shown on one line of the verdict, they must not add or hide one.
+        skipReason: result.state === 'skipped' && result.note !== undefined ? escapeControl(result.note) : undefined,
         // A failed check without findings stopped on an error: the verdict must not call that a pass.
-        error: result.state === 'failed' && findings.length === 0 ? firstLine(result.errors[0]) : undefined,
+        error: result.state === 'failed' && findings.length === 0 ? escapeControl(firstLine(result.errors[0])) : undefined,
       };
     }),
   );
@@ -44,9 +47,9 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
 /** Errors outside any check: a spec file that could not load, a failed hook (cleanup), an unhandled rejection. */
 function outsideChecks(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): Unfinished[] {
   const ofModules = modules.flatMap((module) =>
-    [module, ...module.children.allSuites()].flatMap((suite) => suite.errors().map((error) => ({ where: module.relativeModuleId, error: firstLine(error), profiles: 'all' as const }))),
+    [module, ...module.children.allSuites()].flatMap((suite) => suite.errors().map((error) => ({ where: module.relativeModuleId, error: escapeControl(firstLine(error)), profiles: 'all' as const }))),
   );
-  return [...ofModules, ...unhandled.map((error) => ({ where: 'the run', error: firstLine(error), profiles: 'all' as const }))];
+  return [...ofModules, ...unhandled.map((error) => ({ where: 'the run', error: escapeControl(firstLine(error)), profiles: 'all' as const }))];
 }
 
 export interface RunEnd {
@@ -76,7 +79,7 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt }: 
   const throttled = throttlingNote(exchanges);
   process.stdout.write(`\n${renderVerdict(verdict)}\n${throttled === undefined ? '' : `  note: ${throttled}\n`}`);
   const summary: RunSummary = {
-    target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : target.baseUrl,
+    target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : safeUrl(target.baseUrl),
     startedAt,
     verdict,
     outcomes,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { listedResources, objectBody } from '../checks/answers.js';
+import { escapeControl } from '../diagnose/escape.js';
 import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
 
@@ -246,10 +247,11 @@ export async function removeResource(client: ScimClient, resource: CreatedResour
 /** One line per resource that is not simply gone, for the end of a run and the cleanup command. */
 export function describeCleanup(report: CleanupReport): string[] {
   const lines: string[] = [];
-  const what = (r: CreatedResource) => `${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`;
+  // Names, ids and reasons come from the server: each line stays one line, without control characters.
+  const what = (r: CreatedResource) => escapeControl(`${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`);
   for (const r of report.deactivated) {
     lines.push(`deactivated ${what(r)}: the server does not delete users, so it remains with active=false`);
   }
-  for (const r of report.failed) lines.push(`could not remove ${what(r)}: ${r.reason}; \`npm run cleanup\` will try again`);
+  for (const r of report.failed) lines.push(`could not remove ${what(r)}: ${escapeControl(r.reason)}; \`npm run cleanup\` will try again`);
   return lines;
 }
