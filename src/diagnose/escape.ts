@@ -33,3 +33,19 @@ export function escapeControl(text: string): string {
 export function hasUnsafeCharacters(text: string): boolean {
   return UNSAFE_ANY.test(text);
 }
+
+/** The unsafe characters JSON.stringify leaves as they are: it escapes C0 itself, but not DEL, C1 or these. */
+const BEYOND_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text with the unsafe characters JSON.stringify leaves raw written as `\uXXXX` escapes: the
+ * same data once parsed, and nothing in the file that acts on a terminal or reorders a line.
+ */
+export function jsonWithoutRawControls(json: string): string {
+  return json.replace(BEYOND_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Text for a value that will be written as JSON (a finding's exchange): only what JSON.stringify leaves raw is escaped. */
+export function escapeBeyondJson(text: string): string {
+  return text.replace(BEYOND_JSON, visible);
+}

@@ -4,7 +4,7 @@ import type { AuthSettings } from '../config.js';
 import { describeTransportError } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { escapeControl } from '../diagnose/escape.js';
-import { REDACTED, safeUrl, TOKEN_PLACEHOLDER, userinfoSecrets, type Redactor } from './redact.js';
+import { REDACTED, safeUrl, TOKEN_PLACEHOLDER, userinfoSecrets, withoutQueryValues, type Redactor } from './redact.js';
 
 /** Placeholders for the other methods' secrets: shell variables, as $SCIM_TOKEN is. */
 export const PLACEHOLDERS = {
@@ -187,7 +187,7 @@ export class OAuthClientCredentials implements Authenticator {
     const record: Exchange = {
       request: {
         method: 'POST',
-        url: context.redactor.url(settings.tokenUrl),
+        url: context.redactor.url(withoutQueryValues(settings.tokenUrl)),
         headers: context.redactor.headers(headers),
         body: context.redactor.text(body),
       },

@@ -277,6 +277,18 @@ export function safeUrl(url: string): string {
 }
 
 /**
+ * A URL of the configuration as a record may keep it: no userinfo or fragment, and each query value
+ * replaced (`?tenant=[REDACTED]`), so that the record still shows which parameters were sent.
+ */
+export function withoutQueryValues(url: string): string {
+  const [beforeFragment = ''] = withoutUserinfo(url).split('#');
+  const at = beforeFragment.indexOf('?');
+  if (at === -1) return beforeFragment;
+  const pairs = beforeFragment.slice(at + 1).split('&').map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=${REDACTED}` : pair));
+  return `${beforeFragment.slice(0, at)}?${pairs.join('&')}`;
+}
+
+/**
  * The secrets a URL's userinfo holds (`https://user:pass@host`): the password as written and
  * decoded, and `user:password`, so that it is redacted also inside a Basic credential.
  */
