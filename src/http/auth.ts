@@ -4,7 +4,7 @@ import type { AuthSettings } from '../config.js';
 import { describeTransportError } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { escapeControl } from '../diagnose/escape.js';
-import { REDACTED, safeUrl, TOKEN_PLACEHOLDER, userinfoSecrets, withoutQueryValues, type Redactor } from './redact.js';
+import { REDACTED, safeUrl, TOKEN_PLACEHOLDER, userinfoSecrets, withoutQueryValues, type Redactor, type Secret } from './redact.js';
 
 /** Placeholders for the other methods' secrets: shell variables, as $SCIM_TOKEN is. */
 export const PLACEHOLDERS = {
@@ -106,12 +106,16 @@ function parseTokenAnswer(text: string): TokenAnswer | undefined {
   }
 }
 
-/** Registers every token of the answer before anything that holds it is recorded. */
-function registerIssuedTokens(answer: TokenAnswer | undefined, redactor: Redactor): void {
+/** Registers every token of the answer before anything that holds it is recorded; returns them. */
+function registerIssuedTokens(answer: TokenAnswer | undefined, redactor: Redactor): Secret[] {
+  const issued: Secret[] = [];
   for (const [field, placeholder] of ISSUED_TOKENS) {
     const value = answer?.[field];
-    if (typeof value === 'string' && value !== '') redactor.add({ value, placeholder });
+    if (typeof value !== 'string' || value === '') continue;
+    redactor.add({ value, placeholder });
+    issued.push({ value, placeholder });
   }
+  return issued;
 }
 
 /**
@@ -121,6 +125,11 @@ function registerIssuedTokens(answer: TokenAnswer | undefined, redactor: Redacto
  */
 export class OAuthClientCredentials implements Authenticator {
   readonly method = 'oauth';
+  /**
+   * The tokens the endpoint issued besides the access token (refresh, ID): the global setup hands
+   * them to every worker with the access token, so that a worker's client redacts them too.
+   */
+  readonly issued: Secret[] = [];
   private token: Promise<string> | undefined;
 
   constructor(
@@ -217,7 +226,7 @@ export class OAuthClientCredentials implements Authenticator {
       const answer = parseTokenAnswer(text);
       const token = typeof answer?.access_token === 'string' && answer.access_token !== '' ? answer.access_token : undefined;
       // Registered before anything is recorded, so no token reaches a record or a log.
-      registerIssuedTokens(answer, context.redactor);
+      this.issued.push(...registerIssuedTokens(answer, context.redactor).filter((s) => s.placeholder !== PLACEHOLDERS.accessToken));
       record.response = {
         status,
         headers: context.redactor.headers(responseHeaders),

@@ -7,7 +7,7 @@ import { describeTransportError } from './errors.js';
 import type { Exchange, RecordedResponse, RetriedAnswer } from './exchange.js';
 import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
-import { REDACTED, Redactor, safeUrl, userinfoSecrets } from './redact.js';
+import { REDACTED, Redactor, safeUrl, userinfoSecrets, type Secret } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
 
 export { describeTransportError } from './errors.js';
@@ -23,6 +23,8 @@ export interface ClientOptions {
   baseUrl: string;
   /** The bearer token; with OAuth, the access token the global setup already fetched. */
   token: string | undefined;
+  /** With OAuth, the other tokens the global setup was issued with it (refresh, ID): redacted too. */
+  issuedSecrets?: readonly Secret[] | undefined;
   timeoutMs: number;
   maxInFlight: number;
   maxBodyBytes?: number;
@@ -102,6 +104,7 @@ export class ScimClient {
     for (const url of [options.baseUrl, options.proxy?.httpProxy, options.proxy?.httpsProxy]) {
       for (const secret of url === undefined ? [] : userinfoSecrets(url, REDACTED)) this.redactor.add(secret);
     }
+    for (const secret of options.issuedSecrets ?? []) this.redactor.add(secret);
     this.limiter = options.gate ?? new Limiter(options.maxInFlight, options.maxRps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.dispatcher = createDispatcher(options);
@@ -128,6 +131,11 @@ export class ScimClient {
    */
   async accessToken(): Promise<string | undefined> {
     return this.authenticator instanceof OAuthClientCredentials ? this.authenticator.accessToken() : undefined;
+  }
+
+  /** With OAuth, the tokens issued besides the access token, for the workers' clients to redact. */
+  issuedSecrets(): Secret[] {
+    return this.authenticator instanceof OAuthClientCredentials ? [...this.authenticator.issued] : [];
   }
 
   url(path: string, query?: Record<string, string | number>): string {

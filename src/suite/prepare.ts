@@ -16,7 +16,7 @@ export async function prepare(initial: Target): Promise<Prepared> {
     const obtained = await obtainAccessToken(client);
     if ('failed' in obtained) result = obtained.failed;
     else {
-      if (obtained.token !== undefined) target = { ...target, token: obtained.token };
+      if (obtained.token !== undefined) target = { ...target, token: obtained.token, issuedSecrets: client.issuedSecrets() };
       result = await preflight(client, target.token !== undefined || target.auth.method !== 'bearer');
     }
     process.stdout.write(banner(target, result));
