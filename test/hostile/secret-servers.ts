@@ -89,18 +89,20 @@ function echoes(seen: readonly string[]): string {
 }
 
 export interface SecretServerOptions {
-  /** What the token endpoint answers: the tokens (default), or an error that quotes the client secret. */
+  /** What the token endpoint answers: the tokens, or an error that quotes the client secret. */
   token: 'issue' | 'refuse';
+  /** What Okta's connection probe gets: a 500 (the run stops at the preflight), or the list every other request gets. */
+  probe: 'fail' | 'list';
 }
 
 /**
  * One loopback server for the token endpoint (`/oauth/token`) and the SCIM root (`/scim/v2`). The
  * token endpoint issues the three tokens and echoes them (and the client secret) in its own answer.
- * The SCIM root answers 500 to `/Users?startIndex=1…` (so the preflight quotes it) and a list of
- * one user to the rest, each with every secret echoed and a forgery in the detail, a header and
+ * The SCIM root answers 500 to `/Users?startIndex=1…` (so the preflight quotes it; or not, with
+ * `probe: 'list'`) and a list of one user to the rest, each with every secret echoed and a forgery in the detail, a header and
  * the userName.
  */
-export function startSecretServer(options: SecretServerOptions = { token: 'issue' }): Promise<Listening> {
+export function startSecretServer(options: SecretServerOptions = { token: 'issue', probe: 'fail' }): Promise<Listening> {
   // A refusing endpoint issued no token: it can only echo what the client sent it.
   const sent = [SECRETS.clientSecret, SECRETS.tokenUrlPassword];
   const seen = options.token === 'issue' ? [SECRETS.accessToken, SECRETS.refreshToken, SECRETS.idToken, ...sent] : sent;
@@ -125,7 +127,7 @@ export function startSecretServer(options: SecretServerOptions = { token: 'issue
         );
     }
     const detail = `${JSON.stringify(FORGERY).slice(1, -1)} you sent ${JSON.stringify(req.headers.authorization ?? '').slice(1, -1)} ${echoes(seen)}`;
-    if (path.includes('startIndex=1&count=2')) {
+    if (options.probe === 'fail' && path.includes('startIndex=1&count=2')) {
       return res.writeHead(500, headers).end(`{"detail":"${detail}","schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","scimType":"${JSON.stringify(FORGERY).slice(1, -1)}"}`);
     }
     const user = `{"id":"u-1","userName":"${JSON.stringify(`ada${FORGERY}`).slice(1, -1)}","detail":"${detail}"}`;

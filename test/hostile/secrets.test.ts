@@ -4,6 +4,9 @@
  * recorded, as the end of a run renders it: the banner, the failures and the verdict (console, and
  * the messages Vitest puts in JUnit and JSON), the JSON findings, Markdown, HTML and the HAR.
  */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkJsonAnswer } from '../../src/checks/response.js';
 import { checkListResponse } from '../../src/checks/list-response.js';
@@ -22,6 +25,7 @@ import { banner } from '../../src/suite/banner.js';
 import { obtainAccessToken, preflight } from '../../src/suite/preflight.js';
 import { describeSweep } from '../../src/suite/sweep.js';
 import { targetFromConfig, type Preflight, type Target } from '../../src/suite/target.js';
+import { runSuites } from '../support/run-suite.js';
 import { CLIENT_ID, echoForms, forgedLines, leakedForms, rawControls, SECRETS, startSecretServer, type Listening } from './secret-servers.js';
 
 const USER_NAME_QUOTED: Rule = {
@@ -38,17 +42,20 @@ const clients: ScimClient[] = [];
 /** Each output a user can see, by where it goes. */
 const outputs: Record<string, string> = {};
 
-function oauthTarget(origin: string): Target {
-  const tokenUrl = `http://${CLIENT_ID}:${encodeURIComponent(SECRETS.tokenUrlPassword)}@${origin.slice('http://'.length)}/oauth/token?tenant=t-secret-q#frag`;
-  const config = loadConfig({
+/** The configuration of an OAuth run against the server: its token URL holds a password, a query and a fragment. */
+function oauthEnv(origin: string): Record<string, string> {
+  return {
     SCIM_BASE_URL: `${origin}/scim/v2`,
     SCIM_AUTH: 'oauth',
-    SCIM_OAUTH_TOKEN_URL: tokenUrl,
+    SCIM_OAUTH_TOKEN_URL: `http://${CLIENT_ID}:${encodeURIComponent(SECRETS.tokenUrlPassword)}@${origin.slice('http://'.length)}/oauth/token?tenant=t-secret-q#frag`,
     SCIM_OAUTH_CLIENT_ID: CLIENT_ID,
     SCIM_OAUTH_CLIENT_SECRET: SECRETS.clientSecret,
     SCIM_TIMEOUT_MS: '5000',
-  });
-  return targetFromConfig(config, `${origin}/scim/v2`, false, undefined);
+  };
+}
+
+function oauthTarget(origin: string): Target {
+  return targetFromConfig(loadConfig(oauthEnv(origin)), `${origin}/scim/v2`, false, undefined);
 }
 
 function clientFor(target: Target): ScimClient {
@@ -84,7 +91,7 @@ async function echoingRun(): Promise<{ target: Target; checked: Preflight; findi
 
 /** A run whose token endpoint refuses the client, quoting what it was sent. */
 async function refusedRun(): Promise<{ target: Target; failed: Preflight; log: Exchange[] }> {
-  const server = await startSecretServer({ token: 'refuse' });
+  const server = await startSecretServer({ token: 'refuse', probe: 'fail' });
   servers.push(server);
   const target = oauthTarget(server.origin);
   const client = clientFor(target);
@@ -179,6 +186,53 @@ describe('a server that writes control characters to forge the verdict', () => {
     expect(outputs['console']).toContain('\\x1b[2J\\x1b[H\\r\\nVerdict\\n  Okta: ready');
     expect(outputs['console']).toContain('\\x9b2J');
     expect(outputs['console']).toContain('\\u2028\\u202e\\x1b[8m');
+  });
+});
+
+/**
+ * The one whole run of this file: only a real `vitest run` shows what Vitest itself prints and
+ * writes (the console reporter, JUnit, JSON) around our messages. Preflight passes, so every read
+ * check runs against the hostile answers.
+ */
+describe('a whole run against it: stdout, stderr and every report file', () => {
+  const files: Record<string, string> = {};
+  let failedTests = 0;
+
+  beforeAll(async () => {
+    const server = await startSecretServer({ token: 'issue', probe: 'list' });
+    servers.push(server);
+    const dir = await mkdtemp(join(tmpdir(), 'scimc-secrets-'));
+    try {
+      const reports = join(dir, 'reports');
+      const run = await runSuites({ ...oauthEnv(server.origin), SCIM_REPORTS: 'all', SCIM_REPORT_DIR: reports, GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') });
+      files['stdout'] = run.stdout;
+      files['stderr'] = run.stderr;
+      for (const name of await readdir(reports)) files[name] = await readFile(join(reports, name), 'utf8');
+      files['step summary'] = await readFile(join(dir, 'step-summary.md'), 'utf8');
+      failedTests = run.tests.filter((t) => t.status === 'failed').length;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  test('reaches the checks and writes every report (the test is not vacuous)', () => {
+    expect(Object.keys(files).sort()).toEqual(['exchanges.har', 'junit.xml', 'report.html', 'results.json', 'stderr', 'stdout', 'step summary', 'summary.md']);
+    expect(failedTests).toBeGreaterThan(5);
+    expect(files['exchanges.har']).toContain('[REDACTED refresh_token]');
+    // Vitest prints each failure's message on stderr: the server's forgeries are quoted there, escaped.
+    expect(files['stderr']).toContain('ada\\u001b[2J\\u001b[H\\r\\nVerdict');
+    expect(files['stderr']).toContain('\\x9b2J\\x9bHOkta: ready\\x9b8m\\x85');
+  });
+
+  test.for(SECRET_NAMES)('no form of the %s is in any of them', (name) => {
+    const leaks = Object.entries(files).flatMap(([file, text]) => leakedForms(text, SECRETS[name]).map((form) => `${file}: ${form}`));
+    expect(leaks).toEqual([]);
+  });
+
+  test('no raw control character from the server and no forged verdict line is in any of them', () => {
+    const found = Object.entries(files).flatMap(([file, text]) => [...rawControls(text), ...forgedLines(text)].map((what) => `${file}: ${what}`));
+    expect(found).toEqual([]);
+    expect(files['stdout']?.split('\n').filter((line) => line.startsWith('Verdict'))).toEqual(['Verdict']);
   });
 });
 
