@@ -1,4 +1,5 @@
 import type { Client } from '../config.js';
+import { escapeBeyondJson, escapeControl } from '../diagnose/escape.js';
 import type { Exchange } from '../http/exchange.js';
 
 /** RFC 2119 levels: a MUST broken fails the run; a SHOULD broken warns (fails only in strict mode). */
@@ -67,6 +68,10 @@ export interface FindingDetails {
   requirementDetail?: string;
 }
 
+/**
+ * What a check says came back quotes the server (a detail, a scimType, a header, a userName): its
+ * control characters are escaped here, once for every renderer, so that no report shows them raw.
+ */
 export function finding(rule: Rule, details: FindingDetails): Finding {
   const level = levelFor(rule, ['okta', 'entra', 'rfc']) ?? 'MAY';
   return {
@@ -75,9 +80,24 @@ export function finding(rule: Rule, details: FindingDetails): Finding {
     level,
     requiredBy: rule.requiredBy,
     source: rule.source,
-    got: details.got,
-    requirement: details.requirementDetail === undefined ? rule.requirement : `${rule.requirement} ${details.requirementDetail}`,
-    fix: details.fix ?? rule.fix,
-    ...(details.exchange !== undefined ? { exchange: details.exchange } : {}),
+    got: escapeControl(details.got),
+    requirement: escapeControl(details.requirementDetail === undefined ? rule.requirement : `${rule.requirement} ${details.requirementDetail}`),
+    fix: escapeControl(details.fix ?? rule.fix),
+    ...(details.exchange !== undefined ? { exchange: reportedExchange(details.exchange) } : {}),
+  };
+}
+
+const safeHeaders = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, escapeBeyondJson(value)]));
+
+/**
+ * The exchange as a finding carries it into the JSON report: JSON.stringify escapes C0 there, and
+ * this escapes what it leaves raw (DEL, C1, bidi controls), which a server may have sent.
+ */
+function reportedExchange(exchange: Exchange): Exchange {
+  const { request, response } = exchange;
+  return {
+    ...exchange,
+    request: { ...request, url: escapeBeyondJson(request.url), headers: safeHeaders(request.headers), ...(request.body === undefined ? {} : { body: escapeBeyondJson(request.body) }) },
+    ...(response === undefined ? {} : { response: { ...response, headers: safeHeaders(response.headers), body: escapeBeyondJson(response.body) } }),
   };
 }

@@ -1,3 +1,4 @@
+import { escapeControl } from '../diagnose/escape.js';
 import { finding, type Finding, type FindingDetails, type Rule } from './rule.js';
 
 /**
@@ -29,7 +30,8 @@ export class CheckRun {
 
   /** Records why `rule` was not judged; the suite skips its test with this reason. */
   skip(rule: Rule, reason: string): void {
-    if (!this.checked.has(rule.code)) this.skipped.set(rule.code, reason);
+    // A reason may quote the server; it is shown as the skipped test's note, in every report.
+    if (!this.checked.has(rule.code)) this.skipped.set(rule.code, escapeControl(reason));
   }
 
   merge(other: CheckRun): this {

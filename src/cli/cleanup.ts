@@ -8,6 +8,7 @@
  *
  * `--run <prefix>` removes one run's resources only: what an interrupted run does on its way out.
  */
+import { safeUrl } from '../http/redact.js';
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
       process.stderr.write(`scim-conformance cleanup: no access token: ${error.message}\n`);
       return 1;
     }
-    process.stdout.write(`scim-conformance cleanup: removing test resources (${onlyPrefix ?? 'scimc-'}…) from ${config.baseUrl}\n`);
+    process.stdout.write(`scim-conformance cleanup: removing test resources (${onlyPrefix ?? 'scimc-'}…) from ${safeUrl(config.baseUrl)}\n`);
     const report = await sweepLeftovers(client, cleanupSweepOptions(onlyPrefix));
     const lines = describeSweep(report);
     process.stdout.write(lines.length === 0 ? '  nothing to remove\n' : `${lines.map((line) => `  ${line}`).join('\n')}\n`);

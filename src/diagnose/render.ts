@@ -1,5 +1,6 @@
 import type { Finding } from '../checks/rule.js';
 import { toCurl } from './curl.js';
+import { escapeControl } from './escape.js';
 
 function clientsOf(finding: Finding): string {
   return Object.entries(finding.requiredBy)
@@ -9,14 +10,15 @@ function clientsOf(finding: Finding): string {
 
 /**
  * The four parts every failure states, in this order: what came back, what is required and by
- * whom, the likely cause and fix, and how to reproduce it.
+ * whom, the likely cause and fix, and how to reproduce it. Each part is one line: what the server
+ * sent is escaped (again, should a finding not have come from `finding()`), so none can add a line.
  */
 export function renderFinding(finding: Finding): string {
   const lines = [
-    `${finding.code} (${finding.level}): ${finding.title}`,
-    `  Got:       ${finding.got}`,
-    `  Required:  ${finding.requirement} [${finding.source}; ${clientsOf(finding)}]`,
-    `  Fix:       ${finding.fix}`,
+    `${finding.code} (${finding.level}): ${escapeControl(finding.title)}`,
+    `  Got:       ${escapeControl(finding.got)}`,
+    `  Required:  ${escapeControl(finding.requirement)} [${escapeControl(finding.source)}; ${clientsOf(finding)}]`,
+    `  Fix:       ${escapeControl(finding.fix)}`,
   ];
   if (finding.exchange !== undefined) lines.push(`  Reproduce: ${toCurl(finding.exchange)}`);
   return lines.join('\n');

@@ -3,7 +3,8 @@ import { request } from './undici.js';
 import type { AuthSettings } from '../config.js';
 import { describeTransportError } from './errors.js';
 import type { Exchange } from './exchange.js';
-import { TOKEN_PLACEHOLDER, type Redactor } from './redact.js';
+import { escapeControl } from '../diagnose/escape.js';
+import { REDACTED, safeUrl, TOKEN_PLACEHOLDER, userinfoSecrets, withoutQueryValues, type Redactor, type Secret } from './redact.js';
 
 /** Placeholders for the other methods' secrets: shell variables, as $SCIM_TOKEN is. */
 export const PLACEHOLDERS = {
@@ -13,7 +14,16 @@ export const PLACEHOLDERS = {
   clientSecret: '$SCIM_OAUTH_CLIENT_SECRET',
   clientCredentials: '$SCIM_OAUTH_CLIENT_CREDENTIALS',
   accessToken: TOKEN_PLACEHOLDER,
+  refreshToken: '[REDACTED refresh_token]',
+  idToken: '[REDACTED id_token]',
 } as const;
+
+/** The tokens a token endpoint may hand out (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3): each is a secret. */
+const ISSUED_TOKENS = [
+  ['access_token', PLACEHOLDERS.accessToken],
+  ['refresh_token', PLACEHOLDERS.refreshToken],
+  ['id_token', PLACEHOLDERS.idToken],
+] as const;
 
 /**
  * Adds the configured credentials to a request. Every secret it knows or obtains is registered with
@@ -78,9 +88,34 @@ export function createAuthenticator(settings: AuthSettings | undefined, token: s
 
 interface TokenAnswer {
   access_token?: unknown;
+  refresh_token?: unknown;
+  id_token?: unknown;
   token_type?: unknown;
   error?: unknown;
   error_description?: unknown;
+}
+
+/** The answer as JSON, or else form-encoded (some endpoints answer `access_token=…&…` whatever Accept says). */
+function parseTokenAnswer(text: string): TokenAnswer | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as TokenAnswer) : undefined;
+  } catch {
+    const form = new URLSearchParams(text.trim());
+    return form.has('access_token') || form.has('error') ? (Object.fromEntries(form) as TokenAnswer) : undefined;
+  }
+}
+
+/** Registers every token of the answer before anything that holds it is recorded; returns them. */
+function registerIssuedTokens(answer: TokenAnswer | undefined, redactor: Redactor): Secret[] {
+  const issued: Secret[] = [];
+  for (const [field, placeholder] of ISSUED_TOKENS) {
+    const value = answer?.[field];
+    if (typeof value !== 'string' || value === '') continue;
+    redactor.add({ value, placeholder });
+    issued.push({ value, placeholder });
+  }
+  return issued;
 }
 
 /**
@@ -90,6 +125,11 @@ interface TokenAnswer {
  */
 export class OAuthClientCredentials implements Authenticator {
   readonly method = 'oauth';
+  /**
+   * The tokens the endpoint issued besides the access token (refresh, ID): the global setup hands
+   * them to every worker with the access token, so that a worker's client redacts them too.
+   */
+  readonly issued: Secret[] = [];
   private token: Promise<string> | undefined;
 
   constructor(
@@ -100,7 +140,7 @@ export class OAuthClientCredentials implements Authenticator {
     const { redactor } = context;
     redactor.add({ value: settings.clientSecret, placeholder: PLACEHOLDERS.clientSecret });
     redactor.add({ value: this.clientCredentials(), placeholder: PLACEHOLDERS.clientCredentials });
-    redactor.add({ value: encodeURIComponent(settings.clientSecret), placeholder: PLACEHOLDERS.clientSecret });
+    for (const secret of userinfoSecrets(settings.tokenUrl, REDACTED)) redactor.add(secret);
     if (initialToken !== undefined) {
       redactor.add({ value: initialToken, placeholder: PLACEHOLDERS.accessToken });
       this.token = Promise.resolve(initialToken);
@@ -156,7 +196,7 @@ export class OAuthClientCredentials implements Authenticator {
     const record: Exchange = {
       request: {
         method: 'POST',
-        url: context.redactor.text(settings.tokenUrl),
+        url: context.redactor.url(withoutQueryValues(settings.tokenUrl)),
         headers: context.redactor.headers(headers),
         body: context.redactor.text(body),
       },
@@ -181,17 +221,12 @@ export class OAuthClientCredentials implements Authenticator {
         text = (await response.body.text()).slice(0, 64 * 1024);
       } catch (error) {
         record.error = describeTransportError(error, context.timeoutMs, context.redactor);
-        throw new OAuthTokenError(`the OAuth token endpoint ${record.request.url} could not be reached: ${record.error.message}`, record);
+        throw new OAuthTokenError(`the OAuth token endpoint ${safeUrl(settings.tokenUrl)} could not be reached: ${record.error.message}`, record);
       }
-      let answer: TokenAnswer | undefined;
-      try {
-        answer = JSON.parse(text) as TokenAnswer;
-      } catch {
-        answer = undefined;
-      }
+      const answer = parseTokenAnswer(text);
       const token = typeof answer?.access_token === 'string' && answer.access_token !== '' ? answer.access_token : undefined;
-      // Registered before anything is recorded, so the token never reaches a record or a log.
-      if (token !== undefined) context.redactor.add({ value: token, placeholder: PLACEHOLDERS.accessToken });
+      // Registered before anything is recorded, so no token reaches a record or a log.
+      this.issued.push(...registerIssuedTokens(answer, context.redactor).filter((s) => s.placeholder !== PLACEHOLDERS.accessToken));
       record.response = {
         status,
         headers: context.redactor.headers(responseHeaders),
@@ -207,7 +242,7 @@ export class OAuthClientCredentials implements Authenticator {
               ? 'the answer has no access_token'
               : `status ${status}`;
         throw new OAuthTokenError(
-          `the OAuth token endpoint ${record.request.url} did not issue a token (${context.redactor.text(reason)}); check SCIM_OAUTH_CLIENT_ID, SCIM_OAUTH_CLIENT_SECRET and SCIM_OAUTH_SCOPE`,
+          `the OAuth token endpoint ${safeUrl(settings.tokenUrl)} did not issue a token (${escapeControl(context.redactor.text(reason))}); check SCIM_OAUTH_CLIENT_ID, SCIM_OAUTH_CLIENT_SECRET and SCIM_OAUTH_SCOPE`,
           record,
         );
       }

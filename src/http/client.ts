@@ -7,7 +7,7 @@ import { describeTransportError } from './errors.js';
 import type { Exchange, RecordedResponse, RetriedAnswer } from './exchange.js';
 import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
-import { Redactor } from './redact.js';
+import { REDACTED, Redactor, safeUrl, userinfoSecrets, type Secret } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
 import { WriteGuard } from './write-guard.js';
 
@@ -25,6 +25,8 @@ export interface ClientOptions {
   baseUrl: string;
   /** The bearer token; with OAuth, the access token the global setup already fetched. */
   token: string | undefined;
+  /** With OAuth, the other tokens the global setup was issued with it (refresh, ID): redacted too. */
+  issuedSecrets?: readonly Secret[] | undefined;
   timeoutMs: number;
   maxInFlight: number;
   maxBodyBytes?: number;
@@ -107,9 +109,10 @@ export class ScimClient {
 
   constructor(private readonly options: ClientOptions) {
     this.redactor = new Redactor([]);
-    for (const proxy of [options.proxy?.httpProxy, options.proxy?.httpsProxy]) {
-      if (proxy !== undefined) this.redactor.add({ value: new URL(proxy).password, placeholder: '[REDACTED]' });
+    for (const url of [options.baseUrl, options.proxy?.httpProxy, options.proxy?.httpsProxy]) {
+      for (const secret of url === undefined ? [] : userinfoSecrets(url, REDACTED)) this.redactor.add(secret);
     }
+    for (const secret of options.issuedSecrets ?? []) this.redactor.add(secret);
     this.limiter = options.gate ?? new Limiter(options.maxInFlight, options.maxRps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.dispatcher = createDispatcher(options);
@@ -141,6 +144,11 @@ export class ScimClient {
    */
   async accessToken(): Promise<string | undefined> {
     return this.authenticator instanceof OAuthClientCredentials ? this.authenticator.accessToken() : undefined;
+  }
+
+  /** With OAuth, the tokens issued besides the access token, for the workers' clients to redact. */
+  issuedSecrets(): Secret[] {
+    return this.authenticator instanceof OAuthClientCredentials ? [...this.authenticator.issued] : [];
   }
 
   url(path: string, query?: Record<string, string | number>): string {
@@ -236,7 +244,7 @@ export class ScimClient {
     const record: Exchange = {
       request: {
         method,
-        url: this.redactor.text(url),
+        url: this.redactor.url(url),
         headers: this.redactor.headers(headers),
         ...(body !== undefined ? { body: this.redactor.text(body) } : {}),
       },
@@ -285,7 +293,7 @@ export class ScimClient {
     } catch (failure) {
       const error = describeTransportError(failure, this.options.timeoutMs, this.redactor);
       const proxy = proxyFor(url, this.options.proxy);
-      if (proxy !== undefined) error.message = `${error.message} (through the proxy ${this.redactor.text(redactUrl(proxy))})`;
+      if (proxy !== undefined) error.message = `${error.message} (through the proxy ${safeUrl(proxy)})`;
       return { error };
     } finally {
       clearTimeout(abort);
@@ -334,12 +342,6 @@ function parsedBody(body: string | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = 'REDACTED';
-  return parsed.href.replace(/\/$/, '');
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

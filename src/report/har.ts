@@ -1,3 +1,4 @@
+import { jsonWithoutRawControls } from '../diagnose/escape.js';
 import type { LoggedExchange } from './exchange-log.js';
 
 interface HarHeader {
@@ -57,5 +58,6 @@ export function renderHar(exchanges: readonly LoggedExchange[]): string {
         timings: { send: 0, wait: timing.durationMs, receive: 0 },
       };
     });
-  return `${JSON.stringify({ log: { version: '1.2', creator: { name: 'scim-conformance', version: '0.1.0' }, entries } }, null, 2)}\n`;
+  // The record stays exact; only the characters JSON leaves raw (C1, bidi controls) become \uXXXX escapes.
+  return `${jsonWithoutRawControls(JSON.stringify({ log: { version: '1.2', creator: { name: 'scim-conformance', version: '0.1.0' }, entries } }, null, 2))}\n`;
 }

@@ -1,4 +1,5 @@
 import { toCurl } from '../diagnose/curl.js';
+import { escapeControl } from '../diagnose/escape.js';
 import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
@@ -6,7 +7,7 @@ import { foldBlockers } from './causes.js';
 import { flowLine, headline, shortFix, status, UNFINISHED_HINT, unfinishedLines, type ProfileVerdict } from './verdict.js';
 
 function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeControl(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const STYLE = `

@@ -1,5 +1,6 @@
 import { renderFinding } from '../diagnose/render.js';
 import { toCurl } from '../diagnose/curl.js';
+import { escapeControl } from '../diagnose/escape.js';
 import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
@@ -22,7 +23,7 @@ function fence(text: string, language = ''): string {
  * with): GitHub would take it for markup and drop it, so it is escaped and shows as sent.
  */
 function cell(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return escapeControl(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
 
 function details(finding: Finding, mark: string): string {

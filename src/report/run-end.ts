@@ -3,6 +3,8 @@ import type { SerializedError, TestModule, TestRunEndReason } from 'vitest/node'
 import { loadAcceptances } from '../accept.js';
 import { loadJudgingConfig } from '../config.js';
 import type { Target } from '../suite/target.js';
+import { escapeControl } from '../diagnose/escape.js';
+import { safeUrl } from '../http/redact.js';
 import { EXCHANGE_DIR_ENV, readExchanges } from './exchange-log.js';
 import { readLeftovers, renderLeftovers } from './leftovers.js';
 import { renderHar } from './har.js';
@@ -34,10 +36,10 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
         state: result.state,
         findings,
         accepted: meta.accepted,
-        skipReason: result.state === 'skipped' ? result.note : undefined,
+        skipReason: result.state === 'skipped' && result.note !== undefined ? escapeControl(result.note) : undefined,
         skipKind: result.state === 'skipped' ? (meta.skipKind ?? skipKindOf(result.note)) : undefined,
         // A failed check without findings stopped on an error: the verdict must not call that a pass.
-        error: result.state === 'failed' && findings.length === 0 ? firstLine(result.errors[0]) : undefined,
+        error: result.state === 'failed' && findings.length === 0 ? escapeControl(firstLine(result.errors[0])) : undefined,
       };
     }),
   );
@@ -46,9 +48,9 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
 /** Errors outside any check: a spec file that could not load, a failed hook (cleanup), an unhandled rejection. */
 function outsideChecks(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): Unfinished[] {
   const ofModules = modules.flatMap((module) =>
-    [module, ...module.children.allSuites()].flatMap((suite) => suite.errors().map((error) => ({ where: module.relativeModuleId, error: firstLine(error), profiles: 'all' as const }))),
+    [module, ...module.children.allSuites()].flatMap((suite) => suite.errors().map((error) => ({ where: module.relativeModuleId, error: escapeControl(firstLine(error)), profiles: 'all' as const }))),
   );
-  return [...ofModules, ...unhandled.map((error) => ({ where: 'the run', error: firstLine(error), profiles: 'all' as const }))];
+  return [...ofModules, ...unhandled.map((error) => ({ where: 'the run', error: escapeControl(firstLine(error)), profiles: 'all' as const }))];
 }
 
 export interface RunEnd {
@@ -112,7 +114,7 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt, pa
   out.write(`\n${renderVerdict(verdict)}\n${throttled === undefined ? '' : `  note: ${throttled}\n`}`);
   out.write(renderLeftovers(leftovers));
   const summary: RunSummary = {
-    target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : target.baseUrl,
+    target: target === undefined ? 'no target' : target.bundled ? `${target.baseUrl} (bundled reference server)` : safeUrl(target.baseUrl),
     startedAt,
     verdict,
     outcomes,

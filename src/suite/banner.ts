@@ -1,6 +1,7 @@
 import { BUNDLED } from '../config.js';
 import { renderFindings } from '../diagnose/render.js';
 import { proxyFor } from '../http/dispatcher.js';
+import { safeUrl } from '../http/redact.js';
 import type { Preflight, Target } from './target.js';
 
 const AUTH_DESCRIPTIONS = {
@@ -19,11 +20,7 @@ function network(target: Target): string {
         : AUTH_DESCRIPTIONS[target.auth.method];
   const proxy = proxyFor(target.baseUrl, target.proxy);
   const parts = [`auth: ${auth}`];
-  if (proxy !== undefined) {
-    const url = new URL(proxy);
-    if (url.password !== '') url.password = 'REDACTED';
-    parts.push(`proxy: ${url.href.replace(/\/$/, '')}`);
-  }
+  if (proxy !== undefined) parts.push(`proxy: ${safeUrl(proxy)}`);
   if (target.caFile !== undefined) parts.push(`CA: ${target.caFile}`);
   parts.push(`at most ${target.maxInFlight} requests in flight and ${target.maxRps} per second`);
   return `  ${parts.join('; ')}`;
@@ -35,7 +32,7 @@ function whyBundled(target: Target): string {
 
 /** The first lines of every run: what is tested, how, and whether it can be reached at all. */
 export function banner(target: Target, preflight: Preflight): string {
-  const what = target.bundled ? `the bundled reference server at ${target.baseUrl} (${whyBundled(target)})` : target.baseUrl;
+  const what = target.bundled ? `the bundled reference server at ${target.baseUrl} (${whyBundled(target)})` : safeUrl(target.baseUrl);
   const mode = target.bundled
     ? 'writes enabled (the bundled server is ours to change)'
     : target.write

@@ -3,6 +3,8 @@ import { checkJsonAnswer } from '../checks/response.js';
 import { defineRules } from '../checks/rule.js';
 import { CheckRun } from '../checks/run.js';
 import { describeResponse } from '../diagnose/describe.js';
+import { escapeControl } from '../diagnose/escape.js';
+import { safeUrl } from '../http/redact.js';
 import { OAuthTokenError } from '../http/auth.js';
 import type { ScimClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
@@ -51,7 +53,7 @@ export async function obtainAccessToken(client: ScimClient): Promise<{ token: st
 
 function unreachableSummary(client: ScimClient, exchange: Exchange): string {
   const error = exchange.error;
-  let summary = `Cannot reach ${client.baseUrl}: ${error?.message ?? 'no answer'}.`;
+  let summary = `Cannot reach ${safeUrl(client.baseUrl)}: ${error?.message ?? 'no answer'}.`;
   if (error?.code === 'TLS_FAILED') {
     summary +=
       ' If the server uses a private CA, set SCIM_CA_FILE (or NODE_EXTRA_CA_CERTS) to its PEM file; SCIM_INSECURE_TLS=true skips verification for a test run only.';
@@ -77,7 +79,7 @@ export async function preflight(client: ScimClient, tokenSet: boolean): Promise<
     const what = method === 'bearer' && !tokenSet ? ': SCIM_TOKEN is not set' : method === 'bearer' ? '' : ` (${CREDENTIALS[method]})`;
     return {
       status: 'unauthorized',
-      summary: `${client.baseUrl} refused the credentials (${status})${what}.`,
+      summary: `${safeUrl(client.baseUrl)} refused the credentials (${status})${what}.`,
       findings: auth.findings,
       exchange,
     };
@@ -89,14 +91,14 @@ export async function preflight(client: ScimClient, tokenSet: boolean): Promise<
       status === 429 || status === 503
         ? retryAfter === undefined
           ? ' and gave no Retry-After'
-          : `; its Retry-After (${retryAfter}) does not fit in SCIM_TIMEOUT_MS or was waited out ${exchange.retried?.length ?? 0} time(s) in vain`
+          : `; its Retry-After (${escapeControl(retryAfter)}) does not fit in SCIM_TIMEOUT_MS or was waited out ${exchange.retried?.length ?? 0} time(s) in vain`
         : '';
     return {
       status: 'unavailable',
-      summary: `${client.baseUrl} is not serving requests: it answered ${status} to Okta's connection probe${why}.`,
+      summary: `${safeUrl(client.baseUrl)} is not serving requests: it answered ${status} to Okta's connection probe${why}.`,
       findings: run.findings,
       exchange,
     };
   }
-  return { status: 'ok', summary: `${client.baseUrl} answered ${status}.`, findings: [], exchange };
+  return { status: 'ok', summary: `${safeUrl(client.baseUrl)} answered ${status}.`, findings: [], exchange };
 }

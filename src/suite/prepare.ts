@@ -19,7 +19,7 @@ export async function prepare(initial: Target, out: NodeJS.WritableStream = proc
     const obtained = await obtainAccessToken(client);
     if ('failed' in obtained) result = obtained.failed;
     else {
-      if (obtained.token !== undefined) target = { ...target, token: obtained.token };
+      if (obtained.token !== undefined) target = { ...target, token: obtained.token, issuedSecrets: client.issuedSecrets() };
       result = await preflight(client, target.token !== undefined || target.auth.method !== 'bearer');
     }
     out.write(banner(target, result));

@@ -1,4 +1,5 @@
 import { listedResources, objectBody } from '../checks/answers.js';
+import { escapeControl } from '../diagnose/escape.js';
 import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
 import type { Target } from './target.js';
@@ -110,13 +111,14 @@ export async function sweepAtStart(client: ScimClient, target: Pick<Target, 'wri
 
 /** What a sweep did, one line each, for the banner or the cleanup command; [] when there was nothing. */
 export function describeSweep(report: SweepReport): string[] {
-  const lines = report.deleted.map((r) => `deleted ${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`);
+  // Names, ids and reasons come from the server: each line stays one line, without control characters.
+  const lines = report.deleted.map((r) => escapeControl(`deleted ${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`));
   lines.push(...describeCleanup(report));
-  for (const { kind, reason } of report.unlisted) lines.push(`could not list ${kind} to look for leftovers: ${reason}`);
+  for (const { kind, reason } of report.unlisted) lines.push(escapeControl(`could not list ${kind} to look for leftovers: ${reason}`));
   if (report.spared.length > 0) {
     const runs = [...new Set(report.spared.map((r) => RUN_OF.exec(r.name)?.[0] ?? r.name))];
     lines.push(
-      `left alone: ${report.spared.length} resource(s) of runs younger than the grace period, which may still be going: ${runs.join(', ')} (\`cleanup --run <prefix>\` removes one run's now)`,
+      escapeControl(`left alone: ${report.spared.length} resource(s) of runs younger than the grace period, which may still be going: ${runs.join(', ')} (\`cleanup --run <prefix>\` removes one run's now)`),
     );
   }
   return lines;

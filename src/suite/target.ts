@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Finding } from '../checks/rule.js';
 import type { Exchange } from '../http/exchange.js';
+import type { Secret } from '../http/redact.js';
 import type { SharedReads } from './shared-reads.js';
 import { newRunPrefix } from './test-data.js';
 
@@ -14,6 +15,8 @@ export interface Target extends Config {
   bundled: boolean;
   /** Prefix of every resource this run creates: `scimc-<time>-<random>-`. */
   runPrefix: string;
+  /** With OAuth, the refresh and ID tokens issued with the access token: every worker's client redacts them. */
+  issuedSecrets?: Secret[];
 }
 
 export type PreflightStatus = 'ok' | 'unreachable' | 'unauthorized' | 'unavailable';

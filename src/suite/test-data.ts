@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { listedResources, objectBody } from '../checks/answers.js';
+import { escapeControl } from '../diagnose/escape.js';
 import type { Exchange } from '../http/exchange.js';
 import { WriteGuardRefusal, type ScimClient } from '../http/client.js';
 import { isRunName, runStartOf, TEST_PREFIX } from '../http/run-marker.js';
@@ -299,12 +300,15 @@ export const CLEANUP_COMMAND = '`npx scim-conformance cleanup` (`npm run cleanup
 /** One line per resource that is not simply gone, for the end of a run and the cleanup command. */
 export function describeCleanup(report: CleanupReport): string[] {
   const lines: string[] = [];
-  const what = (r: CreatedResource) => `${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`;
-  for (const r of report.deactivated) lines.push(`left deactivated: ${what(r)}: ${r.reason}; it remains with active=false; ${CLEANUP_COMMAND} tries again`);
-  for (const r of report.failed) lines.push(`left behind: ${what(r)}: ${r.reason}; ${CLEANUP_COMMAND} tries again`);
+  // Names, ids and reasons come from the server: each line stays one line, without control characters.
+  const what = (r: CreatedResource) => escapeControl(`${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`);
+  for (const r of report.deactivated) lines.push(`left deactivated: ${what(r)}: ${escapeControl(r.reason)}; it remains with active=false; ${CLEANUP_COMMAND} tries again`);
+  for (const r of report.failed) lines.push(`left behind: ${what(r)}: ${escapeControl(r.reason)}; ${CLEANUP_COMMAND} tries again`);
   for (const r of report.foreign) {
     lines.push(
-      `not ours: the create of ${r.kind === 'Users' ? 'user' : 'group'} ${r.name} was answered with id ${r.id}, and ${r.reason}; nothing was written to it. If the server created ${r.name} under another id, ${CLEANUP_COMMAND} removes it`,
+      escapeControl(
+        `not ours: the create of ${r.kind === 'Users' ? 'user' : 'group'} ${r.name} was answered with id ${r.id}, and ${r.reason}; nothing was written to it. If the server created ${r.name} under another id, ${CLEANUP_COMMAND} removes it`,
+      ),
     );
   }
   for (const r of report.lagged) lines.push(`note: ${what(r)} was readable only after ${r.tries} tries (${r.waitedMs} ms): the server's store is eventually consistent`);
