@@ -69,6 +69,9 @@ const TRANSPORT_FIXES: Record<TransportErrorCode, string> = {
   CONNECTION_REFUSED: 'Nothing listens at that host and port: start the server, or correct the port in SCIM_BASE_URL.',
   DNS_FAILED: 'The host name does not resolve: check the spelling in SCIM_BASE_URL, or your DNS and VPN.',
   TLS_FAILED: 'The certificate is not trusted or does not match the host name: use a certificate from a public CA (Okta and Entra require one), or trust your CA for this run with NODE_EXTRA_CA_CERTS.',
+  PLAIN_HTTP_PORT: 'The port speaks plain HTTP, so the TLS handshake read an HTTP answer: use http:// for this port in SCIM_BASE_URL, or the port that serves HTTPS (Okta and Entra require HTTPS with a public certificate).',
+  PROXY_AUTH_REQUIRED: 'The proxy wants credentials (407): put them in the proxy URL, HTTPS_PROXY=http://user:password@proxy:port (HTTP_PROXY for http:// servers); the password is never printed. See docs/networks.md.',
+  PROXY_REFUSED: 'The proxy would not open a tunnel to the server: check that the proxy allows this host and port, or add the host to NO_PROXY if it is reachable directly.',
   CONNECTION_RESET: 'The server or a proxy closed the connection mid-exchange: look at the server logs for a crash or a proxy limit.',
   NETWORK_ERROR: 'The request could not be completed: check the host, port and network path.',
 };

@@ -3,7 +3,7 @@ import { request } from './undici.js';
 import type { AuthSettings, ProxySettings } from '../config.js';
 import { createAuthenticator, OAuthClientCredentials, type Authenticator } from './auth.js';
 import { createDispatcher, proxyFor } from './dispatcher.js';
-import { describeTransportError } from './errors.js';
+import { describeTransportError, PROXY_AUTH_MESSAGE } from './errors.js';
 import type { Exchange, RecordedResponse, RetriedAnswer } from './exchange.js';
 import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
@@ -256,6 +256,8 @@ export class ScimClient {
         this.replaceDispatcher(dispatcher);
         return { error: { code: 'TIMEOUT', message: `no complete answer within ${this.options.timeoutMs} ms (SCIM_TIMEOUT_MS)` } };
       }
+      // Through a forward proxy, a 407 is the proxy's answer, never the SCIM server's.
+      if (outcome.status === 407 && proxyFor(url, this.options.proxy) !== undefined) return { error: { code: 'PROXY_AUTH_REQUIRED', message: PROXY_AUTH_MESSAGE } };
       return { response: outcome };
     } catch (failure) {
       const error = describeTransportError(failure, this.options.timeoutMs, this.redactor);

@@ -26,6 +26,9 @@ export type TransportErrorCode =
   | 'CONNECTION_REFUSED'
   | 'DNS_FAILED'
   | 'TLS_FAILED'
+  | 'PLAIN_HTTP_PORT'
+  | 'PROXY_AUTH_REQUIRED'
+  | 'PROXY_REFUSED'
   | 'CONNECTION_RESET'
   | 'NETWORK_ERROR';
 
