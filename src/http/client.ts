@@ -9,13 +9,18 @@ import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
 import { Redactor } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
+import { isSilent, SILENT_REQUESTS_IN_A_ROW, silenceCause } from './silence.js';
 
 export { describeTransportError } from './errors.js';
 
 export const USER_AGENT = 'scim-conformance/0.1';
 const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** What is kept of a body longer than the cap: enough to show what it was. */
+const KEPT_OF_TRUNCATED_BODY = 64 * 1024;
 /** A retry is only worth it when this much of the budget is left after the wait. */
 const MIN_RETRY_BUDGET_MS = 100;
+/** Retry-After waits per request at most: "Retry-After: 0" forever must not become a loop of requests. */
+const MAX_THROTTLE_WAITS = 3;
 /** How long past its deadline a request may ignore its abort signal before its dispatcher is replaced. */
 const ABORT_GRACE_MS = 250;
 
@@ -42,6 +47,11 @@ export interface ClientOptions {
    * without SCIM_WRITE=true nothing may be written, whatever a check asks for.
    */
   write?: boolean | undefined;
+  /**
+   * Stop the run's requests once the server goes silent (src/http/silence.ts). The spec files'
+   * clients do; a client that must try every request (the preflight, a cleanup) does not.
+   */
+  watchSilence?: boolean | undefined;
 }
 
 /** Thrown for a write on a read-only run: a bug in a check, never a server's fault. */
@@ -185,13 +195,15 @@ export class ScimClient {
         this.stats.sent++;
         if (response === undefined) break;
         const wait = RETRYABLE_STATUSES.has(response.status) ? retryAfterMs(response.headers['retry-after']) : undefined;
-        if (wait !== undefined && Date.now() + wait + MIN_RETRY_BUDGET_MS < deadline) {
+        if (wait !== undefined && retried.length < MAX_THROTTLE_WAITS && Date.now() + wait + MIN_RETRY_BUDGET_MS < deadline) {
           // Everyone waits, not just this request: the server asked the client to slow down.
           this.limiter.pause(Date.now() + wait);
           retried.push({ status: response.status, waitedMs: wait });
           this.stats.throttled++;
           this.stats.throttledWaitMs += wait;
           await sleep(wait);
+          // The run stopped sending meanwhile: this 429/503 is the answer.
+          if (this.limiter.haltCause() !== undefined) break;
           await this.limiter.slot();
           continue;
         }
@@ -221,7 +233,33 @@ export class ScimClient {
       ...(retried.length > 0 ? { retried } : {}),
     };
     this.record(record);
+    this.watch(record);
     return record;
+  }
+
+  /** Counts the exchange for the silence watch, and stops the run's requests when it trips. */
+  private watch(exchange: Exchange): void {
+    if (this.options.watchSilence !== true) return;
+    const url = new URL(exchange.request.url);
+    // A probe of another origin (http:// for an https:// server, say) says nothing of this server.
+    if (url.origin !== new URL(this.options.baseUrl).origin) return;
+    const response = exchange.response;
+    const throttled = response !== undefined && RETRYABLE_STATUSES.has(response.status) && response.headers['retry-after'] !== undefined;
+    if (!isSilent({ status: response?.status, throttled })) {
+      this.limiter.answered(`${exchange.request.method} ${url.pathname}${url.search}`);
+      return;
+    }
+    if (this.limiter.unanswered() >= SILENT_REQUESTS_IN_A_ROW) this.limiter.halt(silenceCause(this.limiter.lastAnswered(), this.options.timeoutMs));
+  }
+
+  /** Why the run's requests were stopped (interrupted, or the server went silent); undefined while they go on. */
+  haltCause(): string | undefined {
+    return this.limiter.haltCause();
+  }
+
+  /** True for the first caller only, run-wide: the one check that reports the silence. */
+  claimReport(): boolean {
+    return this.limiter.claimReport();
   }
 
   private async attempt(
@@ -293,13 +331,31 @@ export class ScimClient {
       chunks.push(buffer);
       bytes += buffer.length;
     }
+    const raw = Buffer.concat(chunks);
+    // A body cut at the cap cannot be judged as JSON: its start is all a finding shows, and keeping
+    // the whole cap in every record (the reports, the findings) would multiply it by every request.
+    const kept = truncated ? raw.subarray(0, KEPT_OF_TRUNCATED_BODY) : raw;
     return {
       status: response.statusCode,
       headers: this.redactor.headers(flattenHeaders(response.headers)),
-      body: this.redactor.text(Buffer.concat(chunks).toString('utf8')),
+      body: this.redactor.text(kept.toString('utf8')),
       truncated,
       bytes,
+      ...(isUtf8(raw, truncated) ? {} : { invalidUtf8: true as const }),
     };
+  }
+}
+
+/**
+ * Whether the bytes are UTF-8 (a cut body may end inside a character). Checked here, on the bytes:
+ * decoding replaces what is not UTF-8 with U+FFFD, and the text no longer tells.
+ */
+function isUtf8(bytes: Buffer, cut: boolean): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: cut });
+    return true;
+  } catch {
+    return false;
   }
 }
 
