@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
 import type { AuthSettings, ProxySettings } from '../config.js';
@@ -315,25 +316,30 @@ export class ScimClient {
   }
 
   private async readResponse(response: Dispatcher.ResponseData): Promise<RecordedResponse> {
+    // A body cut at the cap cannot be judged as JSON: its start is all a finding shows. Keeping the
+    // whole cap in every record (the findings, the exchange files, the HAR) multiplied it by every
+    // request; a body declared longer than the cap is not even held whole while it is read.
+    const declared = Number(response.headers['content-length']);
+    const retain = Number.isFinite(declared) && declared > this.maxBodyBytes ? KEPT_OF_TRUNCATED_BODY : this.maxBodyBytes;
     const chunks: Buffer[] = [];
     let bytes = 0;
+    let retained = 0;
     let truncated = false;
     for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      const room = this.maxBodyBytes - bytes;
-      if (buffer.length > room) {
-        chunks.push(buffer.subarray(0, room));
-        bytes += room;
+      const buffer = (chunk as Buffer).subarray(0, this.maxBodyBytes - bytes);
+      bytes += buffer.length;
+      if (retained < retain) {
+        const piece = buffer.subarray(0, retain - retained);
+        chunks.push(piece);
+        retained += piece.length;
+      }
+      if (bytes === this.maxBodyBytes && buffer.length < (chunk as Buffer).length) {
         truncated = true;
         response.body.destroy();
         break;
       }
-      chunks.push(buffer);
-      bytes += buffer.length;
     }
     const raw = Buffer.concat(chunks);
-    // A body cut at the cap cannot be judged as JSON: its start is all a finding shows, and keeping
-    // the whole cap in every record (the reports, the findings) would multiply it by every request.
     const kept = truncated ? raw.subarray(0, KEPT_OF_TRUNCATED_BODY) : raw;
     return {
       status: response.statusCode,
@@ -341,22 +347,23 @@ export class ScimClient {
       body: this.redactor.text(kept.toString('utf8')),
       truncated,
       bytes,
-      ...(isUtf8(raw, truncated) ? {} : { invalidUtf8: true as const }),
+      ...(isUtf8Body(kept, truncated) ? {} : { invalidUtf8: true as const }),
     };
   }
 }
 
 /**
- * Whether the bytes are UTF-8 (a cut body may end inside a character). Checked here, on the bytes:
- * decoding replaces what is not UTF-8 with U+FFFD, and the text no longer tells.
+ * Whether the bytes are UTF-8. Checked here, on the bytes: decoding replaces what is not UTF-8 with
+ * U+FFFD, and the text no longer tells. A body cut at the cap may end inside a character (at most
+ * three bytes of it). Buffer's isUtf8 makes no string: a 2 MB body must not cost 2 MB more.
  */
-function isUtf8(bytes: Buffer, cut: boolean): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: cut });
-    return true;
-  } catch {
-    return false;
+function isUtf8Body(bytes: Buffer, cut: boolean): boolean {
+  if (isUtf8(bytes)) return true;
+  if (!cut) return false;
+  for (let end = bytes.length - 1; end >= Math.max(0, bytes.length - 3); end--) {
+    if (isUtf8(bytes.subarray(0, end))) return true;
   }
+  return false;
 }
 
 function redactUrl(url: string): string {
