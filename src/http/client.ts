@@ -234,26 +234,26 @@ export class ScimClient {
       ...(retried.length > 0 ? { retried } : {}),
     };
     this.record(record);
-    this.watch(record);
+    this.watch(url, record);
     return record;
   }
 
   /** Counts the exchange for the silence watch, and stops the run's requests when it trips. */
-  private watch(exchange: Exchange): void {
+  private watch(url: string, exchange: Exchange): void {
     if (this.options.watchSilence !== true) return;
-    const url = new URL(exchange.request.url);
     // A probe of another origin (http:// for an https:// server, say) says nothing of this server.
-    if (url.origin !== new URL(this.options.baseUrl).origin) return;
+    if (new URL(url).origin !== new URL(this.options.baseUrl).origin) return;
     const response = exchange.response;
     const throttled = response !== undefined && RETRYABLE_STATUSES.has(response.status) && response.headers['retry-after'] !== undefined;
     if (!isSilent({ status: response?.status, throttled })) {
-      this.limiter.answered(`${exchange.request.method} ${url.pathname}${url.search}`);
+      // Named as recorded (redacted), without the origin the reader already knows.
+      this.limiter.answered(`${exchange.request.method} ${exchange.request.url.replace(/^https?:\/\/[^/]+/i, '')}`);
       return;
     }
     if (this.limiter.unanswered() >= SILENT_REQUESTS_IN_A_ROW) this.limiter.halt(silenceCause(this.limiter.lastAnswered(), this.options.timeoutMs));
   }
 
-  /** Why the run's requests were stopped (interrupted, or the server went silent); undefined while they go on. */
+  /** Why the server's silence stopped the run's requests; undefined while they go on. */
   haltCause(): string | undefined {
     return this.limiter.haltCause();
   }

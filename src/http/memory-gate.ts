@@ -114,10 +114,9 @@ export class MemoryGate implements Gate {
     Atomics.notify(this.counts, IN_FLIGHT);
   }
 
+  /** The silence's cause; an interrupt is not told here (the main process cleans up and exits). */
   haltCause(): string | undefined {
-    const stopped = Atomics.load(this.counts, STOPPED);
-    if (stopped === 0) return undefined;
-    return stopped === SILENT ? (this.readText(CAUSE) ?? new RunHalted().message) : new RunHalted().message;
+    return Atomics.load(this.counts, STOPPED) === SILENT ? this.readText(CAUSE) : undefined;
   }
 
   /** Takes an in-flight place, waiting (without blocking the thread) until one is free. */
@@ -140,8 +139,8 @@ export class MemoryGate implements Gate {
   }
 
   private refuseIfHalted(): void {
-    const cause = this.haltCause();
-    if (cause !== undefined) throw new RunHalted(cause);
+    const stopped = Atomics.load(this.counts, STOPPED);
+    if (stopped !== 0) throw new RunHalted(stopped === SILENT ? this.readText(CAUSE) : undefined);
   }
 
   /** Texts are written by any thread: a short lock keeps a reader from seeing half of one. */

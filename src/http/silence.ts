@@ -44,7 +44,7 @@ export interface SilenceState {
   lastAnswered(): string | undefined;
   /** Stops the run's requests: every one from now on, and every one waiting, is refused with `cause`. */
   halt(cause: string): void;
-  /** Why the run's requests were stopped; undefined while they go on. */
+  /** Why the server's silence stopped the run's requests; undefined while they go on (or after an interrupt). */
   haltCause(): string | undefined;
   /** True for the first caller only, run-wide: the one check that reports the silence as its finding. */
   claimReport(): boolean;

@@ -118,6 +118,15 @@ describe('a server that stops answering after a good start', () => {
     expect(answering.received).toEqual(['GET /scim/v2/Groups']);
   });
 
+  test('control: an interrupt stops the requests too, but is not told as a silence', async () => {
+    const memory = MemoryGate.memory();
+    const gate = new MemoryGate(memory, 4);
+    expect(MemoryGate.halt(memory, 100)).toBe(0);
+    await expect(gate.run(async () => 'sent')).rejects.toThrow('the run was interrupted');
+    expect(gate.haltCause()).toBeUndefined();
+    expect(gate.claimReport()).toBe(true);
+  });
+
   test('control: a server that misses now and then, but answers in between, is never stopped', async () => {
     let n = 0;
     const server = await track(listen((_req, res) => (++n % 3 === 0 ? res.writeHead(200).end('{}') : undefined)));
