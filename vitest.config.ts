@@ -116,7 +116,8 @@ function suiteConfig({ reports, workers, projects }: Settings) {
       testTimeout: 120_000,
       hookTimeout: 120_000,
       // A failed check's message is its diagnosis; frames pointing into our code would only be noise.
-      onStackTrace: (error) => error.name !== 'ConformanceFailure',
+      // Nor for a check the run stopped (RunHalted): its message is the cause, told in the verdict.
+      onStackTrace: (error) => error.name !== 'ConformanceFailure' && error.name !== 'RunHalted',
     },
   });
 }

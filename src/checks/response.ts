@@ -1,5 +1,5 @@
 import { describeResponse } from '../diagnose/describe.js';
-import { jsonBody, mediaType, type Exchange, type TransportErrorCode } from '../http/exchange.js';
+import { jsonBody, MAX_JSON_DEPTH, mediaType, type Exchange, type TransportErrorCode } from '../http/exchange.js';
 import { defineRules } from './rule.js';
 import { CheckRun } from './run.js';
 
@@ -12,6 +12,13 @@ export const responseRules = defineRules({
     source: 'RFC 7644 §3',
     requirement: 'An HTTP answer within the timeout; Okta and Entra give up and report the connection as failed.',
     fix: 'Check that the server is running and that SCIM_BASE_URL names the right host, port and scheme.',
+  },
+  HTTP_SERVER_WENT_SILENT: {
+    title: 'the server goes on answering for the whole run',
+    requiredBy: ALL_MUST,
+    source: 'RFC 7644 §3; Okta and Entra import and provision in long series of requests, each with a timeout',
+    requirement: 'An answer to every request within the timeout, for as long as the client goes on: a server that answers the first requests and then hangs, drips its answers or throttles forever breaks every import and sync.',
+    fix: 'The server answered the requests before, then stopped: look in its logs, at the time of the last request it answered, for a crash, a deadlock, an exhausted connection or worker pool, or a rate limit that never lifts. Every check after it was skipped.',
   },
   HTTP_REDIRECT: {
     title: 'the endpoint answers directly, without a redirect',
@@ -48,6 +55,20 @@ export const responseRules = defineRules({
     requirement: 'A body that parses as JSON (UTF-8).',
     fix: 'Return the object serialised with a JSON library; a body that does not parse is often an error page, a debug dump or a truncated stream.',
   },
+  HTTP_BODY_TOO_DEEP: {
+    title: 'the JSON body nests no deeper than a SCIM resource can',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §2.3.8 (a complex attribute MUST NOT contain complex sub-attributes), §2.4',
+    requirement: `A SCIM body nests a few levels (a ListResponse of resources with multi-valued complex attributes); this suite reads at most ${MAX_JSON_DEPTH}.`,
+    fix: 'The server serialised something other than a SCIM resource (a cyclic object graph, a recursive structure, or a hostile payload): return the resource as RFC 7643 defines it.',
+  },
+  HTTP_BODY_NOT_UTF8: {
+    title: 'the body is valid UTF-8',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7644 §3.1, §8.1; RFC 8259 §8.1 (JSON exchanged between systems MUST be encoded using UTF-8)',
+    requirement: 'JSON encoded as UTF-8; a client either rejects other bytes or silently replaces them, so names and e-mail addresses arrive damaged.',
+    fix: 'Encode the response as UTF-8 (a Latin-1 or Windows-1252 string written as bytes is the usual cause), and declare charset=utf-8 in the Content-Type.',
+  },
   CONTENT_TYPE_NOT_JSON: {
     title: 'the Content-Type is a JSON media type',
     requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'SHOULD' },
@@ -69,6 +90,9 @@ const TRANSPORT_FIXES: Record<TransportErrorCode, string> = {
   CONNECTION_REFUSED: 'Nothing listens at that host and port: start the server, or correct the port in SCIM_BASE_URL.',
   DNS_FAILED: 'The host name does not resolve: check the spelling in SCIM_BASE_URL, or your DNS and VPN.',
   TLS_FAILED: 'The certificate is not trusted or does not match the host name: use a certificate from a public CA (Okta and Entra require one), or trust your CA for this run with NODE_EXTRA_CA_CERTS.',
+  PLAIN_HTTP_PORT: 'The port speaks plain HTTP, so the TLS handshake read an HTTP answer: use http:// for this port in SCIM_BASE_URL, or the port that serves HTTPS (Okta and Entra require HTTPS with a public certificate).',
+  PROXY_AUTH_REQUIRED: 'The proxy wants credentials (407): put them in the proxy URL, HTTPS_PROXY=http://user:password@proxy:port (HTTP_PROXY for http:// servers); the password is never printed. See docs/networks.md.',
+  PROXY_REFUSED: 'The proxy would not open a tunnel to the server: check that the proxy allows this host and port, or add the host to NO_PROXY if it is reachable directly.',
   CONNECTION_RESET: 'The server or a proxy closed the connection mid-exchange: look at the server logs for a crash or a proxy limit.',
   NETWORK_ERROR: 'The request could not be completed: check the host, port and network path.',
 };
@@ -136,10 +160,20 @@ export function checkJsonAnswer(exchange: Exchange, expected: ExpectedAnswer): J
   }
   run.pass(rules.HTTP_BODY_EMPTY);
   if (body.kind === 'invalid') {
-    run.fail(rules.HTTP_BODY_NOT_JSON, details('HTTP_BODY_NOT_JSON', { requirementDetail: `It did not parse: ${body.reason}.` }));
+    const encoding = response.invalidUtf8 === true ? ' The bytes are not valid UTF-8 either.' : '';
+    run.fail(rules.HTTP_BODY_NOT_JSON, details('HTTP_BODY_NOT_JSON', { requirementDetail: `It did not parse: ${body.reason}.${encoding}` }));
     return { run };
   }
   run.pass(rules.HTTP_BODY_NOT_JSON);
+  if (body.kind === 'too-deep') {
+    run.fail(rules.HTTP_BODY_TOO_DEEP, details('HTTP_BODY_TOO_DEEP', { requirementDetail: `This one nests deeper than ${body.limit} levels.` }));
+    return { run };
+  }
+  run.pass(rules.HTTP_BODY_TOO_DEEP);
+  // The content can still be judged: only the characters that were not UTF-8 are damaged.
+  run.expect(rules.HTTP_BODY_NOT_UTF8, response.invalidUtf8 !== true, () =>
+    details('HTTP_BODY_NOT_UTF8', { requirementDetail: 'This body has byte sequences that are not UTF-8; they are shown as U+FFFD (�) above.' }),
+  );
 
   const jsonType = type === 'application/scim+json' || type === 'application/json';
   if (run.expect(rules.CONTENT_TYPE_NOT_JSON, jsonType, () => details('CONTENT_TYPE_NOT_JSON'))) {

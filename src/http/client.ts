@@ -1,23 +1,29 @@
+import { isUtf8 } from 'node:buffer';
 import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
 import type { AuthSettings, ProxySettings } from '../config.js';
 import { createAuthenticator, OAuthClientCredentials, type Authenticator } from './auth.js';
 import { createDispatcher, proxyFor } from './dispatcher.js';
-import { describeTransportError } from './errors.js';
+import { describeTransportError, PROXY_AUTH_MESSAGE } from './errors.js';
 import type { Exchange, RecordedResponse, RetriedAnswer } from './exchange.js';
 import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
 import { REDACTED, Redactor, safeUrl, userinfoSecrets, type Secret } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
 import { WriteGuard } from './write-guard.js';
+import { isSilent, SILENT_REQUESTS_IN_A_ROW, silenceCause } from './silence.js';
 
 export { describeTransportError } from './errors.js';
 export { WriteGuardRefusal } from './write-guard.js';
 
 export const USER_AGENT = 'scim-conformance/0.1';
 const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** What is kept of a body longer than the cap: enough to show what it was. */
+const KEPT_OF_TRUNCATED_BODY = 64 * 1024;
 /** A retry is only worth it when this much of the budget is left after the wait. */
 const MIN_RETRY_BUDGET_MS = 100;
+/** Retry-After waits per request at most: "Retry-After: 0" forever must not become a loop of requests. */
+const MAX_THROTTLE_WAITS = 3;
 /** How long past its deadline a request may ignore its abort signal before its dispatcher is replaced. */
 const ABORT_GRACE_MS = 250;
 
@@ -50,6 +56,11 @@ export interface ClientOptions {
   searchPost?: boolean | undefined;
   /** How the write guard's read-back waits between tries; injected by tests, which need no clock. */
   readBackSleep?: ((ms: number) => Promise<void>) | undefined;
+  /**
+   * Stop the run's requests once the server goes silent (src/http/silence.ts). The spec files'
+   * clients do; a client that must try every request (the preflight, a cleanup) does not.
+   */
+  watchSilence?: boolean | undefined;
 }
 
 /** Thrown for a write on a read-only run: a bug in a check, never a server's fault. */
@@ -218,13 +229,15 @@ export class ScimClient {
         this.stats.sent++;
         if (response === undefined) break;
         const wait = RETRYABLE_STATUSES.has(response.status) ? retryAfterMs(response.headers['retry-after']) : undefined;
-        if (wait !== undefined && Date.now() + wait + MIN_RETRY_BUDGET_MS < deadline) {
+        if (wait !== undefined && retried.length < MAX_THROTTLE_WAITS && Date.now() + wait + MIN_RETRY_BUDGET_MS < deadline) {
           // Everyone waits, not just this request: the server asked the client to slow down.
           this.limiter.pause(Date.now() + wait);
           retried.push({ status: response.status, waitedMs: wait });
           this.stats.throttled++;
           this.stats.throttledWaitMs += wait;
           await sleep(wait);
+          // The run stopped sending meanwhile: this 429/503 is the answer.
+          if (this.limiter.haltCause() !== undefined) break;
           await this.limiter.slot();
           continue;
         }
@@ -254,7 +267,33 @@ export class ScimClient {
       ...(retried.length > 0 ? { retried } : {}),
     };
     this.record(record);
+    this.watch(url, record);
     return record;
+  }
+
+  /** Counts the exchange for the silence watch, and stops the run's requests when it trips. */
+  private watch(url: string, exchange: Exchange): void {
+    if (this.options.watchSilence !== true) return;
+    // A probe of another origin (http:// for an https:// server, say) says nothing of this server.
+    if (new URL(url).origin !== new URL(this.options.baseUrl).origin) return;
+    const response = exchange.response;
+    const throttled = response !== undefined && RETRYABLE_STATUSES.has(response.status) && response.headers['retry-after'] !== undefined;
+    if (!isSilent({ status: response?.status, throttled })) {
+      // Named as recorded (redacted), without the origin the reader already knows.
+      this.limiter.answered(`${exchange.request.method} ${exchange.request.url.replace(/^https?:\/\/[^/]+/i, '')}`);
+      return;
+    }
+    if (this.limiter.unanswered() >= SILENT_REQUESTS_IN_A_ROW) this.limiter.halt(silenceCause(this.limiter.lastAnswered(), this.options.timeoutMs));
+  }
+
+  /** Why the server's silence stopped the run's requests; undefined while they go on. */
+  haltCause(): string | undefined {
+    return this.limiter.haltCause();
+  }
+
+  /** True for the first caller only, run-wide: the one check that reports the silence. */
+  claimReport(): boolean {
+    return this.limiter.claimReport();
   }
 
   private async attempt(
@@ -289,6 +328,8 @@ export class ScimClient {
         this.replaceDispatcher(dispatcher);
         return { error: { code: 'TIMEOUT', message: `no complete answer within ${this.options.timeoutMs} ms (SCIM_TIMEOUT_MS)` } };
       }
+      // Through a forward proxy, a 407 is the proxy's answer, never the SCIM server's.
+      if (outcome.status === 407 && proxyFor(url, this.options.proxy) !== undefined) return { error: { code: 'PROXY_AUTH_REQUIRED', message: PROXY_AUTH_MESSAGE } };
       return { response: outcome };
     } catch (failure) {
       const error = describeTransportError(failure, this.options.timeoutMs, this.redactor);
@@ -308,28 +349,38 @@ export class ScimClient {
   }
 
   private async readResponse(response: Dispatcher.ResponseData): Promise<RecordedResponse> {
+    // A body cut at the cap cannot be judged as JSON: its start is all a finding shows. Keeping the
+    // whole cap in every record (the findings, the exchange files, the HAR) multiplied it by every
+    // request; a body declared longer than the cap is not even held whole while it is read.
+    const declared = Number(response.headers['content-length']);
+    const retain = Number.isFinite(declared) && declared > this.maxBodyBytes ? KEPT_OF_TRUNCATED_BODY : this.maxBodyBytes;
     const chunks: Buffer[] = [];
     let bytes = 0;
+    let retained = 0;
     let truncated = false;
     for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      const room = this.maxBodyBytes - bytes;
-      if (buffer.length > room) {
-        chunks.push(buffer.subarray(0, room));
-        bytes += room;
+      const buffer = (chunk as Buffer).subarray(0, this.maxBodyBytes - bytes);
+      bytes += buffer.length;
+      if (retained < retain) {
+        const piece = buffer.subarray(0, retain - retained);
+        chunks.push(piece);
+        retained += piece.length;
+      }
+      if (bytes === this.maxBodyBytes && buffer.length < (chunk as Buffer).length) {
         truncated = true;
         response.body.destroy();
         break;
       }
-      chunks.push(buffer);
-      bytes += buffer.length;
     }
+    const raw = Buffer.concat(chunks);
+    const kept = truncated ? raw.subarray(0, KEPT_OF_TRUNCATED_BODY) : raw;
     return {
       status: response.statusCode,
       headers: this.redactor.headers(flattenHeaders(response.headers)),
-      body: this.redactor.text(Buffer.concat(chunks).toString('utf8')),
+      body: this.redactor.text(kept.toString('utf8')),
       truncated,
       bytes,
+      ...(isUtf8Body(kept, truncated) ? {} : { invalidUtf8: true as const }),
     };
   }
 }
@@ -342,6 +393,20 @@ function parsedBody(body: string | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether the bytes are UTF-8. Checked here, on the bytes: decoding replaces what is not UTF-8 with
+ * U+FFFD, and the text no longer tells. A body cut at the cap may end inside a character (at most
+ * three bytes of it). Buffer's isUtf8 makes no string: a 2 MB body must not cost 2 MB more.
+ */
+function isUtf8Body(bytes: Buffer, cut: boolean): boolean {
+  if (isUtf8(bytes)) return true;
+  if (!cut) return false;
+  for (let end = bytes.length - 1; end >= Math.max(0, bytes.length - 3); end--) {
+    if (isUtf8(bytes.subarray(0, end))) return true;
+  }
+  return false;
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

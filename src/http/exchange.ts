@@ -19,6 +19,8 @@ export interface RecordedResponse {
   /** True when the body was longer than the cap and the rest was not read. */
   truncated: boolean;
   bytes: number;
+  /** True when the bytes are not valid UTF-8: `body` then shows each bad sequence as U+FFFD. */
+  invalidUtf8?: true;
 }
 
 export type TransportErrorCode =
@@ -26,6 +28,9 @@ export type TransportErrorCode =
   | 'CONNECTION_REFUSED'
   | 'DNS_FAILED'
   | 'TLS_FAILED'
+  | 'PLAIN_HTTP_PORT'
+  | 'PROXY_AUTH_REQUIRED'
+  | 'PROXY_REFUSED'
   | 'CONNECTION_RESET'
   | 'NETWORK_ERROR';
 
@@ -54,11 +59,20 @@ export interface Exchange {
 export type JsonBody =
   | { kind: 'json'; value: unknown }
   | { kind: 'empty' }
-  | { kind: 'invalid'; reason: string };
+  | { kind: 'invalid'; reason: string }
+  | { kind: 'too-deep'; limit: number };
+
+/**
+ * How deeply arrays and objects may nest in an answer. A SCIM body nests a handful of levels (a
+ * ListResponse of Schemas with sub-attributes is under ten); deeper than this is hostile, and every
+ * recursive walk of it (JSON.stringify among them) would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 /** Parses a response body once and says what it is; never throws. */
 export function jsonBody(response: RecordedResponse): JsonBody {
   if (response.body.trim() === '') return { kind: 'empty' };
+  if (nestingDepthExceeds(response.body, MAX_JSON_DEPTH)) return { kind: 'too-deep', limit: MAX_JSON_DEPTH };
   try {
     return { kind: 'json', value: JSON.parse(response.body) as unknown };
   } catch (error) {
@@ -78,3 +92,27 @@ export function mediaType(response: RecordedResponse): string | undefined {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Whether brackets outside strings nest deeper than `limit`: one pass, no recursion, no parse. */
+export function nestingDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === BACKSLASH) i++;
+      else if (char === QUOTE) inString = false;
+    } else if (char === QUOTE) inString = true;
+    else if (char === OPEN_BRACKET || char === OPEN_BRACE) {
+      if (++depth > limit) return true;
+    } else if (char === CLOSE_BRACKET || char === CLOSE_BRACE) depth--;
+  }
+  return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;

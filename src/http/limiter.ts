@@ -1,4 +1,4 @@
-import type { Gate } from './gate.js';
+import { RunHalted, type Gate } from './gate.js';
 
 /**
  * Keeps a run polite to a production-like staging server: at most `maxInFlight` requests at once,
@@ -21,11 +21,18 @@ export class Limiter implements Gate {
 
   private readonly interval: number;
 
+  private silentInARow = 0;
+  private lastAnsweredRequest: string | undefined;
+  private stoppedBecause: string | undefined;
+  private reported = false;
+
   async run<T>(task: () => Promise<T>): Promise<T> {
+    this.refuseIfHalted();
     if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
     try {
       await this.slot();
+      this.refuseIfHalted();
       return await task();
     } finally {
       this.active--;
@@ -44,6 +51,39 @@ export class Limiter implements Gate {
   /** Nobody starts a request before `until` (the server said Retry-After). */
   pause(until: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  answered(request: string): void {
+    this.silentInARow = 0;
+    this.lastAnsweredRequest = request;
+  }
+
+  unanswered(): number {
+    return ++this.silentInARow;
+  }
+
+  lastAnswered(): string | undefined {
+    return this.lastAnsweredRequest;
+  }
+
+  halt(cause: string): void {
+    this.stoppedBecause ??= cause;
+    // Those waiting for a place wake up, see the halt, and give up.
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  haltCause(): string | undefined {
+    return this.stoppedBecause;
+  }
+
+  claimReport(): boolean {
+    if (this.reported) return false;
+    this.reported = true;
+    return true;
+  }
+
+  private refuseIfHalted(): void {
+    if (this.stoppedBecause !== undefined) throw new RunHalted(this.stoppedBecause);
   }
 
   get inFlight(): number {

@@ -1,5 +1,7 @@
-import type { Gate } from './gate.js';
+import { RunHalted, type Gate } from './gate.js';
 import { sleep } from './limiter.js';
+
+export { RunHalted } from './gate.js';
 
 /**
  * The run's politeness limits in memory that every worker thread shares. A request then waits on
@@ -8,13 +10,17 @@ import { sleep } from './limiter.js';
  * threads only (Vitest's default here); worker processes (`--pool forks`) ask the main process.
  *
  * The same rules as a Limiter: at most `maxInFlight` requests at once, starts spaced evenly for
- * `maxRps`, and a pause for everyone when a server asks for one with Retry-After.
+ * `maxRps`, and a pause for everyone when a server asks for one with Retry-After. The silence
+ * watch (src/http/silence.ts) keeps its count here too, so that every thread stops when it trips.
  */
 export class MemoryGate implements Gate {
   private readonly counts: Int32Array;
   /** Microseconds since the epoch: the earliest next start, and the end of a Retry-After pause. */
   private readonly times: BigInt64Array;
   private readonly intervalUs: bigint;
+  /** The silence watch: the count of silent requests in a row, a lock for the texts, their lengths, the report's claim. */
+  private readonly watch: Int32Array;
+  private readonly memory: SharedArrayBuffer;
 
   constructor(
     memory: SharedArrayBuffer,
@@ -24,12 +30,14 @@ export class MemoryGate implements Gate {
   ) {
     this.counts = new Int32Array(memory, 0, 2);
     this.times = new BigInt64Array(memory, 8, 2);
+    this.watch = new Int32Array(memory, WATCH_AT, WATCH_INTS);
+    this.memory = memory;
     this.intervalUs = maxRps === Number.POSITIVE_INFINITY ? 0n : BigInt(Math.ceil(1_000_000 / maxRps));
   }
 
   /** What every thread's MemoryGate of one run is built on: made once, in the main process. */
   static memory(): SharedArrayBuffer {
-    return new SharedArrayBuffer(24);
+    return new SharedArrayBuffer(TEXT_AT + 2 * TEXT_BYTES);
   }
 
   /**
@@ -39,7 +47,7 @@ export class MemoryGate implements Gate {
    */
   static halt(memory: SharedArrayBuffer, timeoutMs: number): number {
     const counts = new Int32Array(memory, 0, 2);
-    Atomics.store(counts, STOPPED, 1);
+    Atomics.store(counts, STOPPED, INTERRUPTED);
     // Waiting requests wake up, see the stop, and give up.
     Atomics.notify(counts, IN_FLIGHT);
     const deadline = Date.now() + timeoutMs;
@@ -86,6 +94,31 @@ export class MemoryGate implements Gate {
     return Atomics.load(this.counts, IN_FLIGHT);
   }
 
+  answered(request: string): void {
+    Atomics.store(this.watch, SILENT_IN_A_ROW, 0);
+    this.writeText(LAST_ANSWERED, request);
+  }
+
+  unanswered(): number {
+    return Atomics.add(this.watch, SILENT_IN_A_ROW, 1) + 1;
+  }
+
+  lastAnswered(): string | undefined {
+    return this.readText(LAST_ANSWERED);
+  }
+
+  halt(cause: string): void {
+    if (Atomics.load(this.counts, STOPPED) !== 0) return;
+    this.writeText(CAUSE, cause);
+    Atomics.compareExchange(this.counts, STOPPED, 0, SILENT);
+    Atomics.notify(this.counts, IN_FLIGHT);
+  }
+
+  /** The silence's cause; an interrupt is not told here (the main process cleans up and exits). */
+  haltCause(): string | undefined {
+    return Atomics.load(this.counts, STOPPED) === SILENT ? this.readText(CAUSE) : undefined;
+  }
+
   /** Takes an in-flight place, waiting (without blocking the thread) until one is free. */
   private async enter(): Promise<void> {
     for (;;) {
@@ -101,8 +134,38 @@ export class MemoryGate implements Gate {
     }
   }
 
+  claimReport(): boolean {
+    return Atomics.compareExchange(this.watch, REPORT_CLAIMED, 0, 1) === 0;
+  }
+
   private refuseIfHalted(): void {
-    if (Atomics.load(this.counts, STOPPED) === 1) throw new RunHalted();
+    const stopped = Atomics.load(this.counts, STOPPED);
+    if (stopped !== 0) throw new RunHalted(stopped === SILENT ? this.readText(CAUSE) : undefined);
+  }
+
+  /** Texts are written by any thread: a short lock keeps a reader from seeing half of one. */
+  private writeText(slot: TextSlot, text: string): void {
+    this.locked(() => {
+      const length = Buffer.from(this.memory, TEXT_AT + slot.index * TEXT_BYTES, TEXT_BYTES).write(text, 'utf8');
+      Atomics.store(this.watch, slot.length, length);
+    });
+  }
+
+  private readText(slot: TextSlot): string | undefined {
+    return this.locked(() => {
+      const length = Atomics.load(this.watch, slot.length);
+      return length === 0 ? undefined : Buffer.from(this.memory, TEXT_AT + slot.index * TEXT_BYTES, length).toString('utf8');
+    });
+  }
+
+  private locked<T>(work: () => T): T {
+    // Held for the copy of a few hundred bytes: spinning is cheaper than waiting.
+    while (Atomics.compareExchange(this.watch, TEXT_LOCK, 0, 1) !== 0);
+    try {
+      return work();
+    } finally {
+      Atomics.store(this.watch, TEXT_LOCK, 0);
+    }
   }
 
   private nowUs(): bigint {
@@ -110,15 +173,24 @@ export class MemoryGate implements Gate {
   }
 }
 
-/** Thrown instead of sending a request once the run was interrupted. */
-export class RunHalted extends Error {
-  override name = 'RunHalted';
-  constructor() {
-    super('the run was interrupted: no more requests are sent');
-  }
-}
-
 const IN_FLIGHT = 0;
+/** 0 while requests go on, INTERRUPTED after Ctrl-C, SILENT when the silence watch tripped. */
 const STOPPED = 1;
+const INTERRUPTED = 1;
+const SILENT = 2;
+const WATCH_AT = 24;
+const SILENT_IN_A_ROW = 0;
+const TEXT_LOCK = 1;
+const REPORT_CLAIMED = 4;
+const WATCH_INTS = 5;
+const TEXT_AT = WATCH_AT + WATCH_INTS * 4;
+const TEXT_BYTES = 512;
+interface TextSlot {
+  index: number;
+  /** Where its length in bytes is, in `watch`. */
+  length: number;
+}
+const LAST_ANSWERED: TextSlot = { index: 0, length: 2 };
+const CAUSE: TextSlot = { index: 1, length: 3 };
 const NEXT_START = 0;
 const PAUSED_UNTIL = 1;

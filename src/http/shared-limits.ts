@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Gate } from './gate.js';
+import { RunHalted, type Gate } from './gate.js';
 import { Limiter } from './limiter.js';
 
 /**
@@ -77,9 +77,11 @@ export class SharedGate implements Gate {
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
+    this.refuseIfHalted();
     const place = this.failed ? undefined : await this.ask('/place', true).catch(() => this.giveUp());
     if (place === undefined) return this.fallback.run(task);
     try {
+      this.refuseIfHalted();
       return await task();
     } finally {
       place.release();
@@ -94,6 +96,36 @@ export class SharedGate implements Gate {
   pause(until: number): void {
     this.fallback.pause(until);
     if (!this.failed) this.ask(`/pause?until=${Math.ceil(until)}`, false).catch(() => this.giveUp());
+  }
+
+  // The silence watch is the worker's own here: each worker process stops once it sees the silence.
+  answered(request: string): void {
+    this.fallback.answered(request);
+  }
+
+  unanswered(): number {
+    return this.fallback.unanswered();
+  }
+
+  lastAnswered(): string | undefined {
+    return this.fallback.lastAnswered();
+  }
+
+  halt(cause: string): void {
+    this.fallback.halt(cause);
+  }
+
+  haltCause(): string | undefined {
+    return this.fallback.haltCause();
+  }
+
+  claimReport(): boolean {
+    return this.fallback.claimReport();
+  }
+
+  private refuseIfHalted(): void {
+    const cause = this.fallback.haltCause();
+    if (cause !== undefined) throw new RunHalted(cause);
   }
 
   private giveUp(): undefined {

@@ -1,7 +1,8 @@
-import { afterAll, expect, inject, test, type TestContext } from 'vitest';
+import { afterAll, afterEach, expect, inject, test, type TestContext } from 'vitest';
 import { loadAcceptances } from '../accept.js';
 import type { Client } from '../config.js';
-import { levelFor, type Finding, type Level, type Rule } from '../checks/rule.js';
+import { responseRules } from '../checks/response.js';
+import { finding, levelFor, type Finding, type Level, type Rule } from '../checks/rule.js';
 import type { CheckRun } from '../checks/run.js';
 import { renderFindings } from '../diagnose/render.js';
 import { ScimClient } from '../http/client.js';
@@ -39,15 +40,52 @@ export function suiteTarget(): { target: Target; preflight: Preflight } {
 
 /**
  * One client per spec file, closed after it; its exchanges go to the reports. It keeps to the
- * run's shared politeness limits.
+ * run's shared politeness limits, and stops with the whole run when the server goes silent.
  */
 export function useClient(target: Target): ScimClient {
-  const client = new ScimClient({ ...target, gate: runGate(target) });
+  const client = new ScimClient({ ...target, gate: runGate(target), watchSilence: true });
+  reportSilenceOnce(client, target);
   afterAll(async () => {
     saveExchanges(client.log, specFileName());
     await client.close();
   });
   return client;
+}
+
+/**
+ * Once the run stopped sending (the server went silent, src/http/silence.ts), what the silence
+ * caused is told once: the first check it stopped reports it as its finding, and every other check
+ * it stopped (a request refused, or findings that quote requests it never answered) is skipped with
+ * that one cause. A check that failed on answers keeps its findings: they were made before.
+ */
+/** A finding that quotes a request the silent server never answered says nothing of its own. */
+function causedBySilence(found: Finding): boolean {
+  return found.code === responseRules.HTTP_NO_ANSWER.code || (found.exchange !== undefined && found.exchange.response === undefined);
+}
+
+function reportSilenceOnce(client: ScimClient, target: Target): void {
+  afterEach((context) => {
+    const cause = client.haltCause();
+    const state = context.task.result?.state;
+    const findings = context.task.meta.findings ?? [];
+    if (cause === undefined || !findings.every(causedBySilence)) return;
+    // A warning (a SHOULD) passes: one made of unanswered requests is skipped too.
+    const warnedOfSilence = state === 'pass' && findings.length > 0;
+    if (warnedOfSilence || (state === 'fail' && !client.claimReport())) {
+      // What it found of unanswered requests is not a finding of the server's: no report may list it.
+      delete context.task.meta.findings;
+      return context.skip(`not run: ${cause}`);
+    }
+    if (state !== 'fail') return;
+    const rule = responseRules.HTTP_SERVER_WENT_SILENT;
+    context.task.meta.code = rule.code;
+    context.task.meta.level = levelFor(rule, target.profiles) ?? 'MUST';
+    const silence = { ...finding(rule, { got: `${cause}.` }), level: context.task.meta.level };
+    context.task.meta.findings = [silence];
+    // What the check said of the requests that were never answered would blame the wrong thing: the silence replaces it.
+    if (context.task.result !== undefined) context.task.result.errors = [];
+    throw new ConformanceFailure(renderFindings([silence]));
+  });
 }
 
 /**

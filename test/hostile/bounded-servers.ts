@@ -1,0 +1,128 @@
+/**
+ * Servers that answer well at first and then stop (hang, drip, throttle forever), and servers whose
+ * bytes are hostile (nested 100,000 deep, not UTF-8, gigabytes long). Each listens on 127.0.0.1,
+ * counts what it received, and closes every connection when closed.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createScimService, demoSeed } from '../../src/reference-server/index.js';
+
+export const BOUNDED_TOKEN = 'bounded-canary-token-5c1f07';
+const SCIM_JSON = { 'content-type': 'application/scim+json; charset=utf-8' };
+const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+
+export interface CountingServer {
+  baseUrl: string;
+  /** Requests received, in order, as `GET /scim/v2/Users?…`. */
+  received: string[];
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export async function listen(handler: Handler): Promise<CountingServer> {
+  const received: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    received.push(`${req.method ?? 'GET'} ${req.url ?? ''}`);
+    res.on('error', () => {});
+    handler(req, res);
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/scim/v2`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+/** How a server misbehaves once it has given its good answers. */
+export type Silence = 'hang' | 'drip' | 'throttle';
+
+const misbehave: Record<Silence, Handler> = {
+  // Takes the request and never answers.
+  hang: () => {},
+  // Headers at once, then a byte every 200 ms, forever.
+  drip: (_req, res) => {
+    res.writeHead(200, SCIM_JSON);
+    const timer = setInterval(() => res.write(' '), 200);
+    res.on('close', () => clearInterval(timer));
+  },
+  // "Come back at once", forever.
+  throttle: (_req, res) =>
+    res
+      .writeHead(429, { ...SCIM_JSON, 'retry-after': '0' })
+      .end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'Too many requests' })),
+};
+
+/**
+ * The reference server (demo data, bearer BOUNDED_TOKEN) for the first `goodAnswers` requests,
+ * then `silence` for every request after. `silentSince` is the index in `received` of the first
+ * request that was not answered well.
+ */
+export async function goesSilent(goodAnswers: number, silence: Silence): Promise<CountingServer & { silentSince: number }> {
+  const service = createScimService({ token: BOUNDED_TOKEN, seed: demoSeed() });
+  let answered = 0;
+  const server = await listen((req, res) => {
+    if (answered >= goodAnswers) return misbehave[silence](req, res);
+    answered++;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://scim.local');
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+      const answer = service.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+  });
+  return { ...server, silentSince: goodAnswers };
+}
+
+/** A ListResponse whose one resource is an array nested `depth` levels deep. */
+export function deeplyNested(depth: number): string {
+  return `{"schemas":["${LIST_RESPONSE}"],"totalResults":1,"Resources":[${'['.repeat(depth)}${']'.repeat(depth)}]}`;
+}
+
+/** Answers every request with `body`, as SCIM JSON. */
+export function answersWith(body: string | Buffer): Promise<CountingServer> {
+  return listen((_req, res) => res.writeHead(200, SCIM_JSON).end(body));
+}
+
+/** A valid JSON ListResponse whose user's name holds bytes that are not UTF-8 (Latin-1 "José"). */
+export function latin1InsideString(): Buffer {
+  return Buffer.concat([
+    Buffer.from(`{"schemas":["${LIST_RESPONSE}"],"totalResults":1,"Resources":[{"id":"1","userName":"Jos`),
+    Buffer.from([0xe9]),
+    Buffer.from('"}]}'),
+  ]);
+}
+
+/** Streams `bytes` of a JSON-looking body, with backpressure: it never holds it, and stops when the client hangs up. */
+export function streamsHugeBody(bytes: number): Promise<CountingServer> {
+  return listen((_req, res) => {
+    res.writeHead(200, { ...SCIM_JSON, 'content-length': String(bytes) });
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    chunk.write(`{"schemas":["${LIST_RESPONSE}"],"Resources":["`);
+    let left = bytes;
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+        left -= piece.length;
+        if (!res.write(piece)) return void res.once('drain', pump);
+      }
+      if (left === 0) res.end();
+    };
+    pump();
+  });
+}

@@ -1,0 +1,264 @@
+/**
+ * Bounded runs and hostile bytes. A server that answers well and then hangs, drips or throttles
+ * forever is noticed after SILENT_REQUESTS_IN_A_ROW requests, and every request after is refused
+ * with that one cause, in every worker. Bodies nested 100,000 deep, not UTF-8, or gigabytes long
+ * are findings, never a crash or a gigabyte of memory. (The whole run against such a server, as a
+ * user starts it, is the last test.) Every bound here is a count of requests, never a clock.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { objectBody, jsonValue } from '../../src/checks/answers.js';
+import { checkGroupsList } from '../../src/checks/connection.js';
+import { checkResourceTypes, checkSchemas, checkServiceProviderConfig } from '../../src/checks/discovery.js';
+import { checkNotFound } from '../../src/checks/errors.js';
+import { checkJsonAnswer } from '../../src/checks/response.js';
+import { renderFindings } from '../../src/diagnose/render.js';
+import { ScimClient, type ClientOptions } from '../../src/http/client.js';
+import type { Exchange } from '../../src/http/exchange.js';
+import { MemoryGate, RunHalted } from '../../src/http/memory-gate.js';
+import { SILENT_REQUESTS_IN_A_ROW } from '../../src/http/silence.js';
+import { runSuites, type SuiteRun } from '../support/run-suite.js';
+import {
+  answersWith,
+  BOUNDED_TOKEN,
+  deeplyNested,
+  goesSilent,
+  latin1InsideString,
+  listen,
+  streamsHugeBody,
+  type CountingServer,
+  type Silence,
+} from './bounded-servers.js';
+
+const servers: CountingServer[] = [];
+const clients: ScimClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function track<T extends CountingServer>(server: Promise<T>): Promise<T> {
+  const started = await server;
+  servers.push(started);
+  return started;
+}
+
+function client(baseUrl: string, options: Partial<ClientOptions> = {}): ScimClient {
+  const c = new ScimClient({ baseUrl, token: BOUNDED_TOKEN, timeoutMs: 400, maxInFlight: 1, watchSilence: true, ...options });
+  clients.push(c);
+  return c;
+}
+
+type Sent = { exchange: Exchange } | { refused: string };
+
+/** Sends `count` list requests one after the other, as a check's chain does. */
+async function sendInTurn(c: ScimClient, count: number): Promise<Sent[]> {
+  const sent: Sent[] = [];
+  for (let i = 1; i <= count; i++) {
+    sent.push(
+      await c.send({ path: '/Users', query: { startIndex: i, count: 1 } }).then(
+        (exchange) => ({ exchange }),
+        (error: unknown) => {
+          if (!(error instanceof RunHalted)) throw error;
+          return { refused: error.message };
+        },
+      ),
+    );
+  }
+  return sent;
+}
+
+const GOOD = 4;
+/** What each silent request costs the server: one request, or, throttled, the request and its three Retry-After waits. */
+const SENT_PER_SILENT_REQUEST: Record<Silence, number> = { hang: 1, drip: 1, throttle: 4 };
+
+describe('a server that stops answering after a good start', () => {
+  test.for(['hang', 'drip', 'throttle'] as const)('one that starts to %s is noticed, and no request is sent after', async (silence) => {
+    const server = await track(goesSilent(GOOD, silence));
+    const c = client(server.baseUrl);
+    const sent = await sendInTurn(c, 12);
+
+    const answered = sent.slice(0, GOOD).map((s) => ('exchange' in s ? s.exchange.response?.status : s.refused));
+    expect(answered).toEqual([200, 200, 200, 200]);
+    const silent = sent.slice(GOOD, GOOD + SILENT_REQUESTS_IN_A_ROW).map((s) => ('exchange' in s ? (s.exchange.error?.code ?? s.exchange.response?.status) : s.refused));
+    expect(silent).toEqual(Array(SILENT_REQUESTS_IN_A_ROW).fill(silence === 'throttle' ? 429 : 'TIMEOUT'));
+    const refused = sent.slice(GOOD + SILENT_REQUESTS_IN_A_ROW);
+    expect(refused).toHaveLength(12 - GOOD - SILENT_REQUESTS_IN_A_ROW);
+    for (const r of refused) {
+      expect(r).toEqual({ refused: expect.stringContaining(`the server stopped answering after answering GET /scim/v2/Users?startIndex=${GOOD}&count=1`) });
+    }
+    expect(c.haltCause()).toMatch(/so the run stopped sending$/);
+    expect(server.received).toHaveLength(GOOD + SILENT_REQUESTS_IN_A_ROW * SENT_PER_SILENT_REQUEST[silence]);
+  });
+
+  test('with requests in flight together, those waiting for a place are refused too', async () => {
+    const server = await track(goesSilent(GOOD, 'hang'));
+    const c = client(server.baseUrl, { maxInFlight: 4 });
+    await sendInTurn(c, GOOD);
+    const outcomes = await Promise.allSettled(Array.from({ length: 16 }, (_, i) => c.send({ path: '/Users', query: { startIndex: i + 1 } })));
+    const refused = outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof RunHalted);
+    // The four in flight, and at most one more for each of the first silent ones to end before the watch trips.
+    expect(server.received.length - GOOD).toBeLessThanOrEqual(4 + SILENT_REQUESTS_IN_A_ROW - 1);
+    expect(refused.length).toBe(16 - (server.received.length - GOOD));
+  });
+
+  test("one worker's silence stops the other workers, and the cause names the run's last answered request", async () => {
+    const memory = MemoryGate.memory();
+    const answering = await track(goesSilent(100, 'hang'));
+    // Two spec files in two worker threads: the same server, a gate each on the run's one memory.
+    const hanging = await track(goesSilent(0, 'hang'));
+    const a = client(answering.baseUrl, { gate: new MemoryGate(memory, 4) });
+    const b = client(hanging.baseUrl.replace('/scim/v2', '/scim/v2'), { gate: new MemoryGate(memory, 4) });
+    await a.send({ path: '/Groups' });
+    const silent = await sendInTurn(b, SILENT_REQUESTS_IN_A_ROW + 1);
+    expect(silent.at(-1)).toEqual({ refused: expect.stringContaining('after answering GET /scim/v2/Groups') });
+    await expect(a.send({ path: '/Users' })).rejects.toThrow(/the server stopped answering after answering GET \/scim\/v2\/Groups/);
+    expect(answering.received).toEqual(['GET /scim/v2/Groups']);
+  });
+
+  test('control: an interrupt stops the requests too, but is not told as a silence', async () => {
+    const memory = MemoryGate.memory();
+    const gate = new MemoryGate(memory, 4);
+    expect(MemoryGate.halt(memory, 100)).toBe(0);
+    await expect(gate.run(async () => 'sent')).rejects.toThrow('the run was interrupted');
+    expect(gate.haltCause()).toBeUndefined();
+    expect(gate.claimReport()).toBe(true);
+  });
+
+  test('control: a server that misses now and then, but answers in between, is never stopped', async () => {
+    let n = 0;
+    const server = await track(listen((_req, res) => (++n % 3 === 0 ? res.writeHead(200).end('{}') : undefined)));
+    const sent = await sendInTurn(client(server.baseUrl), 9);
+    expect(sent.filter((s) => 'refused' in s)).toEqual([]);
+    expect(server.received).toHaveLength(9);
+  });
+
+  test('control: a client that does not watch (the preflight, a cleanup) sends every request', async () => {
+    const server = await track(goesSilent(0, 'hang'));
+    const sent = await sendInTurn(client(server.baseUrl, { watchSilence: false }), SILENT_REQUESTS_IN_A_ROW + 2);
+    expect(sent.filter((s) => 'refused' in s)).toEqual([]);
+    expect(server.received).toHaveLength(SILENT_REQUESTS_IN_A_ROW + 2);
+  });
+
+  test('a 429 with Retry-After: 0 is waited out at most three times, not in a loop until the deadline', async () => {
+    const server = await track(goesSilent(0, 'throttle'));
+    const exchange = await client(server.baseUrl, { timeoutMs: 5_000, watchSilence: false }).send({ path: '/Users' });
+    expect(exchange.response?.status).toBe(429);
+    expect(exchange.retried).toHaveLength(3);
+    expect(server.received).toHaveLength(4);
+  });
+});
+
+describe('hostile bytes are findings', () => {
+  test('JSON nested 100,000 levels deep is one finding, and no check throws', async () => {
+    const server = await track(answersWith(deeplyNested(100_000)));
+    const exchange = await client(server.baseUrl).send({ path: '/Users' });
+    const { run } = checkJsonAnswer(exchange, { status: [200] });
+    expect(run.findings.map((f) => f.code)).toEqual(['HTTP_BODY_TOO_DEEP']);
+    expect(renderFindings(run.findings)).toContain('deeper than 64 levels');
+    expect(jsonValue(exchange)).toBeUndefined();
+    expect(objectBody(exchange)).toBeUndefined();
+    const checks = [checkServiceProviderConfig, checkResourceTypes, checkSchemas, checkNotFound, (e: Exchange) => checkGroupsList(e).run];
+    for (const check of checks) expect(check(exchange).findings.length).toBeGreaterThan(0);
+  });
+
+  test('control: a body nested like a real SCIM answer is read', async () => {
+    const server = await track(answersWith(deeplyNested(8)));
+    const { run } = checkJsonAnswer(await client(server.baseUrl).send({ path: '/Users' }), { status: [200] });
+    expect(run.checked.has('HTTP_BODY_TOO_DEEP')).toBe(true);
+    expect(run.findings.map((f) => f.code)).not.toContain('HTTP_BODY_TOO_DEEP');
+  });
+
+  test('bytes that are not UTF-8 inside valid JSON are a finding, not silently replaced', async () => {
+    const server = await track(answersWith(latin1InsideString()));
+    const exchange = await client(server.baseUrl).send({ path: '/Users' });
+    expect(exchange.response?.invalidUtf8).toBe(true);
+    const { run } = checkJsonAnswer(exchange, { status: [200] });
+    expect(run.findings.map((f) => f.code)).toEqual(['HTTP_BODY_NOT_UTF8']);
+  });
+
+  test('bytes that are not UTF-8 and break the JSON say both', async () => {
+    const broken = Buffer.concat([Buffer.from('{"totalResults":'), Buffer.from([0xff, 0xfe]), Buffer.from('}')]);
+    const server = await track(answersWith(broken));
+    const { run } = checkJsonAnswer(await client(server.baseUrl).send({ path: '/Users' }), { status: [200] });
+    expect(run.findings.map((f) => f.code)).toEqual(['HTTP_BODY_NOT_JSON']);
+    expect(run.findings[0]?.requirement).toContain('not valid UTF-8 either');
+  });
+
+  test('control: UTF-8 "José", and a body cut at the cap in the middle of a character, are not flagged', async () => {
+    const server = await track(answersWith(Buffer.from(JSON.stringify({ userName: 'José', pad: 'é'.repeat(600) }))));
+    const whole = await client(server.baseUrl).send({ path: '/Users' });
+    const cut = await client(server.baseUrl, { maxBodyBytes: 501 }).send({ path: '/Users' });
+    expect(whole.response?.invalidUtf8).toBeUndefined();
+    expect(checkJsonAnswer(whole, { status: [200] }).run.findings.map((f) => f.code)).not.toContain('HTTP_BODY_NOT_UTF8');
+    expect(cut.response?.truncated).toBe(true);
+    expect(cut.response?.invalidUtf8).toBeUndefined();
+  });
+
+  test('a 2 GB body, asked for 40 times, keeps memory bounded: what the records and reports hold does not grow with the body', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const server = await track(streamsHugeBody(2 * 1024 ** 3));
+    const c = client(server.baseUrl, { timeoutMs: 10_000, maxInFlight: 4 });
+    gc();
+    const before = process.memoryUsage();
+    let peakRss = before.rss;
+    const kept: unknown[] = [];
+    for (let round = 0; round < 10; round++) {
+      const exchanges = await Promise.all(Array.from({ length: 4 }, () => c.send({ path: '/Users' })));
+      // What a run keeps of each: the exchange in the log, the findings (which quote it).
+      kept.push(...exchanges.map((e) => checkJsonAnswer(e, { status: [200] }).run.findings));
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }
+    gc();
+    const retained = process.memoryUsage().heapUsed - before.heapUsed;
+    expect(c.log).toHaveLength(40);
+    expect(c.log.every((e) => e.response?.truncated === true && e.response.bytes === 2 * 1024 * 1024)).toBe(true);
+    expect(kept.flat().map((f) => (f as { code: string }).code)).toEqual(Array(40).fill('HTTP_BODY_NOT_JSON'));
+    // The exchange files and the HAR are this, serialised.
+    expect(JSON.stringify(c.log).length).toBeLessThan(40 * 80 * 1024);
+    expect(retained).toBeLessThan(32 * 1024 * 1024);
+    expect(peakRss).toBeLessThan(500 * 1024 * 1024);
+  });
+});
+
+describe('a whole run, as a user starts it, against a server that hangs after a good start', () => {
+  /** Past the preflight and the shared reads of the global setup: the spec files' own requests have begun. */
+  const GOOD_IN_RUN = 30;
+  let run: SuiteRun;
+  let received: string[] = [];
+
+  beforeAll(async () => {
+    const server = await goesSilent(GOOD_IN_RUN, 'hang');
+    try {
+      run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: BOUNDED_TOKEN, SCIM_TIMEOUT_MS: '1500' });
+      received = [...server.received];
+    } finally {
+      await server.close();
+    }
+  }, 240_000);
+
+  test('stops sending: at most the requests in flight, and those started before the watch tripped, go out after the silence', () => {
+    const afterSilence = received.length - GOOD_IN_RUN;
+    expect(afterSilence).toBeGreaterThanOrEqual(SILENT_REQUESTS_IN_A_ROW);
+    expect(afterSilence).toBeLessThanOrEqual(4 + SILENT_REQUESTS_IN_A_ROW);
+  });
+
+  test('skips what remains with one cause that names the last request answered, keeps the findings made before, and shows no timeout or stack', () => {
+    const output = run.stdout + run.stderr;
+    const named = /not run: the server stopped answering after answering (\S+ \S+):/.exec(run.stdout)?.[1];
+    // The last few answered requests end close together in several workers: the run's last is one of them.
+    expect(received.slice(GOOD_IN_RUN - 4, GOOD_IN_RUN)).toContain(named);
+    // One cause, one blocker: the reference server has no deviation of its own, and nothing is blamed on what went unanswered.
+    expect(run.findings.map((f) => f.code)).toEqual(['HTTP_SERVER_WENT_SILENT']);
+    expect(run.stdout).toMatch(/✗ HTTP_SERVER_WENT_SILENT/);
+    expect(run.tests.filter((t) => t.status === 'passed').length).toBeGreaterThan(0);
+    expect(run.tests.filter((t) => t.status === 'skipped').length).toBeGreaterThan(0);
+    expect(run.exitCode).not.toBe(0);
+    expect(output).not.toMatch(/Test timed out|Hook timed out/);
+    expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(output).not.toContain(BOUNDED_TOKEN);
+  });
+});
