@@ -140,6 +140,8 @@ async function runThroughBin(point: Point | undefined): Promise<Outcome & { writ
     });
   });
   exited.resolve();
+  // A run that never said what is left (it failed) leaves no request held for ever.
+  saidWhatIsLeft.resolve();
   const survivors = await processesTagged(tag);
   return {
     exitCode,
