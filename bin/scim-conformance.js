@@ -25,14 +25,15 @@ const RUN_GRACE_MS = 7_000;
 const SAME_INTERRUPT_MS = process.env.npm_command === 'exec' ? 100 : 0;
 const CLEANUP_HINT = '`npx scim-conformance cleanup` removes it (`npm run cleanup` inside the scim-conformance repo)';
 
-if (args[0] === 'cleanup') {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(new URL('../src/cli/cleanup.ts', import.meta.url).href);
-} else if (args.includes('--help') || args.includes('-h')) {
+// Asking for help or the version never runs anything, not even `cleanup --help`.
+if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(usage());
 } else if (args.includes('--version') || args.includes('-v')) {
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else if (args[0] === 'cleanup') {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../src/cli/cleanup.ts', import.meta.url).href);
 } else if (process.env[SUPERVISED_ENV] === '1') {
   await runSuite();
 } else {

@@ -59,9 +59,9 @@ describe('--version and --help, in a project whose .env enables writes', () => {
     expect(server.calls).toEqual([]);
   });
 
-  test.for(['--help', '-h'])('%s prints the usage, every configuration variable, the cleanup command and that Vitest flags pass through, and sends nothing', async (flag) => {
+  test.for(['--help', '-h', 'cleanup --help'])('%s prints the usage, every configuration variable, the cleanup command and that Vitest flags pass through, and sends nothing', async (flags) => {
     const variables = await configurationVariables();
-    const result = await bin([flag]);
+    const result = await bin(flags.split(' '));
     expect(result.code).toBe(0);
     expect(variables.length).toBeGreaterThan(5);
     for (const variable of variables) expect(result.stdout).toContain(`  ${variable}: `);
