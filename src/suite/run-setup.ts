@@ -60,7 +60,7 @@ export const setUpRun: RunSetup = async (project) => {
   // Worker processes ask the run service instead.
   const limitsMemory = workersShareMemory(project.config.pool) ? MemoryGate.memory() : undefined;
   if (limitsMemory !== undefined) project.provide('limitsMemory', limitsMemory);
-  const forgetInterrupt = cleanUpOnInterrupt(target, () => (limitsMemory === undefined ? 0 : MemoryGate.halt(limitsMemory, target.timeoutMs)));
+  const forgetInterrupt = cleanUpOnInterrupt(target, (waitMs) => (limitsMemory === undefined ? 0 : MemoryGate.halt(limitsMemory, waitMs)));
   return async () => {
     forgetInterrupt();
     await preparation.catch(() => undefined);

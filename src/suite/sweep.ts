@@ -39,6 +39,11 @@ export interface SweepOptions {
    * command makes; the sweep at the start of a run does not.
    */
   byExternalId?: boolean;
+  /**
+   * Told, before anything is removed, what will be; `report` then fills as it goes. An interrupted
+   * run's cleanup uses it to say what is still left when it is interrupted in turn.
+   */
+  onCandidates?: (candidates: readonly CreatedResource[], report: Readonly<CleanupReport>) => void;
 }
 
 export interface SweepReport extends CleanupReport {
@@ -70,6 +75,7 @@ export async function sweepLeftovers(client: ScimClient, options: SweepOptions):
   ];
   const listings = await Promise.all(searches.map(({ kind, attribute }) => findOurs(client, kind, attribute)));
   const seen = new Set<string>();
+  const candidates: CreatedResource[] = [];
   for (const [index, { kind, attribute }] of searches.entries()) {
     const listing = listings[index] ?? { reason: 'not listed' };
     if ('reason' in listing) {
@@ -80,10 +86,12 @@ export async function sweepLeftovers(client: ScimClient, options: SweepOptions):
       if (seen.has(resource.id)) continue;
       seen.add(resource.id);
       if (options.onlyPrefix !== undefined && !resource.name.startsWith(options.onlyPrefix)) continue;
-      if (sweepable(resource.name)) await removeResource(client, resource, report);
+      if (sweepable(resource.name)) candidates.push(resource);
       else report.spared.push(resource);
     }
   }
+  options.onCandidates?.(candidates, report);
+  for (const resource of candidates) await removeResource(client, resource, report);
   return report;
 }
 
