@@ -24,6 +24,7 @@ import {
   USER_SCHEMA_URN,
 } from '../src/checks/discovery.js';
 import { CheckRun } from '../src/checks/run.js';
+import { checkSchemaAttributes, schemaDefinitionRules } from '../src/checks/schema-definitions.js';
 import { objectBody } from '../src/checks/answers.js';
 import { featuresOnce, firstListedUser, resourcesIn, sharedReads, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
@@ -59,6 +60,9 @@ describe('GET /ResourceTypes and /Schemas', () => {
     return checkDiscoveryItem(await client.send({ path: `/ResourceTypes/${encodeURIComponent(id)}` }), 'resourceType', id);
   });
   ruleTests([discoveryRules.DISCOVERY_SCHEMAS], async () => checkSchemas(await schemas()));
+  ruleTests([schemaDefinitionRules.DISCOVERY_SCHEMA_ATTRIBUTES, schemaDefinitionRules.DISCOVERY_SCHEMA_SUBATTRIBUTES], async () =>
+    checkSchemaAttributes(await schemas()),
+  );
   ruleTests([discoveryRules.DISCOVERY_SCHEMA_BY_ID], async () =>
     checkDiscoveryItem(await client.send({ path: `/Schemas/${USER_SCHEMA_URN}` }), 'schemaDefinition', USER_SCHEMA_URN),
   );

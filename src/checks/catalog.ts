@@ -11,6 +11,7 @@ import { entraUserRules, userLifecycleRules } from './user-lifecycle.js';
 import { connectionRules } from './connection.js';
 import { listRules } from './list-response.js';
 import { responseRules } from './response.js';
+import { schemaDefinitionRules } from './schema-definitions.js';
 import type { Rule } from './rule.js';
 import { throughputRules } from './throughput.js';
 import { userResourceRules } from './user-resource.js';
@@ -29,6 +30,7 @@ export const ruleSets: Record<string, Record<string, Rule>> = {
   filters: filterRules,
   queryParams: queryRules,
   discovery: discoveryRules,
+  schemaDefinitions: schemaDefinitionRules,
   errors: errorRules,
   oktaUsers: userLifecycleRules,
   entraUsers: entraUserRules,

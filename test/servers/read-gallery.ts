@@ -466,6 +466,20 @@ export const readGallery: ReadBreakage[] = [
     ),
   },
   {
+    name: 'schemas-binary-not-case-exact',
+    cause: '/Schemas calls x509Certificates.value (binary) caseExact false, which a client library refuses at discovery',
+    spec: 'discovery',
+    expected: ['DISCOVERY_SCHEMA_ATTRIBUTES'],
+    start: start(
+      discoveryBody(/^\/Schemas$/, (body) => {
+        const user = resources(body).find((schema) => String(schema['id']).endsWith(':core:2.0:User'));
+        const certificates = (user?.['attributes'] as Array<Record<string, unknown>>).find((attribute) => attribute['name'] === 'x509Certificates');
+        const value = (certificates?.['subAttributes'] as Array<Record<string, unknown>>).find((sub) => sub['name'] === 'value');
+        if (value !== undefined) value['caseExact'] = false;
+      }),
+    ),
+  },
+  {
     name: 'schema-by-id-404',
     cause: 'GET /Schemas/{urn} answered 404',
     spec: 'discovery',
