@@ -13,11 +13,14 @@ import {
   checkAdvertisedEtag,
   checkAdvertisedFilter,
   checkAdvertisedPatch,
+  checkDiscoveryFilterForbidden,
+  checkDiscoveryQueryIgnored,
   checkDiscoveryItem,
   checkDiscoveryReadOnly,
   checkMaxResults,
   checkResourceTypes,
   checkSchemas,
+  checkSchemasComplete,
   checkServiceProviderConfig,
   discoveryRules,
   maxResultsToProbe,
@@ -62,6 +65,13 @@ describe('GET /ResourceTypes and /Schemas', () => {
   ruleTests([discoveryRules.DISCOVERY_SCHEMAS], async () => checkSchemas(await schemas()));
   ruleTests([schemaDefinitionRules.DISCOVERY_SCHEMA_ATTRIBUTES, schemaDefinitionRules.DISCOVERY_SCHEMA_SUBATTRIBUTES], async () =>
     checkSchemaAttributes(await schemas()),
+  );
+  ruleTests([discoveryRules.DISCOVERY_SCHEMAS_COMPLETE], async () => checkSchemasComplete(await resourceTypes(), await schemas()));
+  ruleTests([discoveryRules.DISCOVERY_QUERY_IGNORED], async () =>
+    checkDiscoveryQueryIgnored(await schemas(), await client.send({ path: '/Schemas', query: { startIndex: 2, count: 1 } })),
+  );
+  ruleTests([discoveryRules.DISCOVERY_FILTER_FORBIDDEN], async () =>
+    checkDiscoveryFilterForbidden(await client.send({ path: '/ResourceTypes', query: { filter: 'name eq "User"' } })),
   );
   ruleTests([discoveryRules.DISCOVERY_SCHEMA_BY_ID], async () =>
     checkDiscoveryItem(await client.send({ path: `/Schemas/${USER_SCHEMA_URN}` }), 'schemaDefinition', USER_SCHEMA_URN),

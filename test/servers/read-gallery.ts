@@ -480,6 +480,42 @@ export const readGallery: ReadBreakage[] = [
     ),
   },
   {
+    name: 'schemas-without-extension',
+    cause: '/Schemas leaves out the enterprise extension that /ResourceTypes names',
+    spec: 'discovery',
+    expected: ['DISCOVERY_SCHEMAS_COMPLETE'],
+    start: start(
+      discoveryBody(/^\/Schemas$/, (body) => {
+        const kept = resources(body).filter((schema) => !String(schema['id']).includes(':extension:'));
+        Object.assign(body, { Resources: kept, totalResults: kept.length, itemsPerPage: kept.length });
+      }),
+    ),
+  },
+  {
+    name: 'schemas-paged',
+    cause: '/Schemas applies startIndex and count',
+    spec: 'discovery',
+    expected: ['DISCOVERY_QUERY_IGNORED'],
+    start: start((request, next) => {
+      const response = next();
+      const count = Number(request.query.get('count') ?? Number.NaN);
+      if (endpoint(request) !== '/Schemas' || !Number.isInteger(count) || response.status !== 200) return response;
+      const body = parsed(response);
+      const page = resources(body).slice(Number(request.query.get('startIndex') ?? 1) - 1).slice(0, count);
+      return { ...response, body: JSON.stringify({ ...body, Resources: page, itemsPerPage: page.length }) };
+    }),
+  },
+  {
+    name: 'discovery-filter-accepted',
+    cause: 'a filter on /ResourceTypes answered 200',
+    spec: 'discovery',
+    expected: ['DISCOVERY_FILTER_FORBIDDEN'],
+    start: start((request, next) => {
+      if (endpoint(request) === '/ResourceTypes') request.query.delete('filter');
+      return next();
+    }),
+  },
+  {
     name: 'schema-by-id-404',
     cause: 'GET /Schemas/{urn} answered 404',
     spec: 'discovery',
@@ -642,7 +678,29 @@ export const readGallery: ReadBreakage[] = [
     expected: ['AUTH_ERROR_BODY'],
     start: start((_request, next) => {
       const response = next();
-      return response.status === 401 ? { status: 401, headers: { 'www-authenticate': 'Bearer' }, body: '' } : response;
+      return response.status === 401 ? { status: 401, headers: { 'www-authenticate': response.headers['www-authenticate'] ?? 'Bearer' }, body: '' } : response;
+    }),
+  },
+  {
+    name: '401-without-challenge',
+    cause: 'a 401 without WWW-Authenticate',
+    spec: 'auth',
+    expected: ['AUTH_CHALLENGE'],
+    start: start((_request, next) => {
+      const response = next();
+      if (response.status !== 401) return response;
+      const { 'www-authenticate': _challenge, ...headers } = response.headers;
+      return { ...response, headers };
+    }),
+  },
+  {
+    name: '401-same-challenge',
+    cause: 'a refused token challenged without error="invalid_token"',
+    spec: 'auth',
+    expected: ['AUTH_CHALLENGE_ERROR_CODE'],
+    start: start((_request, next) => {
+      const response = next();
+      return response.status === 401 ? { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer realm="scim"' } } : response;
     }),
   },
 ];
