@@ -26,18 +26,21 @@ import {
   maxResultsToProbe,
   USER_SCHEMA_URN,
 } from '../src/checks/discovery.js';
+import { checkRepresentations, declaredUserSchemas, representationRules } from '../src/checks/representation.js';
 import { CheckRun } from '../src/checks/run.js';
 import { checkSchemaAttributes, schemaDefinitionRules } from '../src/checks/schema-definitions.js';
 import { objectBody } from '../src/checks/answers.js';
 import { featuresOnce, firstListedUser, resourcesIn, sharedReads, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
-import { PATCH_SCHEMA, TestData } from '../src/suite/test-data.js';
+import { isRunName, PATCH_SCHEMA, TestData } from '../src/suite/test-data.js';
 
-const { target } = suiteTarget();
+const { target, preflight } = suiteTarget();
 const client = useClient(target);
 const data = new TestData(client, `${target.runPrefix}dsc-`);
 afterAll(() => data.cleanup());
 const features = featuresOnce();
+// Read once for every check that compares against it.
+const resourceTypes = once(() => client.send({ path: '/ResourceTypes' }));
 const WRITES_NEEDED = 'this check sends a write; the run is read-only (set SCIM_WRITE=true to allow it)';
 
 /** A user to read: the first one listed. */
@@ -53,7 +56,6 @@ describe('GET /ServiceProviderConfig', () => {
 });
 
 describe('GET /ResourceTypes and /Schemas', () => {
-  const resourceTypes = once(() => client.send({ path: '/ResourceTypes' }));
   const schemas = once(() => client.send({ path: '/Schemas' }));
   ruleTests([discoveryRules.DISCOVERY_RESOURCE_TYPES], async () => checkResourceTypes(await resourceTypes()));
   ruleTests([discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID], async () => {
@@ -76,6 +78,15 @@ describe('GET /ResourceTypes and /Schemas', () => {
   ruleTests([discoveryRules.DISCOVERY_SCHEMA_BY_ID], async () =>
     checkDiscoveryItem(await client.send({ path: `/Schemas/${USER_SCHEMA_URN}` }), 'schemaDefinition', USER_SCHEMA_URN),
   );
+});
+
+describe('the listed users carry what /ResourceTypes declares (RFC 7643 §2.4, §3)', () => {
+  ruleTests(Object.values(representationRules), async () => {
+    // The preflight's page: users listed anyway, none of the run's own.
+    const users = resourcesIn(preflight.exchange).filter((user) => !isRunName(user['userName']));
+    const declared = declaredUserSchemas(resourcesIn(await resourceTypes()));
+    return checkRepresentations(preflight.exchange, users, declared ?? 'GET /ResourceTypes does not declare the User type (see DISCOVERY_RESOURCE_TYPES)');
+  });
 });
 
 describe('the discovery endpoints are read-only', () => {

@@ -10,6 +10,7 @@ import { queryRules } from './query-params.js';
 import { entraUserRules, userLifecycleRules } from './user-lifecycle.js';
 import { connectionRules } from './connection.js';
 import { listRules } from './list-response.js';
+import { representationRules } from './representation.js';
 import { responseRules } from './response.js';
 import { schemaDefinitionRules } from './schema-definitions.js';
 import type { Rule } from './rule.js';
@@ -31,6 +32,7 @@ export const ruleSets: Record<string, Record<string, Rule>> = {
   queryParams: queryRules,
   discovery: discoveryRules,
   schemaDefinitions: schemaDefinitionRules,
+  representation: representationRules,
   errors: errorRules,
   oktaUsers: userLifecycleRules,
   entraUsers: entraUserRules,

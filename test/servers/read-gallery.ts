@@ -646,6 +646,8 @@ export const readGallery: ReadBreakage[] = [
     cause: 'requests without credentials answered with data',
     spec: 'auth',
     expected: ['AUTH_NO_CREDENTIALS_REFUSED'],
+    // The challenge is judged on the two 401s only: without both, it is skipped naming this rule.
+    affected: ['AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE'],
     start: start((request, next) => {
       request.headers['authorization'] ??= `Bearer ${GALLERY_TOKEN}`;
       return next();
@@ -656,6 +658,8 @@ export const readGallery: ReadBreakage[] = [
     cause: 'any bearer token accepted',
     spec: 'auth',
     expected: ['AUTH_WRONG_TOKEN_REFUSED'],
+    // The challenge is judged on the two 401s only: without both, it is skipped naming this rule.
+    affected: ['AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE'],
     start: start((request, next) => {
       if (request.headers['authorization'] !== undefined) request.headers['authorization'] = `Bearer ${GALLERY_TOKEN}`;
       return next();
@@ -666,6 +670,8 @@ export const readGallery: ReadBreakage[] = [
     cause: 'a wrong token answered 403',
     spec: 'auth',
     expected: ['AUTH_WRONG_TOKEN_REFUSED'],
+    // The challenge is judged on the two 401s only: without both, it is skipped naming this rule.
+    affected: ['AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE'],
     start: start((request, next) => {
       const response = next();
       return response.status === 401 && request.headers['authorization'] !== undefined ? error(403, 'Forbidden') : response;
@@ -686,6 +692,8 @@ export const readGallery: ReadBreakage[] = [
     cause: 'a 401 without WWW-Authenticate',
     spec: 'auth',
     expected: ['AUTH_CHALLENGE'],
+    // Without a challenge there is no error attribute to judge: skipped, naming AUTH_CHALLENGE.
+    affected: ['AUTH_CHALLENGE_ERROR_CODE'],
     start: start((_request, next) => {
       const response = next();
       if (response.status !== 401) return response;
