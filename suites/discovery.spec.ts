@@ -26,6 +26,7 @@ import {
   maxResultsToProbe,
   USER_SCHEMA_URN,
 } from '../src/checks/discovery.js';
+import { checkAcceptJson, checkBooleanOrdering, checkMe, checkSortDefault, protocolRules } from '../src/checks/protocol.js';
 import { checkRepresentations, declaredUserSchemas, representationRules } from '../src/checks/representation.js';
 import { CheckRun } from '../src/checks/run.js';
 import { checkSchemaAttributes, schemaDefinitionRules } from '../src/checks/schema-definitions.js';
@@ -162,6 +163,23 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     });
     return checkAdvertisedBulk(config, bulk);
   });
+});
+
+describe('what /Schemas and the ServiceProviderConfig say, in the answers to plain queries (RFC 7644 §3.4.2, §3.8, §3.11)', () => {
+  ruleTests([protocolRules.FILTER_BOOLEAN_ORDERING_REFUSED], async () => {
+    const config = await features();
+    if (!advertised(config, 'filter').supported) return checkBooleanOrdering(config, 'not sent');
+    return checkBooleanOrdering(config, await client.send({ path: '/Users', query: { filter: 'active gt true' } }));
+  });
+  ruleTests([protocolRules.QUERY_SORT_DEFAULT_ASCENDING], async () => {
+    const config = await features();
+    if (!advertised(config, 'sort').supported) return checkSortDefault(config, 'not sent');
+    return checkSortDefault(config, await client.send({ path: '/Users', query: { sortBy: 'userName', startIndex: 1, count: 10 } }));
+  });
+  ruleTests([protocolRules.HTTP_ACCEPT_APPLICATION_JSON], async () =>
+    checkAcceptJson(await client.send({ path: '/ServiceProviderConfig', headers: { accept: 'application/json' } })),
+  );
+  ruleTests([protocolRules.ME_UNSUPPORTED_NOT_IMPLEMENTED], async () => checkMe(await client.send({ path: '/Me' })));
 });
 
 function skippedRun(rule: (typeof discoveryRules)[keyof typeof discoveryRules], reason: string): CheckRun {

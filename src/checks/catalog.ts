@@ -10,6 +10,7 @@ import { queryRules } from './query-params.js';
 import { entraUserRules, userLifecycleRules } from './user-lifecycle.js';
 import { connectionRules } from './connection.js';
 import { listRules } from './list-response.js';
+import { protocolRules } from './protocol.js';
 import { representationRules } from './representation.js';
 import { responseRules } from './response.js';
 import { schemaDefinitionRules } from './schema-definitions.js';
@@ -33,6 +34,7 @@ export const ruleSets: Record<string, Record<string, Rule>> = {
   discovery: discoveryRules,
   schemaDefinitions: schemaDefinitionRules,
   representation: representationRules,
+  protocol: protocolRules,
   errors: errorRules,
   oktaUsers: userLifecycleRules,
   entraUsers: entraUserRules,

@@ -218,7 +218,7 @@ const PINNED_IDS = [
  * OPEN DEBT: statements a server's answers could show but no check judges yet. Each `gap` row says
  * what a check would send. Closing one lowers this number; adding one must raise it, on purpose.
  */
-const OPEN_DEBT_UNCHECKED_OBSERVABLE_STATEMENTS = 38;
+const OPEN_DEBT_UNCHECKED_OBSERVABLE_STATEMENTS = 34;
 
 describe('docs/rfc-coverage.md', () => {
   test('has every pinned row, and no row that is not pinned', () => {

@@ -516,6 +516,31 @@ export const readGallery: ReadBreakage[] = [
     }),
   },
   {
+    name: 'me-404',
+    cause: 'GET /Me answered 404',
+    spec: 'discovery',
+    expected: ['ME_UNSUPPORTED_NOT_IMPLEMENTED'],
+    start: start((request, next) => (endpoint(request) === '/Me' ? error(404, 'Not found') : next())),
+  },
+  {
+    name: 'listed-users-two-primaries',
+    cause: 'listed users carry two primary emails',
+    spec: 'discovery',
+    expected: ['RESOURCE_PRIMARY_ONCE'],
+    start: start((request, next) => {
+      const response = next();
+      if (!isList(request, 'Users') || response.status !== 200) return response;
+      const body = parsed(response);
+      for (const user of resources(body)) {
+        user['emails'] = [
+          { value: 'one@example.com', type: 'work', primary: true },
+          { value: 'two@example.com', type: 'home', primary: true },
+        ];
+      }
+      return withBody(response, body);
+    }),
+  },
+  {
     name: 'schema-by-id-404',
     cause: 'GET /Schemas/{urn} answered 404',
     spec: 'discovery',
