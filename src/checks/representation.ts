@@ -73,7 +73,8 @@ export interface DeclaredSchemas {
 }
 
 export function declaredUserSchemas(resourceTypes: unknown[]): DeclaredSchemas | undefined {
-  const user = resourceTypes.find((type) => isObject(type) && type['endpoint'] === '/Users');
+  // A User type at "/users" is DISCOVERY_RESOURCE_TYPES' finding; its schemas are still the User's.
+  const user = resourceTypes.find((type) => isObject(type) && String(type['endpoint']).toLowerCase() === '/users');
   if (!isObject(user) || typeof user['schema'] !== 'string') return undefined;
   const extensions = (Array.isArray(user['schemaExtensions']) ? user['schemaExtensions'] : []).filter(isObject);
   const urn = (extension: Record<string, unknown>) => (typeof extension['schema'] === 'string' ? [extension['schema']] : []);
