@@ -12,25 +12,33 @@ import {
   checkAdvertisedEtag,
   checkAdvertisedFilter,
   checkAdvertisedPatch,
+  checkDiscoveryFilterForbidden,
+  checkDiscoveryQueryIgnored,
   checkDiscoveryItem,
   checkMaxResults,
   checkResourceTypes,
   checkSchemas,
+  checkSchemasComplete,
   checkServiceProviderConfig,
   discoveryRules,
   maxResultsToProbe,
   USER_SCHEMA_URN,
 } from '../src/checks/discovery.js';
+import { checkAcceptJson, checkBooleanOrdering, checkMe, checkSortDefault, protocolRules } from '../src/checks/protocol.js';
+import { checkRepresentations, declaredUserSchemas, representationRules } from '../src/checks/representation.js';
 import { CheckRun } from '../src/checks/run.js';
+import { checkSchemaAttributes, schemaDefinitionRules } from '../src/checks/schema-definitions.js';
 import { featuresOnce, firstListedUser, resourcesIn, sharedReads, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
-import { PATCH_SCHEMA } from '../src/suite/test-data.js';
+import { isRunName, PATCH_SCHEMA } from '../src/suite/test-data.js';
 import { useTestData } from '../src/suite/write.js';
 
-const { target } = suiteTarget();
+const { target, preflight } = suiteTarget();
 const client = useClient(target);
 const data = useTestData(client, target, 't', `${target.runPrefix}dsc-`);
 const features = featuresOnce();
+// Read once for every check that compares against it.
+const resourceTypes = once(() => client.send({ path: '/ResourceTypes' }));
 const WRITES_NEEDED = 'this check sends a write; the run is read-only (set SCIM_WRITE=true to allow it)';
 const GUARDED_WRITE = 'not sent: the suite writes only to users and groups it created and read back as its own, and this check would write elsewhere';
 
@@ -47,7 +55,6 @@ describe('GET /ServiceProviderConfig', () => {
 });
 
 describe('GET /ResourceTypes and /Schemas', () => {
-  const resourceTypes = once(() => client.send({ path: '/ResourceTypes' }));
   const schemas = once(() => client.send({ path: '/Schemas' }));
   ruleTests([discoveryRules.DISCOVERY_RESOURCE_TYPES], async () => checkResourceTypes(await resourceTypes()));
   ruleTests([discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID], async () => {
@@ -57,9 +64,28 @@ describe('GET /ResourceTypes and /Schemas', () => {
     return checkDiscoveryItem(await client.send({ path: `/ResourceTypes/${encodeURIComponent(id)}` }), 'resourceType', id);
   });
   ruleTests([discoveryRules.DISCOVERY_SCHEMAS], async () => checkSchemas(await schemas()));
+  ruleTests([schemaDefinitionRules.DISCOVERY_SCHEMA_ATTRIBUTES, schemaDefinitionRules.DISCOVERY_SCHEMA_SUBATTRIBUTES], async () =>
+    checkSchemaAttributes(await schemas()),
+  );
+  ruleTests([discoveryRules.DISCOVERY_SCHEMAS_COMPLETE], async () => checkSchemasComplete(await resourceTypes(), await schemas()));
+  ruleTests([discoveryRules.DISCOVERY_QUERY_IGNORED], async () =>
+    checkDiscoveryQueryIgnored(await schemas(), await client.send({ path: '/Schemas', query: { startIndex: 2, count: 1 } })),
+  );
+  ruleTests([discoveryRules.DISCOVERY_FILTER_FORBIDDEN], async () =>
+    checkDiscoveryFilterForbidden(await client.send({ path: '/ResourceTypes', query: { filter: 'name eq "User"' } })),
+  );
   ruleTests([discoveryRules.DISCOVERY_SCHEMA_BY_ID], async () =>
     checkDiscoveryItem(await client.send({ path: `/Schemas/${USER_SCHEMA_URN}` }), 'schemaDefinition', USER_SCHEMA_URN),
   );
+});
+
+describe('the listed users carry what /ResourceTypes declares (RFC 7643 §2.4, §3)', () => {
+  ruleTests(Object.values(representationRules), async () => {
+    // The preflight's page: users listed anyway, none of the run's own.
+    const users = resourcesIn(preflight.exchange).filter((user) => !isRunName(user['userName']));
+    const declared = declaredUserSchemas(resourcesIn(await resourceTypes()));
+    return checkRepresentations(preflight.exchange, users, declared ?? 'GET /ResourceTypes does not declare the User type (see DISCOVERY_RESOURCE_TYPES)');
+  });
 });
 
 describe('the discovery endpoints are read-only', () => {
@@ -123,6 +149,23 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     // A bulk request can write anywhere: the write guard does not let one through.
     return checkAdvertisedBulk(config, GUARDED_WRITE);
   });
+});
+
+describe('what /Schemas and the ServiceProviderConfig say, in the answers to plain queries (RFC 7644 §3.4.2, §3.8, §3.11)', () => {
+  ruleTests([protocolRules.FILTER_BOOLEAN_ORDERING_REFUSED], async () => {
+    const config = await features();
+    if (!advertised(config, 'filter').supported) return checkBooleanOrdering(config, 'not sent');
+    return checkBooleanOrdering(config, await client.send({ path: '/Users', query: { filter: 'active gt true' } }));
+  });
+  ruleTests([protocolRules.QUERY_SORT_DEFAULT_ASCENDING], async () => {
+    const config = await features();
+    if (!advertised(config, 'sort').supported) return checkSortDefault(config, 'not sent');
+    return checkSortDefault(config, await client.send({ path: '/Users', query: { sortBy: 'userName', startIndex: 1, count: 10 } }));
+  });
+  ruleTests([protocolRules.HTTP_ACCEPT_APPLICATION_JSON], async () =>
+    checkAcceptJson(await client.send({ path: '/ServiceProviderConfig', headers: { accept: 'application/json' } })),
+  );
+  ruleTests([protocolRules.ME_UNSUPPORTED_NOT_IMPLEMENTED], async () => checkMe(await client.send({ path: '/Me' })));
 });
 
 function skippedRun(rule: (typeof discoveryRules)[keyof typeof discoveryRules], reason: string): CheckRun {

@@ -33,7 +33,78 @@ export const authRules = defineRules({
     requirement: 'The 401 answer is a SCIM Error: {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"..."}. Okta\'s SPEC test asserts each member.',
     fix: 'Answer authentication failures from the SCIM layer, not from a gateway or framework default (which sends HTML, plain text or an empty body).',
   },
+  AUTH_CHALLENGE: {
+    title: 'a 401 carries a WWW-Authenticate challenge, with the Bearer scheme when the server takes bearer tokens',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 6750 §3 ("the resource server MUST include the HTTP WWW-Authenticate response header field"; "All challenges defined by this specification MUST use the auth-scheme value Bearer"); RFC 7235 §3.1; RFC 7644 §2 (authentication as per RFC 7235)',
+    requirement: 'Every 401 names how to authenticate in a WWW-Authenticate header; a server that takes bearer tokens challenges with the Bearer scheme, e.g. WWW-Authenticate: Bearer realm="scim", naming realm, scope and error at most once each.',
+    fix: 'Add the WWW-Authenticate header to every 401 (many frameworks drop it when a custom error body is written): WWW-Authenticate: Bearer realm="<your realm>".',
+  },
+  AUTH_CHALLENGE_ERROR_CODE: {
+    title: 'the Bearer challenge names error="invalid_token" for a rejected token, and no error when none was sent',
+    requiredBy: { rfc: 'SHOULD' },
+    source: 'RFC 6750 §3 ("the resource server SHOULD include the error attribute"; a request that lacks any authentication information "SHOULD NOT include an error code"), §3.1 (invalid_token); RFC 7644 §2',
+    requirement: 'The 401 to a bearer token the server did not issue challenges with error="invalid_token"; the 401 to a request without credentials carries no error attribute.',
+    fix: 'Tell the two cases apart: WWW-Authenticate: Bearer realm="scim", error="invalid_token" when a token was sent and refused; a plain WWW-Authenticate: Bearer realm="scim" when none was sent.',
+  },
 });
+
+const BEARER_SCHEME = /(?:^|,)\s*Bearer(?:\s|,|$)/i;
+
+export interface Refusals {
+  none: Exchange;
+  wrong: Exchange;
+}
+
+/**
+ * The WWW-Authenticate challenges of the two refusals. `bearer` says whether the run authenticates
+ * with bearer tokens (SCIM_AUTH bearer or oauth): only then is the Bearer scheme, and RFC 6750's
+ * error attribute, required.
+ */
+export function checkChallenges(refusals: Refusals, bearer: boolean): CheckRun {
+  const run = new CheckRun();
+  const answered = [refusals.none, refusals.wrong].filter((exchange) => exchange.response?.status === 401);
+  if (answered.length < 2) {
+    const reason = 'not every request without valid credentials was answered 401 (see AUTH_NO_CREDENTIALS_REFUSED and AUTH_WRONG_TOKEN_REFUSED)';
+    run.skip(authRules.AUTH_CHALLENGE, reason);
+    run.skip(authRules.AUTH_CHALLENGE_ERROR_CODE, reason);
+    return run;
+  }
+  const challenge = (exchange: Exchange) => exchange.response?.headers['www-authenticate'];
+  const unfit = answered.filter((exchange) => !fitChallenge(challenge(exchange), bearer));
+  const fit = run.expect(authRules.AUTH_CHALLENGE, unfit.length === 0, () => ({
+    got: unfit.map((exchange) => `${describeResponse(exchange)}; WWW-Authenticate: ${challenge(exchange) ?? 'missing'}`).join('\n'),
+    exchange: unfit[0],
+  }));
+  if (!fit) {
+    run.skip(authRules.AUTH_CHALLENGE_ERROR_CODE, 'the challenge itself is missing or not Bearer (see AUTH_CHALLENGE)');
+    return run;
+  }
+  if (!bearer) {
+    run.skip(authRules.AUTH_CHALLENGE_ERROR_CODE, 'the run does not authenticate with bearer tokens (SCIM_AUTH), so RFC 6750 error codes do not apply');
+    return run;
+  }
+  checkErrorCodes(run, challenge(refusals.none) ?? '', challenge(refusals.wrong) ?? '', refusals);
+  return run;
+}
+
+/** A challenge is present, Bearer when the run uses bearer tokens, and names realm, scope and error at most once (RFC 6750 §3). */
+function fitChallenge(challenge: string | undefined, bearer: boolean): boolean {
+  if (challenge === undefined || challenge.trim() === '') return false;
+  if (bearer && !BEARER_SCHEME.test(challenge)) return false;
+  return ['realm', 'scope', 'error'].every((name) => (challenge.match(new RegExp(`\\b${name}\\s*=`, 'gi')) ?? []).length <= 1);
+}
+
+function checkErrorCodes(run: CheckRun, none: string, wrong: string, refusals: Refusals): void {
+  const problems = [
+    ...(/\berror\s*=\s*"?invalid_token"?/i.test(wrong) ? [] : [`the 401 to a token the server never issued challenges with ${JSON.stringify(wrong)}, without error="invalid_token"`]),
+    ...(/\berror\s*=/i.test(none) ? [`the 401 to a request without credentials challenges with ${JSON.stringify(none)}, an error code where none belongs`] : []),
+  ];
+  run.expect(authRules.AUTH_CHALLENGE_ERROR_CODE, problems.length === 0, () => ({
+    got: problems.join('; '),
+    exchange: problems[0]?.includes('never issued') === true ? refusals.wrong : refusals.none,
+  }));
+}
 
 /**
  * A request sent without credentials (`none`) or with a token the server never issued (`wrong`):

@@ -11,7 +11,10 @@ import { entraUserRules, userLifecycleRules } from './user-lifecycle.js';
 import { connectionRules } from './connection.js';
 import { listRules } from './list-response.js';
 import { ownershipRules } from './ownership.js';
+import { protocolRules } from './protocol.js';
+import { representationRules } from './representation.js';
 import { responseRules } from './response.js';
+import { schemaDefinitionRules } from './schema-definitions.js';
 import type { Rule } from './rule.js';
 import { throughputRules } from './throughput.js';
 import { userResourceRules } from './user-resource.js';
@@ -30,6 +33,9 @@ export const ruleSets: Record<string, Record<string, Rule>> = {
   filters: filterRules,
   queryParams: queryRules,
   discovery: discoveryRules,
+  schemaDefinitions: schemaDefinitionRules,
+  representation: representationRules,
+  protocol: protocolRules,
   errors: errorRules,
   oktaUsers: userLifecycleRules,
   entraUsers: entraUserRules,

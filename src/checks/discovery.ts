@@ -22,8 +22,8 @@ export const discoveryRules = defineRules({
   },
   DISCOVERY_PATCH_ADVERTISED: {
     title: 'the ServiceProviderConfig advertises PATCH',
-    requiredBy: { entra: 'SHOULD' },
-    source: 'Microsoft SCIM test collection ("Get ServiceProviderConfig": patch.supported is true); Entra updates users and groups with PATCH',
+    requiredBy: { entra: 'SHOULD', rfc: 'SHOULD' },
+    source: 'RFC 7644 §3.5 ("implementers SHOULD support HTTP PATCH"); Microsoft SCIM test collection ("Get ServiceProviderConfig": patch.supported is true); Entra updates users and groups with PATCH',
     requirement: '"patch": {"supported": true}. Entra sends every update as a PATCH, and Microsoft\'s collection asserts that it is advertised.',
     fix: 'Implement PATCH (RFC 7644 §3.5.2) and set patch.supported to true.',
   },
@@ -54,6 +54,27 @@ export const discoveryRules = defineRules({
     source: 'RFC 7644 §4; RFC 7643 §7',
     requirement: `GET /Schemas/${USER_SCHEMA_URN} answers the schema definition itself, with that id.`,
     fix: 'Route GET {base}/Schemas/{urn} to the single schema; the URN contains colons, which some routers treat specially.',
+  },
+  DISCOVERY_SCHEMAS_COMPLETE: {
+    title: 'GET /Schemas lists every schema and extension that /ResourceTypes names',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7644 §4 ("An HTTP GET to the endpoint /Schemas SHALL return all supported schemas"); RFC 7643 §6',
+    requirement: 'Each "schema" and "schemaExtensions[].schema" of GET /ResourceTypes is the id of a schema definition in GET /Schemas: a client resolves one from the other at discovery.',
+    fix: 'List in /Schemas the definition of every schema your resource types use, extensions included (e.g. the enterprise User extension).',
+  },
+  DISCOVERY_QUERY_IGNORED: {
+    title: 'paging parameters on /Schemas are ignored: the whole list comes back',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7644 §4 ("Query parameters described in Section 3.4.2, such as filtering, sorting, and pagination, SHALL be ignored")',
+    requirement: 'GET /Schemas?startIndex=2&count=1 answers the same schema ids as GET /Schemas.',
+    fix: 'Do not route the discovery lists through the resource query code: answer the full list whatever startIndex, count and sortBy say.',
+  },
+  DISCOVERY_FILTER_FORBIDDEN: {
+    title: 'a filter on /ResourceTypes is refused with 403',
+    requiredBy: { rfc: 'SHOULD' },
+    source: 'RFC 7644 §4 ("If a filter is provided, the service provider SHOULD respond with HTTP status code 403 (Forbidden)")',
+    requirement: 'GET /ResourceTypes?filter=name eq "User" is answered 403, so that a client cannot believe the filter was applied.',
+    fix: 'Answer a filter parameter on /ServiceProviderConfig, /ResourceTypes and /Schemas with 403 and a SCIM Error.',
   },
   DISCOVERY_READ_ONLY: {
     title: 'the discovery endpoints refuse writes with 405 or 501',
@@ -94,7 +115,7 @@ export const discoveryRules = defineRules({
     title: 'an advertised /Bulk endpoint processes a BulkRequest',
     requiredBy: { rfc: 'MUST' },
     source: 'RFC 7643 §5 (bulk.supported); RFC 7644 §3.7',
-    requirement: `With bulk.supported true, POST /Bulk with a BulkRequest is answered 200 with a BulkResponse ("schemas": ["${BULK_RESPONSE_URN}"]) holding one result per operation.`,
+    requirement: `With bulk.supported true, POST /Bulk with a BulkRequest is answered 200 with a BulkResponse ("schemas": ["${BULK_RESPONSE_URN}"]) holding one result per operation, each with its status and location, and with the SCIM Error as its response when the status is not a success (RFC 7644 §3.7, §3.7.3).`,
     fix: 'Implement POST /Bulk as RFC 7644 §3.7 defines it, or advertise bulk.supported false.',
   },
 });
@@ -195,6 +216,68 @@ export function checkSchemas(exchange: Exchange): CheckRun {
   if (!ids.includes(USER_SCHEMA_URN)) issues.push(`the core User schema is not listed (ids: ${ids.join(', ') || 'none'})`);
   run.expect(rule, issues.length === 0, () => ({ got: issues.map((issue) => `- ${issue}`).join('\n'), exchange }));
   return run;
+}
+
+function idsOf(resources: unknown[]): string[] {
+  return resources.flatMap((resource) => (isObject(resource) && typeof resource['id'] === 'string' ? [resource['id']] : []));
+}
+
+/** The schema URNs a list of ResourceTypes names: each one's schema and its extensions'. */
+function namedSchemas(resourceTypes: unknown[]): string[] {
+  return resourceTypes.flatMap((type) => {
+    if (!isObject(type)) return [];
+    const extensions = Array.isArray(type['schemaExtensions']) ? type['schemaExtensions'] : [];
+    const urns = [type['schema'], ...extensions.map((extension) => (isObject(extension) ? extension['schema'] : undefined))];
+    return urns.filter((urn): urn is string => typeof urn === 'string');
+  });
+}
+
+/** GET /ResourceTypes and GET /Schemas: every schema a resource type names is defined. */
+export function checkSchemasComplete(resourceTypes: Exchange, schemas: Exchange): CheckRun {
+  const run = new CheckRun();
+  const rule = discoveryRules.DISCOVERY_SCHEMAS_COMPLETE;
+  const types = listedResources(resourceTypes);
+  const defined = listedResources(schemas);
+  if (types === undefined || defined === undefined) {
+    run.skip(rule, 'GET /ResourceTypes or GET /Schemas did not answer a list (see DISCOVERY_RESOURCE_TYPES and DISCOVERY_SCHEMAS)');
+    return run;
+  }
+  const ids = new Set(idsOf(defined).map((id) => id.toLowerCase()));
+  // A missing core User schema is DISCOVERY_SCHEMAS' finding already: one cause, one finding.
+  const missing = [...new Set(namedSchemas(types))].filter((urn) => !ids.has(urn.toLowerCase()) && urn !== USER_SCHEMA_URN);
+  run.expect(rule, missing.length === 0, () => ({ got: `/ResourceTypes names ${missing.join(', ')}, which /Schemas does not define (it lists ${idsOf(defined).join(', ') || 'none'})`, exchange: schemas }));
+  return run;
+}
+
+/** GET /Schemas, and the same with startIndex=2&count=1: the same ids. */
+export function checkDiscoveryQueryIgnored(plain: Exchange, paged: Exchange): CheckRun {
+  const run = new CheckRun();
+  const rule = discoveryRules.DISCOVERY_QUERY_IGNORED;
+  const all = listedResources(plain);
+  if (all === undefined) {
+    run.skip(rule, 'GET /Schemas did not answer a list (see DISCOVERY_SCHEMAS)');
+    return run;
+  }
+  const page = listedResources(paged);
+  const expected = idsOf(all).sort();
+  const got = page === undefined ? undefined : idsOf(page).sort();
+  run.expect(rule, got !== undefined && got.join('\n') === expected.join('\n'), () => ({
+    got: got === undefined ? describeResponse(paged) : `startIndex=2&count=1 answered ${got.join(', ') || 'no schema'}; without them: ${expected.join(', ')}`,
+    exchange: paged,
+  }));
+  return run;
+}
+
+/** GET /ResourceTypes?filter=...: refused with 403. */
+export function checkDiscoveryFilterForbidden(exchange: Exchange): CheckRun {
+  const run = new CheckRun();
+  run.expect(discoveryRules.DISCOVERY_FILTER_FORBIDDEN, statusOf(exchange) === 403, () => ({ got: describeResponse(exchange), exchange }));
+  return run;
+}
+
+function listedResources(exchange: Exchange): unknown[] | undefined {
+  const resources = statusOf(exchange) === 200 ? objectBody(exchange)?.['Resources'] : undefined;
+  return Array.isArray(resources) ? resources : undefined;
 }
 
 /** GET /ResourceTypes/{id} or /Schemas/{id}: the item itself, with the id asked for. */
@@ -347,8 +430,22 @@ export function checkAdvertisedBulk(features: Features, probe: Exchange | string
     value['schemas'].includes(BULK_RESPONSE_URN) &&
     Array.isArray(value['Operations']) &&
     value['Operations'].length === 1;
-  run.expect(rule, ok, () => ({ got: describeResponse(probe), exchange: probe }));
+  if (!run.expect(rule, ok, () => ({ got: describeResponse(probe), exchange: probe }))) return run;
+  const missing = bulkResultProblems((value as { Operations: unknown[] }).Operations[0]);
+  run.expect(rule, missing.length === 0, () => ({ got: `the result of the DELETE of an unknown user ${missing.join(', ')}`, exchange: probe }));
   return run;
+}
+
+/** What one BulkResponse operation result lacks (RFC 7644 §3.7, §3.7.3); the probe's DELETE fails with 404. */
+function bulkResultProblems(result: unknown): string[] {
+  if (!isObject(result)) return ['is not an object'];
+  const status = isObject(result['status']) ? result['status']['code'] : result['status'];
+  const code = Number(status);
+  return [
+    ...(Number.isInteger(code) ? [] : [`has no status (${JSON.stringify(result['status']) ?? 'missing'})`]),
+    ...(typeof result['location'] === 'string' ? [] : ['has no location (required for every operation but a failed POST)']),
+    ...(code >= 200 && code < 300 ? [] : isObject(result['response']) ? [] : [`has status ${String(status)} but no error response`]),
+  ];
 }
 
 function skipped(run: CheckRun, rule: Rule, reason: string): CheckRun {

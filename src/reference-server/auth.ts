@@ -14,7 +14,10 @@ export function requireBearer(request: ScimRequest, token: string): void {
   if (presented === undefined) {
     throw new ScimHttpError(401, 'The Authorization header must use the Bearer scheme.', undefined, CHALLENGE);
   }
-  if (!sameSecret(presented, token)) throw new ScimHttpError(401, 'The bearer token is not valid.', undefined, CHALLENGE);
+  if (!sameSecret(presented, token)) {
+    // RFC 6750 §3.1: a token that was sent and refused is named as such; a missing one is not.
+    throw new ScimHttpError(401, 'The bearer token is not valid.', undefined, { 'www-authenticate': `${CHALLENGE['www-authenticate']}, error="invalid_token"` });
+  }
 }
 
 /** Compares digests in constant time, so response timing does not reveal how much of a guess was right. */

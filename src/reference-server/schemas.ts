@@ -73,6 +73,16 @@ function complex(name: string, subAttributes: AttributeDefinition[], options: At
   return attribute(name, 'complex', { ...options, subAttributes });
 }
 
+/**
+ * What RFC 7643 fixes for a value of each type: a binary is case exact (§2.3.6), and a reference names
+ * what it may point to (§7, as §8.7.1 does for photos.value). Client libraries that ingest /Schemas
+ * refuse a binary attribute that says otherwise.
+ */
+const VALUE_CHARACTERISTICS: Partial<Record<AttributeType, AttributeOptions>> = {
+  binary: { caseExact: true },
+  reference: { referenceTypes: ['external'] },
+};
+
 /** The value/display/type/primary shape RFC 7643 §2.4 gives most multi-valued attributes. */
 function multiValued(
   name: string,
@@ -84,7 +94,7 @@ function multiValued(
   return complex(
     name,
     [
-      attribute('value', valueType, { description: `The ${name} value.` }),
+      attribute('value', valueType, { description: `The ${name} value.`, ...VALUE_CHARACTERISTICS[valueType] }),
       attribute('display', 'string', { description: 'A human-readable name, primarily used for display purposes.' }),
       attribute('type', 'string', { description: 'A label indicating the function of the value.', canonicalValues: types }),
       attribute('primary', 'boolean', { description: 'Indicates the preferred value; true at most once.' }),

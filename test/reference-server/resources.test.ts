@@ -291,13 +291,13 @@ describe('authentication (RFC 7644 §2)', () => {
   const { send } = serverWith({ token: 's3cret' });
 
   test.for([
-    { name: 'no Authorization header', headers: {} },
-    { name: 'a wrong token', headers: { authorization: 'Bearer wrong' } },
-    { name: 'another scheme', headers: { authorization: 'Basic czNjcmV0' } },
-  ])('$name is 401 with an Error body and a Bearer challenge', ({ headers }) => {
+    { name: 'no Authorization header', headers: {}, challenge: 'Bearer realm="scim"' },
+    { name: 'a wrong token', headers: { authorization: 'Bearer wrong' }, challenge: 'Bearer realm="scim", error="invalid_token"' },
+    { name: 'another scheme', headers: { authorization: 'Basic czNjcmV0' }, challenge: 'Bearer realm="scim"' },
+  ])('$name is 401 with an Error body and a Bearer challenge', ({ headers, challenge }) => {
     const response = send('GET', '/Users', { headers });
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="scim"');
+    expect(response.headers['www-authenticate']).toBe(challenge);
     expect(response.json).toMatchObject({ status: '401', detail: expect.any(String) });
   });
 

@@ -466,6 +466,81 @@ export const readGallery: ReadBreakage[] = [
     ),
   },
   {
+    name: 'schemas-binary-not-case-exact',
+    cause: '/Schemas calls x509Certificates.value (binary) caseExact false, which a client library refuses at discovery',
+    spec: 'discovery',
+    expected: ['DISCOVERY_SCHEMA_ATTRIBUTES'],
+    start: start(
+      discoveryBody(/^\/Schemas$/, (body) => {
+        const user = resources(body).find((schema) => String(schema['id']).endsWith(':core:2.0:User'));
+        const certificates = (user?.['attributes'] as Array<Record<string, unknown>>).find((attribute) => attribute['name'] === 'x509Certificates');
+        const value = (certificates?.['subAttributes'] as Array<Record<string, unknown>>).find((sub) => sub['name'] === 'value');
+        if (value !== undefined) value['caseExact'] = false;
+      }),
+    ),
+  },
+  {
+    name: 'schemas-without-extension',
+    cause: '/Schemas leaves out the enterprise extension that /ResourceTypes names',
+    spec: 'discovery',
+    expected: ['DISCOVERY_SCHEMAS_COMPLETE'],
+    start: start(
+      discoveryBody(/^\/Schemas$/, (body) => {
+        const kept = resources(body).filter((schema) => !String(schema['id']).includes(':extension:'));
+        Object.assign(body, { Resources: kept, totalResults: kept.length, itemsPerPage: kept.length });
+      }),
+    ),
+  },
+  {
+    name: 'schemas-paged',
+    cause: '/Schemas applies startIndex and count',
+    spec: 'discovery',
+    expected: ['DISCOVERY_QUERY_IGNORED'],
+    start: start((request, next) => {
+      const response = next();
+      const count = Number(request.query.get('count') ?? Number.NaN);
+      if (endpoint(request) !== '/Schemas' || !Number.isInteger(count) || response.status !== 200) return response;
+      const body = parsed(response);
+      const page = resources(body).slice(Number(request.query.get('startIndex') ?? 1) - 1).slice(0, count);
+      return { ...response, body: JSON.stringify({ ...body, Resources: page, itemsPerPage: page.length }) };
+    }),
+  },
+  {
+    name: 'discovery-filter-accepted',
+    cause: 'a filter on /ResourceTypes answered 200',
+    spec: 'discovery',
+    expected: ['DISCOVERY_FILTER_FORBIDDEN'],
+    start: start((request, next) => {
+      if (endpoint(request) === '/ResourceTypes') request.query.delete('filter');
+      return next();
+    }),
+  },
+  {
+    name: 'me-404',
+    cause: 'GET /Me answered 404',
+    spec: 'discovery',
+    expected: ['ME_UNSUPPORTED_NOT_IMPLEMENTED'],
+    start: start((request, next) => (endpoint(request) === '/Me' ? error(404, 'Not found') : next())),
+  },
+  {
+    name: 'listed-users-two-primaries',
+    cause: 'listed users carry two primary emails',
+    spec: 'discovery',
+    expected: ['RESOURCE_PRIMARY_ONCE'],
+    start: start((request, next) => {
+      const response = next();
+      if (!isList(request, 'Users') || response.status !== 200) return response;
+      const body = parsed(response);
+      for (const user of resources(body)) {
+        user['emails'] = [
+          { value: 'one@example.com', type: 'work', primary: true },
+          { value: 'two@example.com', type: 'home', primary: true },
+        ];
+      }
+      return withBody(response, body);
+    }),
+  },
+  {
     name: 'schema-by-id-404',
     cause: 'GET /Schemas/{urn} answered 404',
     spec: 'discovery',
@@ -487,6 +562,8 @@ export const readGallery: ReadBreakage[] = [
     cause: 'filter advertised, but the filter ignored',
     spec: 'discovery',
     expected: ['DISCOVERY_FILTER_WORKS'],
+    // The same ignored filter answers active gt true with a list.
+    affected: ['FILTER_BOOLEAN_ORDERING_REFUSED'],
     start: start(rewriteFilter(() => undefined)),
   },
   {
@@ -596,6 +673,8 @@ export const readGallery: ReadBreakage[] = [
     cause: 'requests without credentials answered with data',
     spec: 'auth',
     expected: ['AUTH_NO_CREDENTIALS_REFUSED'],
+    // The challenge is judged on the two 401s only: without both, it is skipped naming this rule.
+    affected: ['AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE'],
     start: start((request, next) => {
       request.headers['authorization'] ??= `Bearer ${GALLERY_TOKEN}`;
       return next();
@@ -606,6 +685,8 @@ export const readGallery: ReadBreakage[] = [
     cause: 'any bearer token accepted',
     spec: 'auth',
     expected: ['AUTH_WRONG_TOKEN_REFUSED'],
+    // The challenge is judged on the two 401s only: without both, it is skipped naming this rule.
+    affected: ['AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE'],
     start: start((request, next) => {
       if (request.headers['authorization'] !== undefined) request.headers['authorization'] = `Bearer ${GALLERY_TOKEN}`;
       return next();
@@ -616,6 +697,8 @@ export const readGallery: ReadBreakage[] = [
     cause: 'a wrong token answered 403',
     spec: 'auth',
     expected: ['AUTH_WRONG_TOKEN_REFUSED'],
+    // The challenge is judged on the two 401s only: without both, it is skipped naming this rule.
+    affected: ['AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE'],
     start: start((request, next) => {
       const response = next();
       return response.status === 401 && request.headers['authorization'] !== undefined ? error(403, 'Forbidden') : response;
@@ -628,7 +711,31 @@ export const readGallery: ReadBreakage[] = [
     expected: ['AUTH_ERROR_BODY'],
     start: start((_request, next) => {
       const response = next();
-      return response.status === 401 ? { status: 401, headers: { 'www-authenticate': 'Bearer' }, body: '' } : response;
+      return response.status === 401 ? { status: 401, headers: { 'www-authenticate': response.headers['www-authenticate'] ?? 'Bearer' }, body: '' } : response;
+    }),
+  },
+  {
+    name: '401-without-challenge',
+    cause: 'a 401 without WWW-Authenticate',
+    spec: 'auth',
+    expected: ['AUTH_CHALLENGE'],
+    // Without a challenge there is no error attribute to judge: skipped, naming AUTH_CHALLENGE.
+    affected: ['AUTH_CHALLENGE_ERROR_CODE'],
+    start: start((_request, next) => {
+      const response = next();
+      if (response.status !== 401) return response;
+      const { 'www-authenticate': _challenge, ...headers } = response.headers;
+      return { ...response, headers };
+    }),
+  },
+  {
+    name: '401-same-challenge',
+    cause: 'a refused token challenged without error="invalid_token"',
+    spec: 'auth',
+    expected: ['AUTH_CHALLENGE_ERROR_CODE'],
+    start: start((_request, next) => {
+      const response = next();
+      return response.status === 401 ? { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer realm="scim"' } } : response;
     }),
   },
 ];

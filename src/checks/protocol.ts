@@ -1,0 +1,102 @@
+import { describeResponse, excerpt } from '../diagnose/describe.js';
+import { isObject, type Exchange } from '../http/exchange.js';
+import { jsonValue, objectBody, statusOf } from './answers.js';
+import { advertised, type Features } from './discovery.js';
+import { defineRules } from './rule.js';
+import { CheckRun } from './run.js';
+
+/**
+ * RFC 7644 rules that one read-only request each can show, none of which Okta or Entra relies on:
+ * RFC findings only.
+ */
+export const protocolRules = defineRules({
+  FILTER_BOOLEAN_ORDERING_REFUSED: {
+    title: 'gt on a Boolean attribute is refused with 400 invalidFilter',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7644 §3.4.2.2 (gt, ge, lt, le: "Boolean and Binary attributes SHALL cause a failed response (HTTP status code 400 (Bad Request) and scimType of invalidFilter)")',
+    requirement: 'With filter.supported true, GET /Users?filter=active gt true is answered 400 with scimType "invalidFilter", not a list.',
+    fix: 'Refuse ordering comparisons on boolean and binary attributes with 400 invalidFilter; the attribute types are in your /Schemas.',
+  },
+  QUERY_SORT_DEFAULT_ASCENDING: {
+    title: 'sortBy without sortOrder sorts ascending',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7644 §3.4.2.3 ("If a value for sortBy is provided and no sortOrder is specified, sortOrder SHALL default to ascending")',
+    requirement: 'With sort.supported true, GET /Users?sortBy=userName answers userNames in ascending order, compared case-insensitively (userName is caseExact false).',
+    fix: 'Default sortOrder to ascending when only sortBy is given.',
+  },
+  HTTP_ACCEPT_APPLICATION_JSON: {
+    title: 'a request that accepts application/json is answered with JSON',
+    requiredBy: { rfc: 'SHOULD' },
+    source: 'RFC 7644 §3.8 ("Service providers MUST support the Accept header application/scim+json and SHOULD support the header application/json")',
+    requirement: 'GET /ServiceProviderConfig with "Accept: application/json" is answered 200 with a JSON body, not 406.',
+    fix: 'Accept application/json as well as application/scim+json in content negotiation; the body is the same.',
+  },
+  ME_UNSUPPORTED_NOT_IMPLEMENTED: {
+    title: 'GET /Me is answered with the subject\'s resource, a redirect to it, or 501',
+    requiredBy: { rfc: 'SHOULD' },
+    source: 'RFC 7644 §3.11 ("A service provider that does NOT support this feature SHOULD respond with HTTP status code 501 (Not Implemented)")',
+    requirement: 'GET {base}/Me is answered 200 (the resource of the authenticated subject), 307 or 308 (a redirect to it), or 501 when the server does not offer /Me; a 404 tells a client nothing.',
+    fix: 'Route GET /Me: answer 501 Not Implemented with a SCIM Error if your tokens are not tied to a User.',
+  },
+});
+
+/** `answer` is GET /Users?filter=active gt true, or the reason it was not sent. */
+export function checkBooleanOrdering(features: Features, answer: Exchange | string): CheckRun {
+  const run = new CheckRun();
+  const rule = protocolRules.FILTER_BOOLEAN_ORDERING_REFUSED;
+  const filter = advertised(features, 'filter');
+  if (!filter.supported) return skipped(run, rule, filter.reason);
+  if (typeof answer === 'string') return skipped(run, rule, answer);
+  const scimType = objectBody(answer)?.['scimType'];
+  run.expect(rule, statusOf(answer) === 400 && scimType === 'invalidFilter', () => ({
+    got: `${describeResponse(answer)}${scimType === undefined ? '' : ` (scimType ${JSON.stringify(scimType)})`}`,
+    exchange: answer,
+  }));
+  return run;
+}
+
+const userNames = (exchange: Exchange): string[] | undefined => {
+  const resources = objectBody(exchange)?.['Resources'];
+  return Array.isArray(resources) ? resources.filter(isObject).map((user) => String(user['userName'])) : undefined;
+};
+
+/** `answer` is GET /Users?sortBy=userName, or the reason it was not sent. */
+export function checkSortDefault(features: Features, answer: Exchange | string): CheckRun {
+  const run = new CheckRun();
+  const rule = protocolRules.QUERY_SORT_DEFAULT_ASCENDING;
+  const sort = advertised(features, 'sort');
+  if (!sort.supported) return skipped(run, rule, sort.reason);
+  if (typeof answer === 'string') return skipped(run, rule, answer);
+  const names = statusOf(answer) === 200 ? userNames(answer) : undefined;
+  if (names !== undefined && names.length < 2) return skipped(run, rule, 'the server lists fewer than two users: an order cannot be observed');
+  const ascending = names?.every((name, index) => index === 0 || (names[index - 1] ?? '').toLowerCase() <= name.toLowerCase());
+  run.expect(rule, ascending === true, () => ({
+    got: names === undefined ? describeResponse(answer) : `sortBy=userName answered ${excerpt(names.join(', '), 160)}`,
+    exchange: answer,
+  }));
+  return run;
+}
+
+/** GET /ServiceProviderConfig sent with Accept: application/json. */
+export function checkAcceptJson(answer: Exchange): CheckRun {
+  const run = new CheckRun();
+  const status = statusOf(answer) ?? 0;
+  run.expect(protocolRules.HTTP_ACCEPT_APPLICATION_JSON, status >= 200 && status < 300 && jsonValue(answer) !== undefined, () => ({
+    got: describeResponse(answer),
+    exchange: answer,
+  }));
+  return run;
+}
+
+/** GET /Me. */
+export function checkMe(answer: Exchange): CheckRun {
+  const run = new CheckRun();
+  const status = statusOf(answer) ?? 0;
+  run.expect(protocolRules.ME_UNSUPPORTED_NOT_IMPLEMENTED, [200, 307, 308, 501].includes(status), () => ({ got: describeResponse(answer), exchange: answer }));
+  return run;
+}
+
+function skipped(run: CheckRun, rule: (typeof protocolRules)[keyof typeof protocolRules], reason: string): CheckRun {
+  run.skip(rule, reason);
+  return run;
+}

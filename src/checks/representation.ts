@@ -1,0 +1,121 @@
+import { isObject, type Exchange } from '../http/exchange.js';
+import { defineRules, type Rule } from './rule.js';
+import { CheckRun } from './run.js';
+
+/**
+ * RFC 7643 rules about the resources a server returns, judged on the users it lists anyway (the
+ * preflight's page): no extra request, and nothing the run wrote.
+ */
+export const representationRules = defineRules({
+  RESOURCE_PRIMARY_ONCE: {
+    title: 'a multi-valued attribute has at most one value with primary true',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §2.4 ("The primary attribute value true MUST appear no more than once")',
+    requirement: 'In emails, phoneNumbers, addresses and every other multi-valued attribute of a returned resource, at most one value carries "primary": true.',
+    fix: 'When a value is made primary, set primary false on the others (RFC 7644 §3.5.2 asks the same of PATCH).',
+  },
+  RESOURCE_NO_DUPLICATE_VALUES: {
+    title: 'a multi-valued attribute repeats no (type, value) pair',
+    requiredBy: { rfc: 'SHOULD' },
+    source: 'RFC 7643 §2.4 ("Service providers SHOULD NOT return the same (type, value) combination more than once per attribute")',
+    requirement: 'No two values of one multi-valued attribute have the same type and value.',
+    fix: 'De-duplicate multi-valued attributes when storing them (a client that adds an existing email again must not create a second copy).',
+  },
+  RESOURCE_ID_NOT_BULKID: {
+    title: 'no id contains the reserved word "bulkId"',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §3.1 ("The string bulkId is a reserved keyword and MUST NOT be used within any unique identifier value")',
+    requirement: 'The ids the server issues never contain "bulkId", which bulk requests use to refer to resources not yet created.',
+    fix: 'Issue ids without the substring "bulkId" (a UUID never has it).',
+  },
+  RESOURCE_SCHEMAS_DECLARED: {
+    title: 'a resource lists in "schemas" only its resource type\'s schemas, each once, required extensions included',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §3 ("schemas MUST only contain values defined as schema and schemaExtensions for the resource\'s defined resourceType"; "Duplicate values MUST NOT be included"), §6 (a required extension MUST be included)',
+    requirement: 'Each value of a user\'s "schemas" is the User resource type\'s schema or one of its schemaExtensions in /ResourceTypes, none twice, and every extension marked required is there.',
+    fix: 'Build "schemas" from the resource type: its core schema, plus the URN of each extension the resource holds attributes of.',
+  },
+});
+
+const NOT_MULTI_VALUED = new Set(['schemas']);
+
+/** The multi-valued attributes of a resource, extension attributes included, by their path. */
+function multiValuedAttributes(resource: Record<string, unknown>): Array<[string, unknown[]]> {
+  const found: Array<[string, unknown[]]> = [];
+  for (const [name, value] of Object.entries(resource)) {
+    if (Array.isArray(value) && !NOT_MULTI_VALUED.has(name)) found.push([name, value]);
+    else if (name.startsWith('urn:') && isObject(value)) {
+      for (const [sub, subValue] of Object.entries(value)) if (Array.isArray(subValue)) found.push([`${name}:${sub}`, subValue]);
+    }
+  }
+  return found;
+}
+
+function multiValuedProblems(resource: Record<string, unknown>): { primary: string[]; duplicates: string[] } {
+  const primary: string[] = [];
+  const duplicates: string[] = [];
+  const who = `user ${String(resource['id'])}`;
+  for (const [path, values] of multiValuedAttributes(resource)) {
+    const objects = values.filter(isObject);
+    const primaries = objects.filter((value) => value['primary'] === true).length;
+    if (primaries > 1) primary.push(`${who}: ${path} has ${primaries} values with primary true`);
+    const pairs = objects.filter((value) => value['value'] !== undefined).map((value) => JSON.stringify([value['type'] ?? null, value['value']]));
+    const repeated = [...new Set(pairs.filter((pair, index) => pairs.indexOf(pair) !== index))];
+    if (repeated.length > 0) duplicates.push(`${who}: ${path} repeats ${repeated.join(', ')}`);
+  }
+  return { primary, duplicates };
+}
+
+/** The schema URNs the User resource type declares, or undefined when /ResourceTypes does not say. */
+export interface DeclaredSchemas {
+  allowed: string[];
+  required: string[];
+}
+
+export function declaredUserSchemas(resourceTypes: unknown[]): DeclaredSchemas | undefined {
+  // A User type at "/users" is DISCOVERY_RESOURCE_TYPES' finding; its schemas are still the User's.
+  const user = resourceTypes.find((type) => isObject(type) && String(type['endpoint']).toLowerCase() === '/users');
+  if (!isObject(user) || typeof user['schema'] !== 'string') return undefined;
+  const extensions = (Array.isArray(user['schemaExtensions']) ? user['schemaExtensions'] : []).filter(isObject);
+  const urn = (extension: Record<string, unknown>) => (typeof extension['schema'] === 'string' ? [extension['schema']] : []);
+  return {
+    allowed: [user['schema'], ...extensions.flatMap(urn)],
+    required: extensions.filter((extension) => extension['required'] === true).flatMap(urn),
+  };
+}
+
+function schemasProblems(resource: Record<string, unknown>, declared: DeclaredSchemas): string[] {
+  const who = `user ${String(resource['id'])}`;
+  const schemas = Array.isArray(resource['schemas']) ? resource['schemas'].map(String) : [];
+  const allowed = new Set(declared.allowed.map((urn) => urn.toLowerCase()));
+  const lowered = schemas.map((urn) => urn.toLowerCase());
+  return [
+    ...schemas.filter((urn) => !allowed.has(urn.toLowerCase())).map((urn) => `${who}: "schemas" holds ${urn}, which the User resource type does not declare`),
+    ...schemas.filter((urn, index) => lowered.indexOf(urn.toLowerCase()) !== index).map((urn) => `${who}: "schemas" holds ${urn} twice`),
+    ...declared.required.filter((urn) => !lowered.includes(urn.toLowerCase())).map((urn) => `${who}: the required extension ${urn} is missing from "schemas"`),
+  ];
+}
+
+/**
+ * The users of a list answer (`page`) against RFC 7643 §2.4, §3 and §3.1. `declared` is what
+ * /ResourceTypes says of the User type, or why that is not known.
+ */
+export function checkRepresentations(page: Exchange, users: Record<string, unknown>[], declared: DeclaredSchemas | string): CheckRun {
+  const run = new CheckRun();
+  if (users.length === 0) {
+    for (const rule of Object.values(representationRules)) run.skip(rule, 'the server lists no user to look at');
+    return run;
+  }
+  const multiValued = users.map(multiValuedProblems);
+  expectNone(run, representationRules.RESOURCE_PRIMARY_ONCE, multiValued.flatMap((problems) => problems.primary), page);
+  expectNone(run, representationRules.RESOURCE_NO_DUPLICATE_VALUES, multiValued.flatMap((problems) => problems.duplicates), page);
+  const bulkIds = users.filter((user) => String(user['id']).includes('bulkId')).map((user) => `the id ${JSON.stringify(user['id'])} contains "bulkId"`);
+  expectNone(run, representationRules.RESOURCE_ID_NOT_BULKID, bulkIds, page);
+  if (typeof declared === 'string') run.skip(representationRules.RESOURCE_SCHEMAS_DECLARED, declared);
+  else expectNone(run, representationRules.RESOURCE_SCHEMAS_DECLARED, users.flatMap((user) => schemasProblems(user, declared)), page);
+  return run;
+}
+
+function expectNone(run: CheckRun, rule: Rule, problems: string[], exchange: Exchange): void {
+  run.expect(rule, problems.length === 0, () => ({ got: problems.map((problem) => `- ${problem}`).join('\n'), exchange }));
+}

@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import {
+  BULK_RESPONSE_URN,
+  checkAdvertisedBulk,
+  checkDiscoveryFilterForbidden,
+  checkDiscoveryQueryIgnored,
+  checkSchemasComplete,
+  readFeatures,
+} from '../../src/checks/discovery.js';
+import { createScimService, demoSeed } from '../../src/reference-server/index.js';
+import { inProcessClient } from '../../src/reference-server/in-process.js';
+import { exchangeOf } from '../support/exchange.js';
+
+type List = { Resources: Array<Record<string, unknown>>; totalResults: number; itemsPerPage: number };
+
+const send = inProcessClient(createScimService({ seed: demoSeed() }));
+const answer = (path: string, query?: Record<string, string>) => {
+  const response = send('GET', path, query === undefined ? {} : { query });
+  return exchangeOf({ status: response.status, headers: response.headers, raw: response.body ?? '' });
+};
+const schemasList = () => structuredClone(send('GET', '/Schemas').json) as List;
+const codes = (run: { findings: Array<{ code: string }> }) => run.findings.map((f) => f.code);
+const keep = (list: List, test: (schema: Record<string, unknown>) => boolean): List => {
+  const kept = list.Resources.filter(test);
+  return { ...list, Resources: kept, totalResults: kept.length, itemsPerPage: kept.length };
+};
+
+describe('/Schemas against /ResourceTypes (RFC 7644 §4)', () => {
+  test('the reference server defines every schema its resource types name', () => {
+    const run = checkSchemasComplete(answer('/ResourceTypes'), answer('/Schemas'));
+    expect(run.findings).toEqual([]);
+    expect(run.checked.has('DISCOVERY_SCHEMAS_COMPLETE')).toBe(true);
+  });
+
+  test('a missing extension schema is reported by its URN', () => {
+    const withoutExtension = keep(schemasList(), (schema) => !String(schema['id']).includes(':extension:'));
+    const run = checkSchemasComplete(answer('/ResourceTypes'), exchangeOf({ body: withoutExtension }));
+    expect(codes(run)).toEqual(['DISCOVERY_SCHEMAS_COMPLETE']);
+    expect(run.findings[0]?.got).toMatch(/^\/ResourceTypes names urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User, which/);
+  });
+
+  test('a missing core User schema is left to DISCOVERY_SCHEMAS, not reported twice', () => {
+    const withoutUser = keep(schemasList(), (schema) => !String(schema['id']).endsWith(':core:2.0:User'));
+    expect(codes(checkSchemasComplete(answer('/ResourceTypes'), exchangeOf({ body: withoutUser })))).toEqual([]);
+  });
+
+  test('paging applied to /Schemas is DISCOVERY_QUERY_IGNORED; the reference server ignores it', () => {
+    expect(codes(checkDiscoveryQueryIgnored(answer('/Schemas'), answer('/Schemas', { startIndex: '2', count: '1' })))).toEqual([]);
+    const paged = { ...schemasList(), Resources: schemasList().Resources.slice(1, 2) };
+    expect(codes(checkDiscoveryQueryIgnored(answer('/Schemas'), exchangeOf({ body: paged })))).toEqual(['DISCOVERY_QUERY_IGNORED']);
+  });
+
+  test('a filter answered 200 is DISCOVERY_FILTER_FORBIDDEN; the reference server answers 403', () => {
+    expect(codes(checkDiscoveryFilterForbidden(answer('/ResourceTypes', { filter: 'name eq "User"' })))).toEqual([]);
+    expect(codes(checkDiscoveryFilterForbidden(answer('/ResourceTypes')))).toEqual(['DISCOVERY_FILTER_FORBIDDEN']);
+  });
+});
+
+describe('an advertised /Bulk (RFC 7644 §3.7.3)', () => {
+  const bulk = readFeatures(exchangeOf({ body: { bulk: { supported: true, maxOperations: 10, maxPayloadSize: 1000 } } }));
+  const result = (operation: Record<string, unknown>) => exchangeOf({ body: { schemas: [BULK_RESPONSE_URN], Operations: [operation] } });
+  const failed = { method: 'DELETE', location: 'https://scim.example.test/scim/v2/Users/x', status: '404', response: { status: '404', detail: 'no such user' } };
+
+  test('a failed operation with status, location and its error passes', () => {
+    expect(codes(checkAdvertisedBulk(bulk, result(failed)))).toEqual([]);
+  });
+
+  test('a failed operation without its error response, or without a location, is reported', () => {
+    const { response: _response, ...noResponse } = failed;
+    const { location: _location, ...noLocation } = failed;
+    expect(checkAdvertisedBulk(bulk, result(noResponse)).findings[0]?.got).toMatch(/has status 404 but no error response/);
+    expect(checkAdvertisedBulk(bulk, result(noLocation)).findings[0]?.got).toMatch(/has no location/);
+  });
+});

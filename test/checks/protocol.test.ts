@@ -1,0 +1,54 @@
+import { describe, expect, test } from 'vitest';
+import { readFeatures } from '../../src/checks/discovery.js';
+import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
+import { checkAcceptJson, checkBooleanOrdering, checkMe, checkSortDefault } from '../../src/checks/protocol.js';
+import { createScimService, demoSeed } from '../../src/reference-server/index.js';
+import { inProcessClient } from '../../src/reference-server/in-process.js';
+import { exchangeOf } from '../support/exchange.js';
+
+const send = inProcessClient(createScimService({ seed: demoSeed() }));
+const answer = (path: string, request: { query?: Record<string, string>; headers?: Record<string, string> } = {}) => {
+  const response = send('GET', path, request);
+  return exchangeOf({ status: response.status, headers: response.headers, raw: response.body ?? '' });
+};
+const spc = send('GET', '/ServiceProviderConfig').json as Record<string, unknown>;
+const features = (config: Record<string, unknown> = spc) => readFeatures(exchangeOf({ body: config }));
+const codes = (run: { findings: Array<{ code: string }> }) => run.findings.map((f) => f.code);
+const list = (...userNames: string[]) =>
+  exchangeOf({ body: { schemas: [LIST_RESPONSE_URN], totalResults: userNames.length, startIndex: 1, itemsPerPage: userNames.length, Resources: userNames.map((userName, i) => ({ id: String(i), userName })) } });
+
+describe('read-only RFC 7644 probes', () => {
+  test("the reference server passes each probe", () => {
+    const runs = [
+      checkBooleanOrdering(features(), answer('/Users', { query: { filter: 'active gt true' } })),
+      checkSortDefault(features(), answer('/Users', { query: { sortBy: 'userName' } })),
+      checkAcceptJson(answer('/ServiceProviderConfig', { headers: { accept: 'application/json' } })),
+      checkMe(answer('/Me')),
+    ];
+    expect(runs.flatMap(codes)).toEqual([]);
+    expect(runs.flatMap((run) => [...run.checked])).toEqual(['FILTER_BOOLEAN_ORDERING_REFUSED', 'QUERY_SORT_DEFAULT_ASCENDING', 'HTTP_ACCEPT_APPLICATION_JSON', 'ME_UNSUPPORTED_NOT_IMPLEMENTED']);
+  });
+
+  test('active gt true answered with a list is FILTER_BOOLEAN_ORDERING_REFUSED; a 400 with another scimType names it', () => {
+    expect(codes(checkBooleanOrdering(features(), list('ada')))).toEqual(['FILTER_BOOLEAN_ORDERING_REFUSED']);
+    const other = checkBooleanOrdering(features(), exchangeOf({ status: 400, body: { scimType: 'invalidValue' } }));
+    expect(other.findings[0]?.got).toMatch(/scimType "invalidValue"/);
+  });
+
+  test('sortBy alone answered descending is QUERY_SORT_DEFAULT_ASCENDING; letter case is not an order', () => {
+    expect(codes(checkSortDefault(features(), list('linus', 'Grace', 'ada')))).toEqual(['QUERY_SORT_DEFAULT_ASCENDING']);
+    expect(codes(checkSortDefault(features(), list('ada', 'Grace', 'linus')))).toEqual([]);
+  });
+
+  test('features not advertised, and too few users, are skipped with the reason', () => {
+    expect(checkSortDefault(features({ ...spc, sort: { supported: false } }), 'not sent').skipped.get('QUERY_SORT_DEFAULT_ASCENDING')).toMatch(/does not advertise sort/);
+    expect(checkSortDefault(features(), list('ada')).skipped.get('QUERY_SORT_DEFAULT_ASCENDING')).toMatch(/fewer than two users/);
+    expect(checkBooleanOrdering(features({ ...spc, filter: { supported: false, maxResults: 0 } }), 'not sent').skipped.get('FILTER_BOOLEAN_ORDERING_REFUSED')).toMatch(/does not advertise filter/);
+  });
+
+  test('a 406 to Accept: application/json and a 404 to /Me are reported; a redirect from /Me is fine', () => {
+    expect(codes(checkAcceptJson(exchangeOf({ status: 406, body: { detail: 'no' } })))).toEqual(['HTTP_ACCEPT_APPLICATION_JSON']);
+    expect(codes(checkMe(exchangeOf({ status: 404, body: { detail: 'no' } })))).toEqual(['ME_UNSUPPORTED_NOT_IMPLEMENTED']);
+    expect(codes(checkMe(exchangeOf({ status: 308, raw: '', headers: { location: '/Users/1' } })))).toEqual([]);
+  });
+});
