@@ -43,10 +43,12 @@ export const pagingRules = defineRules({
   },
   PAGING_PAST_END_EMPTY: {
     title: 'a page past the end is empty, not the first page again',
-    requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'MUST' },
-    source: 'RFC 7644 §3.4.2.4; Okta import (stops when a page is empty or startIndex passes totalResults)',
+    // Okta stops when startIndex passes totalResults and Entra does not page, so neither asks for a
+    // page past the end (SCIM-CLIENTS.md): an RFC rule only.
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7644 §3.4.2.4',
     requirement: 'startIndex greater than totalResults is answered 200 with Resources [] and the same totalResults.',
-    fix: 'Apply the offset even when it passes the end. A server that wraps around or ignores startIndex makes Okta import the same users again and again.',
+    fix: 'Apply the offset even when it passes the end: an empty page is how a client that pages without reading totalResults knows it is done.',
   },
   PAGING_TOTAL_STABLE: {
     title: 'totalResults is the same on every page',
@@ -235,8 +237,10 @@ function walkProblems(pages: readonly Page[], total: number, name: string): { go
   const facts = [`${name} made ${pages.length} requests and found ${seen.size} distinct resources; totalResults is ${total}`];
   if (twice.length > 0) facts.push(`seen more than once: ${excerpt(twice.join(', '), 120)}`);
   if (short !== undefined) facts.push(`the page at startIndex=${short.startIndex} held ${short.ids?.length ?? 0} of count=${short.count} before the end`);
-  const fix =
-    short !== undefined
+  const ignored = pages.length > 1 && pages.slice(1).every((page) => page.ids?.[0] !== undefined && page.ids[0] === pages[0]?.ids?.[0]);
+  const fix = ignored
+    ? 'Every page starts with the same resource: startIndex is not applied. If count is ignored as well, the query string does not reach the code that pages (a proxy or URL rewrite drops it, or a framework hands the handler its own copy of the query).'
+    : short !== undefined
       ? `A page before the end held fewer than count: Okta advances startIndex by the count it asked for (100), so every resource past the short page is skipped. Return full pages up to count (and advertise your real cap as filter.maxResults).`
       : twice.length > 0
         ? 'Resources appear on two pages: the list has no stable order. Sort by a unique key (id or created) before applying startIndex and count.'
@@ -244,6 +248,17 @@ function walkProblems(pages: readonly Page[], total: number, name: string): { go
           ? 'totalResults counts more than the pages return: it is computed over a different set (deleted or deactivated users, another tenant) than the list. Count the same query you page.'
           : undefined;
   return { got: facts.join('; '), exchange: (short ?? last).exchange, ...(fix !== undefined ? { fix } : {}) };
+}
+
+/**
+ * Whether a page states another totalResults than the first. In a write run whose pages cannot be
+ * confined to the run's own users, that may be the other spec files' writes between two pages, not
+ * the server's count: the suite then asks again before judging.
+ */
+export function totalsDiffer(evidence: PagingEvidence): boolean {
+  const total = evidence.first.totalResults;
+  const pages = [evidence.second, ...evidence.belowOne, evidence.pastEnd, ...evidence.oktaWalk, ...evidence.smallWalk];
+  return total !== undefined && pages.some((page) => page?.totalResults !== undefined && page.totalResults !== total);
 }
 
 /** The ListResponse checks on every paged answer: integers, itemsPerPage, never more than count. */
