@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
-import { checkPaging, pageOf, totalsDiffer, type Page, type PagingEvidence } from '../../src/checks/paging.js';
+import { checkPaging, pageOf, setAside, TOTAL_COMPARING_RULES, totalsDiffer, type Page, type PagingEvidence } from '../../src/checks/paging.js';
 import { exchangeOf } from '../support/exchange.js';
 
 const IDS = ['a', 'b', 'c'];
@@ -98,5 +98,16 @@ describe('what the real servers showed (docs/real-servers.md)', () => {
     expect(totalsDiffer(correct())).toBe(false);
     // better-auth in a write run: a user of another spec file deleted between two pages.
     expect(totalsDiffer({ ...correct(), smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['c'], 2)] })).toBe(true);
+  });
+});
+
+describe('setAside, for a write run whose pages share a moving store', () => {
+  test('the total-comparing rules are skipped with the reason, the others keep their result', () => {
+    const moved = { ...correct(), second: page(2, 1, ['a']), smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['c'], 2)] };
+    const run = setAside(checkPaging(moved, () => 'too few'), TOTAL_COMPARING_RULES, 'the store moved');
+    expect(run.findings.map((f) => f.code)).toEqual(['PAGING_ONE_BASED']);
+    expect(run.skipped.get('PAGING_TOTAL_STABLE')).toBe('the store moved');
+    expect(run.checked.has('PAGING_TOTAL_STABLE')).toBe(false);
+    expect(run.checked.has('PAGING_START_INDEX_BELOW_ONE')).toBe(true);
   });
 });
