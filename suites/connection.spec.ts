@@ -7,6 +7,8 @@ import { checkTokenAccepted, authRules } from '../src/checks/auth.js';
 import {
   checkBaseUrl,
   checkGroupsList,
+  GROUPS_QUICK_MS,
+  GROUPS_TIMING_TRIES,
   checkOktaConnection,
   checkUnknownUserFilter,
   connectionRules,
@@ -43,6 +45,14 @@ describe('Entra "Test Connection": GET /Users?filter=userName eq "<random GUID>"
 });
 
 describe('Okta group import: GET /Groups?startIndex=1&count=100', () => {
-  const groups = once(async () => checkGroupsList(await groupsProbe(client)));
+  const groups = once(async () => {
+    const first = await groupsProbe(client);
+    const retries = [];
+    for (let last = first; retries.length < GROUPS_TIMING_TRIES - 1 && last.response !== undefined && last.timing.durationMs >= GROUPS_QUICK_MS; ) {
+      last = await groupsProbe(client);
+      retries.push(last);
+    }
+    return checkGroupsList(first, retries);
+  });
   ruleTests([...listAnswerRules, connectionRules.GROUPS_ANSWER_QUICKLY], async () => (await groups()).run);
 });

@@ -57,10 +57,12 @@ export const badInputRules = defineRules({
   },
   INPUT_ACTIVE_STRING_TRUE: {
     title: 'a user created with "active":"True" (a string) is active',
-    requiredBy: { entra: 'MUST' },
+    // Microsoft's validator sends it; Entra's own create sends a boolean, and its string booleans come
+    // in PATCH (PATCH_ACTIVE_STRING): a warning for Entra, not a blocker.
+    requiredBy: { entra: 'SHOULD' },
     source: 'Microsoft SCIM collection ("Post emp1 with string \\"True\\"": 201 and active true)',
     requirement: '201, and the user comes back with "active": true.',
-    fix: 'Accept "True"/"False" (any case) for booleans and convert them; Entra sends them as strings.',
+    fix: 'Accept "True"/"False" (any case) for booleans and convert them; Microsoft\'s SCIM validator sends them as strings, and Entra does in PATCH.',
   },
 });
 

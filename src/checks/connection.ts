@@ -92,11 +92,26 @@ export function checkUnknownUserFilter(exchange: Exchange, countIgnored: boolean
 }
 
 /** Okta's group import and SPEC test: GET /Groups?startIndex=1&count=100, answered quickly. */
-export function checkGroupsList(exchange: Exchange): ListResult {
+/** The answer time Okta's SPEC test allows GET /Groups. */
+export const GROUPS_QUICK_MS = 600;
+
+/** How many times GET /Groups is asked while it is slower than GROUPS_QUICK_MS. */
+export const GROUPS_TIMING_TRIES = 3;
+
+/**
+ * Okta's group import probe. Its time is judged by the fastest of the tries: one slow answer may be
+ * this machine's load or a cold start (SCIMMY's first /Groups took 639 ms on a loaded machine, the
+ * next ones a few), a server that is slow every time is slow.
+ */
+export function checkGroupsList(exchange: Exchange, retries: readonly Exchange[] = []): ListResult {
   const result = checkListResponse(exchange, { count: 100, paged: true });
   if (result.list !== undefined) {
-    const ms = exchange.timing.durationMs;
-    result.run.expect(connectionRules.GROUPS_ANSWER_QUICKLY, ms < 600, () => ({ got: `GET /Groups took ${ms} ms.`, exchange }));
+    const times = [exchange, ...retries].map((tried) => tried.timing.durationMs);
+    const fastest = Math.min(...times);
+    result.run.expect(connectionRules.GROUPS_ANSWER_QUICKLY, fastest < GROUPS_QUICK_MS, () => ({
+      got: times.length === 1 ? `GET /Groups took ${fastest} ms.` : `GET /Groups took ${times.map((ms) => `${ms} ms`).join(', then ')}.`,
+      exchange,
+    }));
   }
   return result;
 }

@@ -175,7 +175,8 @@ export const filterRules = defineRules({
   },
   FILTER_INVALID_REFUSED: {
     title: 'a malformed filter is refused with 400 invalidFilter',
-    requiredBy: { okta: 'SHOULD', entra: 'SHOULD', rfc: 'MUST' },
+    // Okta and Entra only send well-formed eq/and filters (SCIM-CLIENTS.md): an RFC rule only.
+    requiredBy: { rfc: 'MUST' },
     source: 'RFC 7644 §3.4.2.2, §3.12 (invalidFilter)',
     requirement: 'A filter that does not parse is answered 400 with a SCIM Error whose "scimType" is "invalidFilter": not 200 with everyone, not 500.',
     fix: 'Validate the filter before querying and answer 400 {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidFilter","detail":"..."}.',

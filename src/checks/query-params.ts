@@ -17,7 +17,8 @@ export const queryRules = defineRules({
   },
   QUERY_ALWAYS_RETURNED: {
     title: 'id and schemas are returned whatever attributes and excludedAttributes say',
-    requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'MUST' },
+    // Neither Okta nor Entra sends attributes= or excludedAttributes= on users (SCIM-CLIENTS.md): an RFC rule only.
+    requiredBy: { rfc: 'MUST' },
     source: 'RFC 7643 §2.4 (returned "always"), §3.1; RFC 7644 §3.4.2.5; Microsoft SCIM test collection (attributes=userName,emails answers the id)',
     requirement: 'Every resource in an answer to attributes=userName or excludedAttributes=id,emails still carries "id" and "schemas". Clients key everything on the id.',
     fix: 'Add the attributes whose returned characteristic is "always" (id, schemas) after applying attributes / excludedAttributes.',

@@ -353,6 +353,26 @@ export function checkPatchAccepted(run: CheckRun, rule: Rule, exchange: Exchange
   return ok;
 }
 
+/** The server's own words for a refusal: its status, and the scimType and detail of its Error body. */
+export function refusalOf(exchange: Exchange): string {
+  const body = objectBody(exchange);
+  const words = [`${statusOf(exchange) ?? 'no answer'}`];
+  if (body?.['scimType'] !== undefined) words.push(`scimType ${show(body['scimType'])}`);
+  if (body?.['detail'] !== undefined) words.push(`detail ${show(body['detail'])}`);
+  return words.join(', ');
+}
+
+/**
+ * Control before blame: the plainest RFC form of the same change, sent before a client's variant of
+ * it. When the server refuses the control too, the variant is not the cause: the rule is not judged,
+ * and the reason quotes what the server refused.
+ */
+export function controlAccepted(run: CheckRun, rule: Rule, control: Exchange, what: string): boolean {
+  if (acceptedUpdate(control)) return true;
+  run.skip(rule, `not judged: the control, ${what}, was refused too (${refusalOf(control)}), so the server refuses that change in any form; the variant is not the cause`);
+  return false;
+}
+
 /** A GET after an update: 200 with each expected value at its path. */
 export function checkReadShows(run: CheckRun, rule: Rule, exchange: Exchange, expected: Record<string, unknown>, what: string): JsonObject | undefined {
   const body = objectBody(exchange);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
-import { checkPaging, pageOf, type Page, type PagingEvidence } from '../../src/checks/paging.js';
+import { checkPaging, pageOf, setAside, TOTAL_COMPARING_RULES, totalsDiffer, type Page, type PagingEvidence } from '../../src/checks/paging.js';
 import { exchangeOf } from '../support/exchange.js';
 
 const IDS = ['a', 'b', 'c'];
@@ -71,5 +71,43 @@ describe('checkPaging', () => {
   test('a store with one user skips the 1-based check with the reason', () => {
     const run = checkPaging({ ...correct(), first: page(1, 100, ['a'], 1), oktaWalk: [page(1, 100, ['a'], 1)], smallWalk: [] }, (needed, held) => `holds ${held}, needs ${needed}`);
     expect(run.skipped.get('PAGING_ONE_BASED')).toBe('holds 1, needs 2');
+  });
+});
+
+describe('what the real servers showed (docs/real-servers.md)', () => {
+  test('a walk whose every page starts with the first resource names startIndex as not applied, not the order', () => {
+    // SCIMMY behind scimmy-routers on Express 5: startIndex and count never reach SCIMMY.
+    const evidence = { ...correct(), smallWalk: [page(1, 2, IDS), page(3, 2, IDS)] };
+    const walk = checkPaging(evidence, () => 'too few').findings.find((f) => f.code === 'PAGING_WALK_COMPLETE');
+    expect(walk?.fix).toMatch(/^Every page starts with the same resource: startIndex is not applied/);
+  });
+
+  test('a walk that overlaps by one resource is still put down to the order (control)', () => {
+    const evidence = { ...correct(), smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['b'])] };
+    const walk = checkPaging(evidence, () => 'too few').findings.find((f) => f.code === 'PAGING_WALK_COMPLETE');
+    expect(walk?.fix).toMatch(/^Resources appear on two pages: the list has no stable order/);
+  });
+
+  test('a page past the end is an RFC rule only: neither Okta nor Entra asks for one', () => {
+    const finding = checkPaging({ ...correct(), pastEnd: page(4, 100, IDS) }, () => 'too few').findings[0];
+    expect(finding?.code).toBe('PAGING_PAST_END_EMPTY');
+    expect(finding?.requiredBy).toEqual({ rfc: 'MUST' });
+  });
+
+  test('totalsDiffer tells a total that moved between pages from a stable one', () => {
+    expect(totalsDiffer(correct())).toBe(false);
+    // better-auth in a write run: a user of another spec file deleted between two pages.
+    expect(totalsDiffer({ ...correct(), smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['c'], 2)] })).toBe(true);
+  });
+});
+
+describe('setAside, for a write run whose pages share a moving store', () => {
+  test('the total-comparing rules are skipped with the reason, the others keep their result', () => {
+    const moved = { ...correct(), second: page(2, 1, ['a']), smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['c'], 2)] };
+    const run = setAside(checkPaging(moved, () => 'too few'), TOTAL_COMPARING_RULES, 'the store moved');
+    expect(run.findings.map((f) => f.code)).toEqual(['PAGING_ONE_BASED']);
+    expect(run.skipped.get('PAGING_TOTAL_STABLE')).toBe('the store moved');
+    expect(run.checked.has('PAGING_TOTAL_STABLE')).toBe(false);
+    expect(run.checked.has('PAGING_START_INDEX_BELOW_ONE')).toBe(true);
   });
 });
