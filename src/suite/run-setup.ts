@@ -9,7 +9,6 @@ import { prepare } from './prepare.js';
 import { serveRun, type Prepared } from './run-service.js';
 import { workersShareMemory } from './share.js';
 import { targetFromConfig, type Target } from './target.js';
-import { newRunPrefix } from './test-data.js';
 
 const REFERENCE_SERVER = fileURLToPath(new URL('../reference-server/index.ts', import.meta.url));
 
@@ -46,12 +45,11 @@ export const setUpRun: RunSetup = async (project) => {
     return preparation;
   };
   let preparation = prepareRun();
-  // Watch mode: a rerun (a saved file, or `a`) reads the server again, with a new run prefix, so a
-  // server fixed meanwhile is judged as it is now, not as the first run found it.
+  // Watch mode: a rerun (a saved file, or `a`) reads the server again, so a server fixed meanwhile
+  // is judged as it is now, not as the first run found it. The run prefix stays: an interrupt
+  // removes every rerun's test data by it.
   project.onTestsRerun(async () => {
     await preparation.catch(() => undefined);
-    target = { ...target, runPrefix: newRunPrefix() };
-    project.provide('target', target);
     preparation = prepareRun();
   });
   const service = await serveRun(target, () => preparation);

@@ -20,7 +20,8 @@ beforeAll(async () => {
   const tarball = join(project, packed.trim().split('\n').pop() ?? '');
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', tarball], { cwd: project });
-  await writeFile(join(project, '.env'), 'SCIM_PROFILE=okta\nSCIM_REPORTS=markdown,har\n');
+  // CI is set (userEnv): there, the bundled server is asked for by name.
+  await writeFile(join(project, '.env'), 'SCIM_BASE_URL=bundled\nSCIM_PROFILE=okta\nSCIM_REPORTS=markdown,har\n');
   output = await run('npx', ['scim-conformance'], { cwd: project, env: userEnv() })
     .then((r) => ({ ...r, code: 0 }))
     .catch((error: { stdout: string; stderr: string; code: number }) => error);

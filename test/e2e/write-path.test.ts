@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ScimService } from '../../src/reference-server/index.js';
+import { NO_CHECK_RAN } from '../../src/report/run-end.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 import { WRITE_SKIP_REASON } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText, type Breakage, type RecordingServer } from '../servers/recording.js';
@@ -102,7 +103,9 @@ describe('a read-only run', () => {
     const skipped = run.stdout.split('\n').filter((line) => line.includes('↓') && line.endsWith(`[${WRITE_SKIP_REASON}]`));
     expect(skipped.length).toBeGreaterThan(50);
     expect(run.stdout).toMatch(new RegExp(`Tests +${skipped.length} skipped \\(${skipped.length}\\)`));
-    expect(run.exitCode).toBe(0);
+    // Only write specs, read-only: not one check ran, and a CI gate must not pass on that.
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(NO_CHECK_RAN);
+    expect(run.exitCode).toBe(1);
   });
 });
 
