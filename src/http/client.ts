@@ -9,7 +9,7 @@ import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
 import { Redactor } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
-import { WriteGuard } from './write-guard.js';
+import { parsedBody, WriteGuard } from './write-guard.js';
 
 export { describeTransportError } from './errors.js';
 export { WriteGuardRefusal } from './write-guard.js';
@@ -323,16 +323,6 @@ export class ScimClient {
       truncated,
       bytes,
     };
-  }
-}
-
-/** A raw body as JSON when it is JSON: the guard reads members from it like from any other. */
-function parsedBody(body: string | undefined): unknown {
-  if (body === undefined) return undefined;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
   }
 }
 
