@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       insecureTls: false,
       proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
       throughputCheck: false,
+      searchPost: false,
     });
   });
 

@@ -10,7 +10,7 @@ import type { Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
 import { REDACTED, Redactor, safeUrl, userinfoSecrets, type Secret } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
-import { WriteGuard } from './write-guard.js';
+import { parsedBody, WriteGuard } from './write-guard.js';
 import { isSilent, SILENT_REQUESTS_IN_A_ROW, silenceCause } from './silence.js';
 
 export { describeTransportError } from './errors.js';
@@ -382,16 +382,6 @@ export class ScimClient {
       bytes,
       ...(isUtf8Body(kept, truncated) ? {} : { invalidUtf8: true as const }),
     };
-  }
-}
-
-/** A raw body as JSON when it is JSON: the guard reads members from it like from any other. */
-function parsedBody(body: string | undefined): unknown {
-  if (body === undefined) return undefined;
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
   }
 }
 

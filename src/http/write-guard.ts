@@ -283,3 +283,13 @@ function patchedMembers(body: unknown): string[] {
     return path.startsWith('members') ? memberIds(operation['value']) : [];
   });
 }
+
+/** A raw body as JSON when it is JSON: the guard reads members from it like from any other. */
+export function parsedBody(body: string | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}

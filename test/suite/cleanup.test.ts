@@ -121,6 +121,34 @@ describe('TestData', () => {
     const report = await data.cleanup();
     expect(report.failed).toEqual([expect.objectContaining({ kind: 'Groups', reason: 'DELETE answered 500' })]);
   });
+
+  test.for([
+    { answer: 'a 204', response: { status: 204, headers: {} }, reason: /^DELETE answered 204, but GET then answered 200: it is still there$/ },
+    {
+      answer: 'a 404 HTML page',
+      response: { status: 404, headers: { 'content-type': 'text/html' }, body: '<pre>Cannot DELETE</pre>' },
+      reason: /^DELETE answered 404, but GET then answered 200: it is still there$/,
+    },
+  ])('a DELETE answered with $answer after which the user is still there is not removed: it is deactivated and named', async ({ response, reason }) => {
+    const { client, server } = await setUp({ breakage: (request, service) => (request.method === 'DELETE' ? response : service.handle(request)) });
+    const data = new TestData(client, newRunPrefix(), 'x');
+    const { created } = await data.createUser();
+    const report = await data.cleanup();
+    expect(report.deleted).toEqual([]);
+    expect(report.deactivated).toEqual([expect.objectContaining({ id: created?.id, reason: expect.stringMatching(reason) })]);
+    expect(describeCleanup(report)).toEqual([expect.stringContaining(`(id ${created?.id ?? ''})`)]);
+    const stored = (server.service.store.snapshot().users as Array<Record<string, unknown>>).find((u) => u['id'] === created?.id);
+    expect(stored?.['active']).toBe(false);
+  });
+
+  test('a resource counts as removed once a GET after its DELETE answers 404', async () => {
+    const { client, server } = await setUp();
+    const data = new TestData(client, newRunPrefix(), 'x');
+    const { created } = await data.createUser();
+    const report = await data.cleanup();
+    expect(report.deleted.map((r) => r.id)).toEqual([created?.id]);
+    expect(server.calls.slice(-2).map((call) => `${call.method} ${call.status ?? ''}`)).toEqual(['DELETE 204', 'GET 404']);
+  });
 });
 
 describe('the sweep', () => {
