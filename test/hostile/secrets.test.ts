@@ -229,6 +229,11 @@ describe('a whole run against it: stdout, stderr and every report file', () => {
     expect(leaks).toEqual([]);
   });
 
+  test('the token URL\'s userinfo, query values and fragment are in none of them', () => {
+    const found = Object.entries(files).flatMap(([file, text]) => [`${CLIENT_ID}:`, 't-secret-q', '#frag'].filter((part) => text.includes(part)).map((part) => `${file}: ${part}`));
+    expect(found).toEqual([]);
+  });
+
   test('no raw control character from the server and no forged verdict line is in any of them', () => {
     const found = Object.entries(files).flatMap(([file, text]) => [...rawControls(text), ...forgedLines(text)].map((what) => `${file}: ${what}`));
     expect(found).toEqual([]);
