@@ -27,6 +27,13 @@ export function documentedCodes(doc: string, server: string, mode: Mode): string
   return table.flatMap((line) => /^\| `([A-Z0-9_]+)` \|/.exec(line)?.[1] ?? []).sort();
 }
 
+/**
+ * Findings measured in wall-clock time (Okta's 600 ms for GET /Groups): on a loaded machine they come
+ * from the machine, not the server, and our tests may not depend on wall-clock margins. They are
+ * left out of the comparison; the document says so.
+ */
+const WALL_CLOCK_CODES = new Set(['GROUPS_ANSWER_QUICKLY']);
+
 const DOC = readFileSync(join(PROJECT_ROOT, 'docs', 'real-servers.md'), 'utf8');
 const launchers: Record<string, () => Promise<RealServer>> = { scimmy: startScimmy, 'better-auth': startBetterAuth };
 const servers = new Map<string, RealServer>();
@@ -54,7 +61,7 @@ describe.for(Object.keys(launchers))('%s', (name) => {
   test.for(['read-only', 'write'] as const)('a %s run finds exactly what docs/real-servers.md judges', (mode) => {
     const run = runs.get(`${name} ${mode}`);
     expect(run?.tests.length ?? 0).toBeGreaterThan(100);
-    const found = [...new Set(run?.findings.map((finding) => finding.code))].sort();
+    const found = [...new Set(run?.findings.map((finding) => finding.code))].filter((code) => !WALL_CLOCK_CODES.has(code)).sort();
     expect(found).toEqual(documentedCodes(DOC, name, mode));
   });
 });
