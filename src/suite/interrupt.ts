@@ -24,8 +24,9 @@ export type HaltRequests = (waitMs: number) => number;
 export function leftLines(left: readonly CreatedResource[] | undefined, runPrefix: string): string[] {
   if (left === undefined) return [`  not known yet (the listing was not done): every user and group named ${runPrefix}… may be left`];
   if (left.length === 0) return ['  nothing'];
-  // Names and ids come from the server: no control character of theirs reaches the terminal.
-  const shown = (text: string) => JSON.stringify(text).slice(1, -1);
+  // Names and ids come from the server: no control character of theirs (C0, DEL, C1) reaches the terminal.
+  // eslint-disable-next-line no-control-regex
+  const shown = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return left.map((r) => `  ${r.kind === 'Users' ? 'user' : 'group'} ${shown(r.name)} (id ${shown(r.id)})`);
 }
 

@@ -85,10 +85,10 @@ async function processesTagged(tag: string): Promise<number[]> {
 }
 
 /** Starts a write run through the bin against `target`; `output` fills as it runs. */
-function startRun(target: RecordingServer, tag: string) {
+function startRun(target: RecordingServer, tag: string, extra: Record<string, string> = {}) {
   const child = spawn(process.execPath, [BIN, '--reporter=dot', ...WRITE_SPECS], {
     cwd: project,
-    env: userEnv({ SCIM_BASE_URL: target.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', [TAG_ENV]: tag }),
+    env: userEnv({ SCIM_BASE_URL: target.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', [TAG_ENV]: tag, ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run = { child, output: '', exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))) };
@@ -114,10 +114,11 @@ describe('a run whose server stops answering once it is interrupted (SIGTERM to 
   }, HANG_GUARD_MS);
 
   test('stops, says its test data may be left, and gives the command that removes it', () => {
-    expect(run.output).toMatch(/the time to clean up ran out: stopped before this run's test data was removed/);
-    expect(run.output).toMatch(/every user and group named scimc-[0-9a-z]+-[0-9a-f]{6}-… may be left/);
+    // The cleanup stops itself at its deadline; on a machine too loaded for it to start by then, the bin kills the run.
+    expect(run.output).toMatch(/the time to clean up ran out: stopped before this run's test data was removed|the run did not stop within 8 s and was killed/);
+    expect(run.output).toMatch(/every user and group named scimc-[0-9a-z]+-[0-9a-f]{6}-… may be left|its test data \(users and groups named scimc-…\) may be left/);
     expect(run.output).toContain('`npx scim-conformance cleanup` removes it');
-    expect(code).toBe(143);
+    expect([143, 137]).toContain(code);
   });
 
   test('leaves no process running', async () => {
@@ -142,7 +143,8 @@ describe('a run whose bin is killed outright (SIGKILL)', () => {
       },
     });
     servers.push(target);
-    const run = startRun(target, tag);
+    // Time enough to clean up on any machine: what is checked is that the run cleans up, not how fast.
+    const run = startRun(target, tag, { SCIMC_INTERRUPT_GRACE_MS: '120000' });
     await created;
     createdBeforeTheKill = leftovers(target.service).length;
     run.child.kill('SIGKILL');
