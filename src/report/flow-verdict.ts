@@ -40,7 +40,7 @@ export interface FlowContext {
 /** The order in which a skip explains a flow: a cause first, a capability absent last. */
 const SKIP_ORDER: readonly SkipKind[] = ['earlier', 'read-only', 'other', 'not-selected', 'not-offered'];
 
-/** "not checked: USER_CREATE_STATUS came first" says it in its own words; a root cause says it better. */
+/** A skip's reason in a few words: "set SCIM_WRITE=true", "USER_CREATE_STATUS came first", the check's own. */
 function skipWhy(outcome: Outcome): string {
   const reason = outcome.skipReason;
   switch (outcome.skipKind) {

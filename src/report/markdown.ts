@@ -48,8 +48,7 @@ function profileSection(profile: ProfileVerdict): string[] {
   for (const blocker of causes) out.push(`1. \`${blocker.code}\`${blocker.count > 1 ? ` (×${blocker.count})` : ''}: ${cell(shortFix(blocker.finding.fix))}`);
   if (following.length > 0) out.push('', `… and ${following.length} more that follow from it: ${following.map((b) => `\`${b.code}\``).join(', ')}`);
   if (causes.length > 0) out.push('');
-  const heading = profile.profile === 'rfc' ? 'Area' : 'Flow';
-  out.push(`| | ${PROFILE_NAMES[profile.profile]} ${heading.toLowerCase()} | State |`, '| --- | --- | --- |');
+  out.push(`| | ${PROFILE_NAMES[profile.profile]} ${profile.profile === 'rfc' ? 'area' : 'flow'} | State |`, '| --- | --- | --- |');
   for (const flow of profile.flows) out.push(`| ${FLOW_MARKS[flow.state]} | ${cell(flow.name)} | ${cell(flowLine(flow))} |`);
   return out;
 }
