@@ -48,7 +48,8 @@ describe('npx vitest run with no SCIM_BASE_URL', () => {
     const senders = new Map<string, Set<string>>();
     for (const { _sentBy, request } of har.log.entries) {
       if (request.method !== 'GET') continue;
-      const key = `${request.url} ${JSON.stringify(request.headers.filter((h) => h.name.startsWith('if-')))}`;
+      // The headers that change the answer: conditions, and what it is asked to be (HTTP_ACCEPT_APPLICATION_JSON).
+      const key = `${request.url} ${JSON.stringify(request.headers.filter((h) => h.name.startsWith('if-') || h.name === 'accept'))}`;
       senders.set(key, (senders.get(key) ?? new Set()).add(_sentBy ?? '?'));
     }
     expect([...senders].filter(([, by]) => by.size > 1).map(([key, by]) => `${key}: ${[...by].join(', ')}`)).toEqual([]);
