@@ -76,15 +76,6 @@ export const discoveryRules = defineRules({
     requirement: 'GET /ResourceTypes?filter=name eq "User" is answered 403, so that a client cannot believe the filter was applied.',
     fix: 'Answer a filter parameter on /ServiceProviderConfig, /ResourceTypes and /Schemas with 403 and a SCIM Error.',
   },
-  DISCOVERY_READ_ONLY: {
-    title: 'the discovery endpoints never answer a write as a success',
-    // RFC 7644 §4 defines GET only and says nothing of how a write is refused: 404, 405 and 501 are
-    // all fine (SCIM-CLIENTS.md); only a success misleads.
-    requiredBy: { rfc: 'SHOULD' },
-    source: 'RFC 7644 §4 (the discovery endpoints are defined for GET only)',
-    requirement: 'POST or PUT to /ServiceProviderConfig, /ResourceTypes and /Schemas is refused (404, 405 or 501 are all fine), never answered as a success.',
-    fix: 'Only route GET to the discovery endpoints and answer any other method with 405 and an Allow: GET header.',
-  },
   DISCOVERY_FILTER_WORKS: {
     title: 'an advertised filter is applied',
     requiredBy: { rfc: 'MUST' },
@@ -291,20 +282,6 @@ export function checkDiscoveryItem(exchange: Exchange, kind: 'resourceType' | 's
   if (!validated(run, rule, exchange, kind, json, 'the answer')) return run;
   const got = isObject(json) ? json['id'] : undefined;
   run.expect(rule, got === id, () => ({ got: `asked for ${id}, got the id ${JSON.stringify(got)}`, exchange }));
-  return run;
-}
-
-/** Writes to discovery endpoints: none may be answered as a success. */
-export function checkDiscoveryReadOnly(exchanges: readonly Exchange[]): CheckRun {
-  const run = new CheckRun();
-  const accepted = exchanges.filter((exchange) => { const status = exchange.response?.status ?? 0; return status >= 200 && status < 300; });
-  run.expect(discoveryRules.DISCOVERY_READ_ONLY, accepted.length === 0, () => ({
-    got: accepted.map(describeResponse).join('\n'),
-    exchange: accepted[0],
-    ...(accepted.some((exchange) => (exchange.response?.status ?? 0) < 300)
-      ? { fix: 'A write to a discovery endpoint was answered as a success: clients may believe they changed the server\'s configuration. Answer 405 with Allow: GET.' }
-      : {}),
-  }));
   return run;
 }
 

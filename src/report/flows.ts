@@ -343,7 +343,6 @@ const RFC: readonly Flow[] = [
     'DISCOVERY_SCHEMA_SUBATTRIBUTES',
     'DISCOVERY_QUERY_IGNORED',
     'DISCOVERY_FILTER_FORBIDDEN',
-    'DISCOVERY_READ_ONLY',
     'ME_UNSUPPORTED_NOT_IMPLEMENTED',
   ]),
   // Apart from filtering: a cap can only be observed on a server holding more users than it.

@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import {
   advertised,
   checkAdvertisedEtag,
-  checkDiscoveryReadOnly,
   checkMaxResults,
   checkResourceTypes,
   checkServiceProviderConfig,
@@ -82,11 +81,6 @@ describe('discovery lists and writes', () => {
     expect(codes(checkResourceTypes(exchangeOf({ body: list(lowered) })))).toEqual(['DISCOVERY_RESOURCE_TYPES']);
   });
 
-  test('a write answered 200 is reported with the fix for an accepted write', () => {
-    const run = checkDiscoveryReadOnly([exchangeOf({ status: 405, body: {} }), exchangeOf({ status: 200, body: {} })]);
-    expect(codes(run)).toEqual(['DISCOVERY_READ_ONLY']);
-    expect(run.findings[0]?.fix).toMatch(/answered as a success/);
-  });
 });
 
 describe('attributes and excludedAttributes', () => {

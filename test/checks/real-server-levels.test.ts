@@ -3,27 +3,12 @@
  * rule is still broken where it should be, at the level its source supports.
  */
 import { describe, expect, test } from 'vitest';
-import { checkDiscoveryReadOnly, discoveryRules } from '../../src/checks/discovery.js';
 import { filterRules } from '../../src/checks/filters.js';
 import { checkListResponse, listRules } from '../../src/checks/list-response.js';
 import { queryRules } from '../../src/checks/query-params.js';
 import { exchangeOf } from '../support/exchange.js';
 
 const codes = (findings: ReadonlyArray<{ code: string }>) => findings.map((f) => f.code);
-
-describe('writes to the discovery endpoints', () => {
-  test('refused with 404, as SCIMMY and better-auth do, is no finding', () => {
-    const run = checkDiscoveryReadOnly([exchangeOf({ status: 404, body: {} }), exchangeOf({ status: 405, body: {} }), exchangeOf({ status: 501, body: {} })]);
-    expect(run.findings).toEqual([]);
-    expect(run.checked.has(discoveryRules.DISCOVERY_READ_ONLY.code)).toBe(true);
-  });
-
-  test('answered as a success is still a finding, and an RFC SHOULD, never a client blocker', () => {
-    const run = checkDiscoveryReadOnly([exchangeOf({ status: 404, body: {} }), exchangeOf({ status: 200, body: {} })]);
-    expect(codes(run.findings)).toEqual(['DISCOVERY_READ_ONLY']);
-    expect(run.findings[0]?.requiredBy).toEqual({ rfc: 'SHOULD' });
-  });
-});
 
 describe('rules no Okta or Entra flow touches are RFC findings only', () => {
   test.for([
