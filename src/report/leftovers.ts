@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeControl } from '../diagnose/escape.js';
 import { EXCHANGE_DIR_ENV } from './exchange-log.js';
 
 /** Not `.json`: the exchange log reads every `.json` file in the folder as exchanges. */
@@ -42,15 +43,16 @@ export function readLeftovers(dir: string): Leftovers[] {
     .sort((a, b) => a.scope.localeCompare(b.scope));
 }
 
-/** Server-provided text (an id) reaches these lines: no control character may reach the terminal. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export const LEFTOVERS_HEADING = 'Test data not removed (remove it with `npx scim-conformance cleanup`, or `npm run cleanup` here)';
+
+/** One line per leftover, `[scope] what`; server-provided text (an id) is escaped, so it cannot add or hide a line. */
+export function leftoverLines(all: readonly Leftovers[]): string[] {
+  return all.flatMap(({ scope, lines }) => lines.map((line) => escapeControl(`[${scope}] ${line}`)));
 }
 
 /** The section after the verdict; empty when the run left nothing behind. */
 export function renderLeftovers(all: readonly Leftovers[]): string {
-  const lines = all.flatMap(({ scope, lines }) => lines.map((line) => `    [${printable(scope)}] ${printable(line)}`));
+  const lines = leftoverLines(all);
   if (lines.length === 0) return '';
-  return `  Test data not removed (remove it with \`npx scim-conformance cleanup\`, or \`npm run cleanup\` here):\n${lines.join('\n')}\n`;
+  return `  ${LEFTOVERS_HEADING}:\n${lines.map((line) => `    ${line}`).join('\n')}\n`;
 }

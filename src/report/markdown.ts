@@ -1,3 +1,4 @@
+import { LEFTOVERS_HEADING, leftoverLines } from './leftovers.js';
 import { renderFinding } from '../diagnose/render.js';
 import { toCurl } from '../diagnose/curl.js';
 import { escapeControl } from '../diagnose/escape.js';
@@ -73,6 +74,8 @@ export function renderMarkdown(summary: RunSummary): string {
   if (summary.verdict.stale.length > 0) {
     out.push('', '### Stale acceptances', '', ...summary.verdict.stale.map((s) => `- \`${s.code}\`: ${s.why}; remove it from the accept file`));
   }
+  const leftovers = leftoverLines(summary.leftovers ?? []);
+  if (leftovers.length > 0) out.push('', `### ${LEFTOVERS_HEADING}`, '', ...leftovers.map((line) => `- ${cell(line)}`));
   const throttled = throttlingNote(summary.exchanges);
   if (throttled !== undefined) out.push('', `> ${throttled}`);
   out.push('', `<sub>${summary.outcomes.length} checks, ${summary.verdict.skipped} skipped, ${summary.exchanges.length} requests</sub>`, '');

@@ -119,6 +119,7 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt, pa
     verdict,
     outcomes,
     exchanges,
+    leftovers,
   };
   writeReports(summary, out);
   // Last, where a CI log ends: a run that tested nothing must not pass as a green gate.

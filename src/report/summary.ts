@@ -1,3 +1,4 @@
+import type { Leftovers } from './leftovers.js';
 import type { LoggedExchange } from './exchange-log.js';
 import type { Outcome, Verdict } from './verdict.js';
 
@@ -9,6 +10,8 @@ export interface RunSummary {
   verdict: Verdict;
   outcomes: Outcome[];
   exchanges: LoggedExchange[];
+  /** What the run's cleanup could not remove, by spec file: named in every report, with the command. */
+  leftovers?: readonly Leftovers[];
 }
 
 export function failedOutcomes(summary: RunSummary): Outcome[] {

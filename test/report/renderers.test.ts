@@ -42,6 +42,14 @@ describe('renderMarkdown', () => {
     expect(md).toContain('- **Fix:** Add "schemas". &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(md).not.toContain('<script>');
   });
+
+  test('names the test data the run could not remove, with the command that removes it', () => {
+    const leftovers = [{ scope: 'okta', lines: ['left behind: user scimc-x@example.com (id 7\x1b[2J): DELETE answered 500'] }];
+    const md = renderMarkdown({ ...summary, leftovers });
+    expect(md).toContain('### Test data not removed (remove it with `npx scim-conformance cleanup`, or `npm run cleanup` here)');
+    expect(md).toContain('- [okta] left behind: user scimc-x@example.com (id 7\\x1b[2J): DELETE answered 500');
+    expect(renderMarkdown(summary)).not.toContain('Test data not removed');
+  });
 });
 
 describe('renderHtml', () => {
