@@ -6,10 +6,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createScimService, demoSeed } from '../../src/reference-server/index.js';
+import { LIST_RESPONSE, SCIM_JSON, streamHugeBody } from './servers.js';
 
 export const BOUNDED_TOKEN = 'bounded-canary-token-5c1f07';
-const SCIM_JSON = { 'content-type': 'application/scim+json; charset=utf-8' };
-const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 export interface CountingServer {
   baseUrl: string;
@@ -108,21 +107,7 @@ export function latin1InsideString(): Buffer {
   ]);
 }
 
-/** Streams `bytes` of a JSON-looking body, with backpressure: it never holds it, and stops when the client hangs up. */
+/** Streams `bytes` of a JSON-looking body (see streamHugeBody). */
 export function streamsHugeBody(bytes: number): Promise<CountingServer> {
-  return listen((_req, res) => {
-    res.writeHead(200, { ...SCIM_JSON, 'content-length': String(bytes) });
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    chunk.write(`{"schemas":["${LIST_RESPONSE}"],"Resources":["`);
-    let left = bytes;
-    const pump = () => {
-      while (left > 0 && !res.destroyed) {
-        const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
-        left -= piece.length;
-        if (!res.write(piece)) return void res.once('drain', pump);
-      }
-      if (left === 0) res.end();
-    };
-    pump();
-  });
+  return listen((_req, res) => streamHugeBody(res, bytes));
 }

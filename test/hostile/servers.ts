@@ -52,8 +52,28 @@ function http(handler: (req: IncomingMessage, res: ServerResponse) => void): () 
   return () => listen(createServer(handler));
 }
 
-const SCIM_JSON = { 'content-type': 'application/scim+json; charset=utf-8' };
-const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const SCIM_JSON = { 'content-type': 'application/scim+json; charset=utf-8' };
+export const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+
+/**
+ * Answers `bytes` of a body that starts like a ListResponse and never ends as JSON. Streamed with
+ * backpressure: the server never holds it, and stops when the client hangs up.
+ */
+export function streamHugeBody(res: ServerResponse, bytes: number): void {
+  res.writeHead(200, { ...SCIM_JSON, 'content-length': String(bytes) });
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  chunk.write(`{"schemas":["${LIST_RESPONSE}"],"Resources":["`);
+  let left = bytes;
+  const pump = () => {
+    while (left > 0 && !res.destroyed) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!res.write(piece)) return void res.once('drain', pump);
+    }
+    if (left === 0) res.end();
+  };
+  pump();
+}
 
 /** Unresolvable without asking any DNS server: a label longer than 63 bytes fails in the resolver itself. */
 export const UNRESOLVABLE_HOST = `${'a'.repeat(70)}.invalid`;
@@ -108,22 +128,7 @@ export const hostile: Hostile[] = [
     name: 'fifty-megabytes',
     cause: 'it sends 50 MB',
     expect: { firstCode: 'HTTP_BODY_NOT_JSON' },
-    start: http((_req, res) => {
-      res.writeHead(200, { ...SCIM_JSON, 'content-length': String(50 * 1024 * 1024) });
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      chunk.write(`{"schemas":["${LIST_RESPONSE}"],"Resources":["`);
-      let left = 50 * 1024 * 1024;
-      // Streamed with backpressure: the server never holds 50 MB, and stops when the client hangs up.
-      const pump = () => {
-        while (left > 0 && !res.destroyed) {
-          const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
-          left -= piece.length;
-          if (!res.write(piece)) return void res.once('drain', pump);
-        }
-        if (left === 0) res.end();
-      };
-      pump();
-    }),
+    start: http((_req, res) => streamHugeBody(res, 50 * 1024 * 1024)),
   },
   {
     name: 'invalid-utf8',
