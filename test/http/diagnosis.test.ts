@@ -4,33 +4,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ProxySettings } from '../../src/config.js';
+import { describe, expect, test } from 'vitest';
 import { checkJsonAnswer } from '../../src/checks/response.js';
-import { ScimClient, type ClientOptions } from '../../src/http/client.js';
-import { startForwardProxy, startScimFront, type Running } from '../network/servers.js';
+import { closedAfterEachTest, NO_PROXY, startForwardProxy, startScimFront, type Running } from '../network/servers.js';
 
-const running: Running[] = [];
-const clients: ScimClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(running.splice(0).map((r) => r.close()));
-});
-
-async function track<T extends Running>(server: Promise<T>): Promise<T> {
-  const started = await server;
-  running.push(started);
-  return started;
-}
-
-function client(baseUrl: string, options: Partial<ClientOptions> = {}): ScimClient {
-  const c = new ScimClient({ baseUrl, token: 'diagnosis-token', timeoutMs: 2_000, maxInFlight: 2, ...options });
-  clients.push(c);
-  return c;
-}
-
-const NO_PROXY: ProxySettings = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
+const { track, client } = closedAfterEachTest({ token: 'diagnosis-token', timeoutMs: 2_000, maxInFlight: 2 });
 
 async function plainHttpServer(status = 200): Promise<Running> {
   const server: Server = createServer((_req, res) => res.writeHead(status, { 'content-type': 'application/scim+json' }).end('{}'));

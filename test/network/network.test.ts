@@ -2,34 +2,13 @@
  * The client against local servers that require what real networks require: a proxy, a private CA,
  * and each of the four authentication methods. Secrets never reach a record.
  */
-import { afterEach, describe, expect, test } from 'vitest';
-import type { AuthSettings, ProxySettings } from '../../src/config.js';
+import { describe, expect, test } from 'vitest';
+import type { AuthSettings } from '../../src/config.js';
 import { toCurl } from '../../src/diagnose/curl.js';
-import { ScimClient, type ClientOptions } from '../../src/http/client.js';
 import { obtainAccessToken } from '../../src/suite/preflight.js';
-import { bearerOf, CA_FILE, startForwardProxy, startScimFront, startTokenEndpoint, type Running } from './servers.js';
+import { bearerOf, CA_FILE, closedAfterEachTest, NO_PROXY, startForwardProxy, startScimFront, startTokenEndpoint } from './servers.js';
 
-const running: Running[] = [];
-const clients: ScimClient[] = [];
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(running.splice(0).map((r) => r.close()));
-});
-
-async function track<T extends Running>(server: Promise<T>): Promise<T> {
-  const started = await server;
-  running.push(started);
-  return started;
-}
-
-function client(baseUrl: string, options: Partial<ClientOptions> = {}): ScimClient {
-  const c = new ScimClient({ baseUrl, token: undefined, timeoutMs: 2_000, maxInFlight: 4, ...options });
-  clients.push(c);
-  return c;
-}
-
-const NO_PROXY: ProxySettings = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
+const { track, client } = closedAfterEachTest({ token: undefined, timeoutMs: 2_000, maxInFlight: 4 });
 
 describe('proxies', () => {
   test('HTTP_PROXY carries requests to an http:// server', async () => {

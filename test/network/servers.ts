@@ -8,6 +8,9 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import type { ProxySettings } from '../../src/config.js';
+import { ScimClient, type ClientOptions } from '../../src/http/client.js';
 
 const TLS_DIR = fileURLToPath(new URL('../fixtures/tls/', import.meta.url));
 export const CA_FILE = `${TLS_DIR}ca.pem`;
@@ -16,6 +19,33 @@ const TLS = { key: readFileSync(`${TLS_DIR}server.key`), cert: readFileSync(`${T
 export interface Running {
   origin: string;
   close(): Promise<void>;
+}
+
+export const NO_PROXY: ProxySettings = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
+
+/**
+ * The servers a test starts (`track`) and the clients it makes (`client`, with this file's
+ * defaults), all closed after each test: clients first, so no request outlives its server.
+ */
+export function closedAfterEachTest(defaults: Omit<ClientOptions, 'baseUrl'>) {
+  const running: Running[] = [];
+  const clients: ScimClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(running.splice(0).map((r) => r.close()));
+  });
+  return {
+    async track<T extends Running>(server: Promise<T>): Promise<T> {
+      const started = await server;
+      running.push(started);
+      return started;
+    },
+    client(baseUrl: string, options: Partial<ClientOptions> = {}): ScimClient {
+      const c = new ScimClient({ ...defaults, baseUrl, ...options });
+      clients.push(c);
+      return c;
+    },
+  };
 }
 
 async function listen(server: Server, scheme: 'http' | 'https', sockets = new Set<Socket>()): Promise<Running> {
