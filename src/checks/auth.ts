@@ -37,7 +37,7 @@ export const authRules = defineRules({
     title: 'a 401 carries a WWW-Authenticate challenge, with the Bearer scheme when the server takes bearer tokens',
     requiredBy: { rfc: 'MUST' },
     source: 'RFC 6750 §3 ("the resource server MUST include the HTTP WWW-Authenticate response header field"; "All challenges defined by this specification MUST use the auth-scheme value Bearer"); RFC 7235 §3.1; RFC 7644 §2 (authentication as per RFC 7235)',
-    requirement: 'Every 401 names how to authenticate in a WWW-Authenticate header; a server that takes bearer tokens challenges with the Bearer scheme, e.g. WWW-Authenticate: Bearer realm="scim", naming realm, scope and error at most once each.',
+    requirement: 'Every 401 names how to authenticate in a WWW-Authenticate header; a server that takes bearer tokens challenges with the Bearer scheme, e.g. WWW-Authenticate: Bearer realm="scim", naming realm, scope, error, error_description and error_uri at most once each.',
     fix: 'Add the WWW-Authenticate header to every 401 (many frameworks drop it when a custom error body is written): WWW-Authenticate: Bearer realm="<your realm>".',
   },
   AUTH_CHALLENGE_ERROR_CODE: {
@@ -88,11 +88,11 @@ export function checkChallenges(refusals: Refusals, bearer: boolean): CheckRun {
   return run;
 }
 
-/** A challenge is present, Bearer when the run uses bearer tokens, and names realm, scope and error at most once (RFC 6750 §3). */
+/** A challenge is present, Bearer when the run uses bearer tokens, and names realm, scope, error, error_description and error_uri at most once (RFC 6750 §3). */
 function fitChallenge(challenge: string | undefined, bearer: boolean): boolean {
   if (challenge === undefined || challenge.trim() === '') return false;
   if (bearer && !BEARER_SCHEME.test(challenge)) return false;
-  return ['realm', 'scope', 'error'].every((name) => (challenge.match(new RegExp(`\\b${name}\\s*=`, 'gi')) ?? []).length <= 1);
+  return ['realm', 'scope', 'error', 'error_description', 'error_uri'].every((name) => (challenge.match(new RegExp(`\\b${name}\\s*=`, 'gi')) ?? []).length <= 1);
 }
 
 function checkErrorCodes(run: CheckRun, none: string, wrong: string, refusals: Refusals): void {

@@ -6,8 +6,8 @@ import { defineRules } from './rule.js';
 import { CheckRun } from './run.js';
 
 /**
- * RFC 7644 rules that one read-only request each can show, none of which Okta or Entra relies on:
- * RFC findings only.
+ * RFC 7644 rules that one read-only request each can show, or the base URL alone (TRANSPORT_TLS),
+ * none of which Okta or Entra relies on: RFC findings only.
  */
 export const protocolRules = defineRules({
   FILTER_BOOLEAN_ORDERING_REFUSED: {
@@ -38,7 +38,34 @@ export const protocolRules = defineRules({
     requirement: 'GET {base}/Me is answered 200 (the resource of the authenticated subject), 307 or 308 (a redirect to it), or 501 when the server does not offer /Me; a 404 tells a client nothing.',
     fix: 'Route GET /Me: answer 501 Not Implemented with a SCIM Error if your tokens are not tied to a User.',
   },
+  TRANSPORT_TLS: {
+    title: 'the SCIM base URL is https',
+    // Okta and Entra refuse a plain-http connector URL themselves: the finding is the RFC's.
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7644 §7.2 ("SCIM clients and service providers MUST require the use of a transport-layer security mechanism")',
+    requirement: 'The base URL a client is given starts with https://: SCIM carries personal data and credentials, and a bearer token sent over plain http is readable on the way.',
+    fix: 'Serve SCIM over TLS (terminate it at the server or a proxy in front of it) and give clients the https:// URL.',
+  },
 });
+
+/** Hosts on which a plain-http base URL is a local test set-up, not the address clients are given. */
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** RFC 7644 §7.2, judged on the base URL: https, or skipped on loopback where TLS usually terminates in front. */
+export function checkTransportSecurity(baseUrl: string): CheckRun {
+  const run = new CheckRun();
+  const rule = protocolRules.TRANSPORT_TLS;
+  const url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
+  if (url === undefined) return skipped(run, rule, `the base URL ${JSON.stringify(baseUrl)} does not parse (see BASE_URL_ENDS_WITH_RESOURCE and the preflight)`);
+  if (url.protocol !== 'https:' && isLoopbackHost(url.hostname)) {
+    return skipped(run, rule, `the base URL is plain http on loopback (${url.host}): a local set-up, where TLS usually terminates in front of the server; the address clients are given must be https`);
+  }
+  run.expect(rule, url.protocol === 'https:', () => ({ got: `The base URL is ${url.protocol}//${url.host}${url.pathname}: no transport-layer security.` }));
+  return run;
+}
 
 /** `answer` is GET /Users?filter=active gt true, or the reason it was not sent. */
 export function checkBooleanOrdering(features: Features, answer: Exchange | string): CheckRun {

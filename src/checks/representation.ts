@@ -4,7 +4,8 @@ import { CheckRun } from './run.js';
 
 /**
  * RFC 7643 rules about the resources a server returns, judged on the users it lists anyway (the
- * preflight's page): no extra request, and nothing the run wrote.
+ * preflight's page): no extra request, and nothing the run wrote. Rules about values few users hold
+ * (certificates, address countries) are skipped when no listed user holds one.
  */
 export const representationRules = defineRules({
   RESOURCE_PRIMARY_ONCE: {
@@ -34,6 +35,28 @@ export const representationRules = defineRules({
     source: 'RFC 7643 §3 ("schemas MUST only contain values defined as schema and schemaExtensions for the resource\'s defined resourceType"; "Duplicate values MUST NOT be included"), §6 (a required extension MUST be included)',
     requirement: 'Each value of a user\'s "schemas" is the User resource type\'s schema or one of its schemaExtensions in /ResourceTypes, none twice, and every extension marked required is there.',
     fix: 'Build "schemas" from the resource type: its core schema, plus the URN of each extension the resource holds attributes of.',
+  },
+  RESOURCE_REFERENCE_URI: {
+    title: 'every "$ref" and meta.location of a returned resource is a URI',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §2.3.7 (a reference is a URI), §3.1 (meta.location: "The URI of the resource being returned"); RFC 3986 §2, §4.1',
+    requirement:
+      'Each "$ref" (groups, members, manager and any other reference) and meta.location is a string made only of the characters RFC 3986 allows in a URI reference; an absolute one parses as a URI.',
+    fix: 'Build references with a URL library from the base URL and the id (percent-encode what the id holds), never by pasting display names or raw ids with spaces into them.',
+  },
+  RESOURCE_BINARY_BASE64: {
+    title: 'an x509Certificates value is base64',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §2.3.6 (binary: "MUST be base64 encoded"), §4.1.2 (x509Certificates: one DER-encoded certificate, "which MUST be base64 encoded")',
+    requirement: 'The "value" of each x509Certificates entry is base64 (RFC 4648 §4, or base64url §5): the DER bytes encoded, not PEM with its BEGIN CERTIFICATE lines, not hex.',
+    fix: 'Store and return the DER certificate base64-encoded; strip the PEM armour and line breaks.',
+  },
+  RESOURCE_COUNTRY_ALPHA2: {
+    title: 'an address country is an ISO 3166-1 alpha-2 code',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §4.1.2 (addresses.country: "When specified, the value MUST be in ISO 3166-1 alpha-2 code format")',
+    requirement: 'The "country" of each address, when present, is two letters, e.g. "US" or "SE", not "Germany" or "USA".',
+    fix: 'Map country names to their alpha-2 code when storing an address (and refuse or convert what a client sends in another form).',
   },
 });
 
@@ -96,6 +119,60 @@ function schemasProblems(resource: Record<string, unknown>, declared: DeclaredSc
   ];
 }
 
+/** Every value found under `key` anywhere in `value`, with the path that leads to it. */
+function valuesUnder(value: unknown, key: string, path = ''): Array<[string, unknown]> {
+  if (Array.isArray(value)) return value.flatMap((item) => valuesUnder(item, key, path));
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([name, sub]) => {
+    const here = path === '' ? name : `${path}.${name}`;
+    return name === key ? [[here, sub] as [string, unknown]] : valuesUnder(sub, key, here);
+  });
+}
+
+// RFC 3986 §2: unreserved, reserved and percent-encoded characters; nothing else belongs in a URI reference.
+const URI_REFERENCE = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/;
+const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+function isUriReference(value: unknown): boolean {
+  if (typeof value !== 'string' || !URI_REFERENCE.test(value)) return false;
+  if (!HAS_SCHEME.test(value)) return true;
+  return URL.canParse(value);
+}
+
+function referenceProblems(resource: Record<string, unknown>): string[] {
+  const who = `user ${String(resource['id'])}`;
+  const meta = isObject(resource['meta']) ? resource['meta'] : {};
+  const references: Array<[string, unknown]> = [...valuesUnder(resource, '$ref'), ...('location' in meta ? [['meta.location', meta['location']] as [string, unknown]] : [])];
+  return references.filter(([, value]) => !isUriReference(value)).map(([path, value]) => `${who}: ${path} is ${JSON.stringify(value)}, not a URI`);
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+
+/** The x509Certificates values of the listed users, and those that are not base64. */
+function certificateProblems(users: Record<string, unknown>[]): { seen: number; problems: string[] } {
+  const values = users.flatMap((user) =>
+    (Array.isArray(user['x509Certificates']) ? user['x509Certificates'] : []).filter(isObject).map((entry) => [user['id'], entry['value']] as const),
+  );
+  const wrong = values.filter(([, value]) => typeof value !== 'string' || value === '' || !(BASE64.test(value) || BASE64URL.test(value)));
+  return { seen: values.length, problems: wrong.map(([id, value]) => `user ${String(id)}: x509Certificates value ${JSON.stringify(value).slice(0, 80)} is not base64`) };
+}
+
+/** The address countries of the listed users, and those that are not two letters. */
+function countryProblems(users: Record<string, unknown>[]): { seen: number; problems: string[] } {
+  const countries = users.flatMap((user) =>
+    (Array.isArray(user['addresses']) ? user['addresses'] : []).filter((address) => isObject(address) && 'country' in address).map((address) => [user['id'], (address as Record<string, unknown>)['country']] as const),
+  );
+  const wrong = countries.filter(([, country]) => typeof country !== 'string' || !/^[A-Za-z]{2}$/.test(country));
+  return { seen: countries.length, problems: wrong.map(([id, country]) => `user ${String(id)}: address country ${JSON.stringify(country)} is not an alpha-2 code`) };
+}
+
+/** A rule about values few users have: skipped when no listed user has one, judged otherwise. */
+function expectNoneIfSeen(run: CheckRun, rule: Rule, found: { seen: number; problems: string[] }, what: string, exchange: Exchange): void {
+  if (found.seen === 0) run.skip(rule, `no listed user has ${what}`);
+  else expectNone(run, rule, found.problems, exchange);
+}
+
 /**
  * The users of a list answer (`page`) against RFC 7643 §2.4, §3 and §3.1. `declared` is what
  * /ResourceTypes says of the User type, or why that is not known.
@@ -113,7 +190,17 @@ export function checkRepresentations(page: Exchange, users: Record<string, unkno
   expectNone(run, representationRules.RESOURCE_ID_NOT_BULKID, bulkIds, page);
   if (typeof declared === 'string') run.skip(representationRules.RESOURCE_SCHEMAS_DECLARED, declared);
   else expectNone(run, representationRules.RESOURCE_SCHEMAS_DECLARED, users.flatMap((user) => schemasProblems(user, declared)), page);
+  checkValueFormats(run, page, users);
   return run;
+}
+
+/** RFC 7643 §2.3.6, §2.3.7 and §4.1.2: references, binaries and countries in their formats. */
+function checkValueFormats(run: CheckRun, page: Exchange, users: Record<string, unknown>[]): void {
+  const references = users.map((user) => referenceProblems(user));
+  const seen = users.filter((user) => valuesUnder(user, '$ref').length > 0 || (isObject(user['meta']) && 'location' in user['meta'])).length;
+  expectNoneIfSeen(run, representationRules.RESOURCE_REFERENCE_URI, { seen, problems: references.flat() }, 'a "$ref" or a meta.location', page);
+  expectNoneIfSeen(run, representationRules.RESOURCE_BINARY_BASE64, certificateProblems(users), 'x509Certificates', page);
+  expectNoneIfSeen(run, representationRules.RESOURCE_COUNTRY_ALPHA2, countryProblems(users), 'an address with a country', page);
 }
 
 function expectNone(run: CheckRun, rule: Rule, problems: string[], exchange: Exchange): void {

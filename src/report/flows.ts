@@ -254,7 +254,7 @@ const ENTRA: readonly Flow[] = [
 const rfcArea = (name: string, stage: Stage, basis: string, codes: readonly string[]): Flow => ({ name, stage, basis, checks: [{ codes }] });
 
 const RFC: readonly Flow[] = [
-  rfcArea('authentication', 'core protocol', 'RFC 7644 §2; RFC 6750 §3.1', ['PREFLIGHT', 'BASE_URL_ENDS_WITH_RESOURCE', 'AUTH_TOKEN_ACCEPTED', ...REFUSED, 'AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE']),
+  rfcArea('authentication', 'core protocol', 'RFC 7644 §2, §7.2; RFC 6750 §3.1', ['PREFLIGHT', 'BASE_URL_ENDS_WITH_RESOURCE', 'TRANSPORT_TLS', 'AUTH_TOKEN_ACCEPTED', ...REFUSED, 'AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE']),
   rfcArea('responses and ListResponse', 'core protocol', 'RFC 7644 §3.1, §3.4.2, §8.1; RFC 8259 §8.1', [
     ...ANSWER,
     'CONTENT_TYPE_NOT_SCIM',
@@ -318,6 +318,9 @@ const RFC: readonly Flow[] = [
     'RESOURCE_NO_DUPLICATE_VALUES',
     'RESOURCE_ID_NOT_BULKID',
     'RESOURCE_SCHEMAS_DECLARED',
+    'RESOURCE_REFERENCE_URI',
+    'RESOURCE_BINARY_BASE64',
+    'RESOURCE_COUNTRY_ALPHA2',
   ]),
   rfcArea('PATCH', 'core protocol', 'RFC 7644 §3.5.2; RFC 7643 §5 (patch.supported)', ['USER_DEACTIVATE_PATCH', 'PATCH_SEVERAL_OPERATIONS', 'DISCOVERY_PATCH_WORKS', 'DISCOVERY_PATCH_ADVERTISED']),
   rfcArea('groups', 'core protocol', 'RFC 7643 §4.2; RFC 7644 §3.3, §3.5, §3.6', [

@@ -33,6 +33,14 @@ describe('the WWW-Authenticate challenge of a 401 (RFC 6750 §3)', () => {
     expect(run.skipped.get('AUTH_CHALLENGE_ERROR_CODE')).toMatch(/see AUTH_CHALLENGE/);
   });
 
+  test('an error_description named twice is AUTH_CHALLENGE, and one error_description is not', () => {
+    const none = refusal('Bearer realm="scim"');
+    const twice = refusal('Bearer realm="scim", error="invalid_token", error_description="a", error_description="b"');
+    expect(codes(checkChallenges({ none, wrong: twice }, true))).toEqual(['AUTH_CHALLENGE']);
+    const once = refusal('Bearer realm="scim", error="invalid_token", error_description="expired"');
+    expect(codes(checkChallenges({ none, wrong: once }, true))).toEqual([]);
+  });
+
   test('a realm named twice is AUTH_CHALLENGE', () => {
     const twice = 'Bearer realm="a", realm="b"';
     expect(codes(checkChallenges({ none: refusal(twice), wrong: refusal(`${twice}, error="invalid_token"`) }, true))).toEqual(['AUTH_CHALLENGE']);

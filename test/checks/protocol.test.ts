@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readFeatures } from '../../src/checks/discovery.js';
 import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
-import { checkAcceptJson, checkBooleanOrdering, checkMe, checkSortDefault } from '../../src/checks/protocol.js';
+import { checkAcceptJson, checkBooleanOrdering, checkMe, checkSortDefault, checkTransportSecurity } from '../../src/checks/protocol.js';
 import { createScimService, demoSeed } from '../../src/reference-server/index.js';
 import { inProcessClient } from '../../src/reference-server/in-process.js';
 import { exchangeOf } from '../support/exchange.js';
@@ -50,5 +50,27 @@ describe('read-only RFC 7644 probes', () => {
     expect(codes(checkAcceptJson(exchangeOf({ status: 406, body: { detail: 'no' } })))).toEqual(['HTTP_ACCEPT_APPLICATION_JSON']);
     expect(codes(checkMe(exchangeOf({ status: 404, body: { detail: 'no' } })))).toEqual(['ME_UNSUPPORTED_NOT_IMPLEMENTED']);
     expect(codes(checkMe(exchangeOf({ status: 308, raw: '', headers: { location: '/Users/1' } })))).toEqual([]);
+  });
+});
+
+describe('TRANSPORT_TLS: the base URL (RFC 7644 §7.2)', () => {
+  test('a plain-http base URL off loopback is TRANSPORT_TLS, and an https one passes', () => {
+    const plain = checkTransportSecurity('http://scim.example.com/scim/v2');
+    expect(codes(plain)).toEqual(['TRANSPORT_TLS']);
+    expect(plain.findings[0]?.got).toBe('The base URL is http://scim.example.com/scim/v2: no transport-layer security.');
+    const secure = checkTransportSecurity('https://scim.example.com/scim/v2');
+    expect([codes(secure), [...secure.checked]]).toEqual([[], ['TRANSPORT_TLS']]);
+  });
+
+  test('plain http on loopback is skipped with the reason, not passed and not failed', () => {
+    for (const base of ['http://127.0.0.1:3000/scim/v2', 'http://localhost:8080/scim', 'http://[::1]:3000/scim/v2']) {
+      const run = checkTransportSecurity(base);
+      expect([codes(run), run.checked.size]).toEqual([[], 0]);
+      expect(run.skipped.get('TRANSPORT_TLS')).toMatch(/plain http on loopback/);
+    }
+  });
+
+  test('a base URL that is wrong in another way (it names /Users) is not blamed on TRANSPORT_TLS', () => {
+    expect(codes(checkTransportSecurity('https://scim.example.com/scim/v2/Users'))).toEqual([]);
   });
 });
