@@ -15,6 +15,7 @@ import {
   countWasIgnored,
 } from '../src/checks/connection.js';
 import { listRules } from '../src/checks/list-response.js';
+import { checkTransportSecurity, protocolRules } from '../src/checks/protocol.js';
 import { responseRules } from '../src/checks/response.js';
 import { userResourceRules } from '../src/checks/user-resource.js';
 import { entraConnectionProbe, groupsProbe } from '../src/probes.js';
@@ -30,6 +31,7 @@ const okta = once(async () => checkOktaConnection(preflight.exchange, target.bas
 describe('Base URL and credentials', () => {
   preflightTest();
   ruleTests([connectionRules.BASE_URL_ENDS_WITH_RESOURCE], async () => checkBaseUrl(target.baseUrl));
+  ruleTests([protocolRules.TRANSPORT_TLS], async () => checkTransportSecurity(target.baseUrl));
   ruleTests([authRules.AUTH_TOKEN_ACCEPTED], async () => checkTokenAccepted(preflight.exchange, target.token !== undefined));
 });
 
