@@ -6,8 +6,9 @@ import { defineRules } from './rule.js';
 import { CheckRun } from './run.js';
 
 /**
- * RFC 7644 rules that one read-only request each can show, or the base URL alone (TRANSPORT_TLS),
- * none of which Okta or Entra relies on: RFC findings only.
+ * RFC 7643 and 7644 rules that one request each can show (a read, or the answer to a create the
+ * suite sends anyway), or the base URL alone (TRANSPORT_TLS), none of which Okta or Entra relies
+ * on: RFC findings only.
  */
 export const protocolRules = defineRules({
   FILTER_BOOLEAN_ORDERING_REFUSED: {
@@ -38,6 +39,13 @@ export const protocolRules = defineRules({
     requirement: 'GET {base}/Me is answered 200 (the resource of the authenticated subject), 307 or 308 (a redirect to it), or 501 when the server does not offer /Me; a 404 tells a client nothing.',
     fix: 'Route GET /Me: answer 501 Not Implemented with a SCIM Error if your tokens are not tied to a User.',
   },
+  RESOURCE_CREATED_UNMODIFIED: {
+    title: 'a resource just created has meta.lastModified equal to meta.created',
+    requiredBy: { rfc: 'MUST' },
+    source: 'RFC 7643 §3.1 (meta.lastModified: "If this resource has never been modified since its initial creation, the value MUST be the same as the value of created")',
+    requirement: 'The 201 answer to a create carries meta.lastModified the same instant as meta.created: nothing has modified the resource yet.',
+    fix: 'Set lastModified from the same timestamp as created when inserting (one clock reading, not two).',
+  },
   TRANSPORT_TLS: {
     title: 'the SCIM base URL is https',
     // Okta and Entra refuse a plain-http connector URL themselves: the finding is the RFC's.
@@ -47,6 +55,23 @@ export const protocolRules = defineRules({
     fix: 'Serve SCIM over TLS (terminate it at the server or a proxy in front of it) and give clients the https:// URL.',
   },
 });
+
+/** `creation` is the answer to a POST of a new user, or the reason none was sent. */
+export function checkFreshResource(creation: Exchange | string): CheckRun {
+  const run = new CheckRun();
+  const rule = protocolRules.RESOURCE_CREATED_UNMODIFIED;
+  if (typeof creation === 'string') return skipped(run, rule, creation);
+  const meta = objectBody(creation)?.['meta'];
+  if (statusOf(creation) !== 201 || !isObject(meta)) return skipped(run, rule, 'the create was not answered 201 with a resource carrying meta (see USER_CREATE_STATUS and USER_CREATE_META)');
+  const { created, lastModified } = meta;
+  const instant = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
+  if (Number.isNaN(instant(created)) || Number.isNaN(instant(lastModified))) return skipped(run, rule, 'meta.created or meta.lastModified is missing or no dateTime (see USER_CREATE_META)');
+  run.expect(rule, instant(created) === instant(lastModified), () => ({
+    got: `The 201 carries meta.created ${JSON.stringify(created)} and meta.lastModified ${JSON.stringify(lastModified)}.`,
+    exchange: creation,
+  }));
+  return run;
+}
 
 /** Hosts on which a plain-http base URL is a local test set-up, not the address clients are given. */
 function isLoopbackHost(hostname: string): boolean {

@@ -321,6 +321,7 @@ const RFC: readonly Flow[] = [
     'RESOURCE_REFERENCE_URI',
     'RESOURCE_BINARY_BASE64',
     'RESOURCE_COUNTRY_ALPHA2',
+    'RESOURCE_CREATED_UNMODIFIED',
   ]),
   rfcArea('PATCH', 'core protocol', 'RFC 7644 §3.5.2; RFC 7643 §5 (patch.supported)', ['USER_DEACTIVATE_PATCH', 'PATCH_SEVERAL_OPERATIONS', 'DISCOVERY_PATCH_WORKS', 'DISCOVERY_PATCH_ADVERTISED']),
   rfcArea('groups', 'core protocol', 'RFC 7643 §4.2; RFC 7644 §3.3, §3.5, §3.6', [

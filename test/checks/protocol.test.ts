@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readFeatures } from '../../src/checks/discovery.js';
 import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
-import { checkAcceptJson, checkBooleanOrdering, checkMe, checkSortDefault, checkTransportSecurity } from '../../src/checks/protocol.js';
+import { checkAcceptJson, checkBooleanOrdering, checkFreshResource, checkMe, checkSortDefault, checkTransportSecurity } from '../../src/checks/protocol.js';
 import { createScimService, demoSeed } from '../../src/reference-server/index.js';
 import { inProcessClient } from '../../src/reference-server/in-process.js';
 import { exchangeOf } from '../support/exchange.js';
@@ -72,5 +72,36 @@ describe('TRANSPORT_TLS: the base URL (RFC 7644 §7.2)', () => {
 
   test('a base URL that is wrong in another way (it names /Users) is not blamed on TRANSPORT_TLS', () => {
     expect(codes(checkTransportSecurity('https://scim.example.com/scim/v2/Users'))).toEqual([]);
+  });
+});
+
+describe('RESOURCE_CREATED_UNMODIFIED: the 201 to a create (RFC 7643 §3.1)', () => {
+  const created = () => {
+    const response = send('POST', '/Users', { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `fresh-${Math.random()}@example.com` } });
+    return { status: response.status, body: response.json as Record<string, unknown> };
+  };
+  const withMeta = (meta: Record<string, unknown>) => {
+    const { status, body } = created();
+    return exchangeOf({ status, body: { ...body, meta: { ...(body['meta'] as Record<string, unknown>), ...meta } } });
+  };
+
+  test("the reference server's 201 passes", () => {
+    const { status, body } = created();
+    const run = checkFreshResource(exchangeOf({ status, body }));
+    expect([status, codes(run), [...run.checked]]).toEqual([201, [], ['RESOURCE_CREATED_UNMODIFIED']]);
+  });
+
+  test('a lastModified later than created is RESOURCE_CREATED_UNMODIFIED; the same instant written differently is not', () => {
+    const later = checkFreshResource(withMeta({ created: '2026-01-01T00:00:00Z', lastModified: '2026-01-01T00:00:01Z' }));
+    expect(codes(later)).toEqual(['RESOURCE_CREATED_UNMODIFIED']);
+    expect(later.findings[0]?.got).toContain('"2026-01-01T00:00:01Z"');
+    expect(codes(checkFreshResource(withMeta({ created: '2026-01-01T00:00:00Z', lastModified: '2026-01-01T00:00:00.000Z' })))).toEqual([]);
+  });
+
+  test('a create that failed, or meta without dates, is skipped naming the check that judges it, not blamed here', () => {
+    const conflict = checkFreshResource(exchangeOf({ status: 409, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '409' } }));
+    expect([codes(conflict), conflict.skipped.get('RESOURCE_CREATED_UNMODIFIED')]).toEqual([[], expect.stringContaining('USER_CREATE_STATUS')]);
+    const undated = checkFreshResource(withMeta({ created: undefined, lastModified: 'yesterday' }));
+    expect([codes(undated), undated.skipped.get('RESOURCE_CREATED_UNMODIFIED')]).toEqual([[], expect.stringContaining('USER_CREATE_META')]);
   });
 });

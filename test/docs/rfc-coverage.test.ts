@@ -60,6 +60,7 @@ const PINNED_STATEMENTS = [
   '7643-2.3.5-a MUST',
   '7643-2.3.6-a MUST',
   '7643-2.3.7-a MUST',
+  '7643-2.3.7-b MUST',
   '7643-2.3.8-a MUST NOT',
   '7643-2.4-a MUST',
   '7643-2.4-c SHOULD',
