@@ -24,7 +24,7 @@ import {
   maxResultsToProbe,
   USER_SCHEMA_URN,
 } from '../src/checks/discovery.js';
-import { checkAcceptJson, checkBooleanOrdering, checkMe, checkSortDefault, protocolRules } from '../src/checks/protocol.js';
+import { checkAcceptJson, checkBooleanOrdering, checkFreshResource, checkMe, checkSortDefault, protocolRules } from '../src/checks/protocol.js';
 import { checkRepresentations, declaredUserSchemas, representationRules } from '../src/checks/representation.js';
 import { CheckRun } from '../src/checks/run.js';
 import { checkSchemaAttributes, schemaDefinitionRules } from '../src/checks/schema-definitions.js';
@@ -41,6 +41,9 @@ const features = featuresOnce();
 const resourceTypes = once(() => client.send({ path: '/ResourceTypes' }));
 const WRITES_NEEDED = 'this check sends a write; the run is read-only (set SCIM_WRITE=true to allow it)';
 const GUARDED_WRITE = 'not sent: the suite writes only to users and groups it created and read back as its own, and this check would write elsewhere';
+
+/** The user the PATCH probe creates; its 201 is judged too (RESOURCE_CREATED_UNMODIFIED). */
+const patchedUser = once(() => data.createUser());
 
 /** A user to read: the first one listed. */
 const someUser = once(async () => {
@@ -123,7 +126,7 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     const config = await features();
     if (!advertised(config, 'patch').supported) return checkAdvertisedPatch(config, 'not sent');
     if (!target.write) return checkAdvertisedPatch(config, WRITES_NEEDED);
-    const user = await data.createUser();
+    const user = await patchedUser();
     if (user.created === undefined) return checkAdvertisedPatch(config, 'the test user could not be created (see the write checks)');
     const path = `/Users/${encodeURIComponent(user.created.id)}`;
     const displayName = `${data.prefix}patched`;
@@ -133,6 +136,13 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
       json: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] },
     });
     return checkAdvertisedPatch(config, { patch, read: await client.send({ path }), displayName });
+  });
+
+  // Judged on the 201 of the user the PATCH probe creates anyway: no request of its own.
+  ruleTests([protocolRules.RESOURCE_CREATED_UNMODIFIED], async () => {
+    if (!target.write) return checkFreshResource(WRITES_NEEDED);
+    if (!advertised(await features(), 'patch').supported) return checkFreshResource('judged on the user DISCOVERY_PATCH_WORKS creates, and this server does not advertise PATCH');
+    return checkFreshResource((await patchedUser()).exchange);
   });
 
   ruleTests([discoveryRules.DISCOVERY_BULK_WORKS], async () => {
