@@ -367,6 +367,26 @@ export function foldedFilter(filterCase: FilterCase, target: FilterTarget, bysta
   return `(${own.positive}) or (${theirs.negative})`;
 }
 
+/**
+ * Every foldable case in one request: `((P1) and (P2) and ...) or (N1) or (N2) or ...`, each P a
+ * case's positive filter on the target, each N its negative filter on the bystander. The target
+ * alone is again the only right answer: a positive that misses the target empties the first part,
+ * a negative that finds the bystander adds it. A positive that also finds others is hidden by the
+ * rest of the first part only when `and` is broken, which FILTER_AND (sent apart) judges and every
+ * folded case depends on; the one positive not anchored by `and`, or's, finds others only when `or`
+ * finds everyone, and then or's negative finds the bystander. Anything but the target alone, and
+ * each case is folded on its own (see foldedFilter).
+ */
+export function combinedFilter(cases: readonly FilterCase[], target: FilterTarget, bystander: FilterTarget): string | undefined {
+  const built = cases.flatMap((filterCase) => {
+    const own = foldedFilter(filterCase, target, bystander) === undefined ? undefined : filterCase.build(target);
+    const theirs = filterCase.build(bystander);
+    return typeof own === 'object' && typeof theirs === 'object' && own.positive !== undefined && theirs.negative !== undefined ? [{ positive: own.positive, negative: theirs.negative }] : [];
+  });
+  if (built.length < 2 || built.length < cases.length) return undefined;
+  return [`(${built.map(({ positive }) => `(${positive})`).join(' and ')})`, ...built.map(({ negative }) => `(${negative})`)].join(' or ');
+}
+
 /** Whether an answer lists the target and nothing else: the one answer a folded filter may give. */
 export function listsOnly(exchange: Exchange, target: { id: string }): boolean {
   return problemWith(exchange, 'only', target) === undefined;
@@ -449,7 +469,7 @@ export function judgeCase(run: CheckRun, filterCase: FilterCase, target: FilterT
 }
 
 export interface AppliedEvidence {
-  /** GET /Users?startIndex=1&count=1, no filter. */
+  /** An unfiltered page of GET /Users (its totalResults is the store's). */
   unfiltered: Exchange;
   /** GET /Users?filter=userName eq "<nobody>"&startIndex=1&count=1. */
   filtered: Exchange;
