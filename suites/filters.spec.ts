@@ -114,7 +114,7 @@ async function caseAnswers(filterCase: FilterCase, user: FilterTarget, bystander
  * others; only when its answer is not exactly right does each of them get its own.
  */
 async function allCaseAnswers(user: FilterTarget, bystander: FilterTarget | undefined): Promise<Array<CaseAnswers | string>> {
-  const foldable = bystander === undefined ? [] : userFilterCases.filter((filterCase) => foldedFilter(filterCase, user, bystander) !== undefined);
+  const foldable = bystander === undefined ? [] : userFilterCases.filter((filterCase) => filterCase.foldsAlone !== true && foldedFilter(filterCase, user, bystander) !== undefined);
   const combined = bystander === undefined ? undefined : combinedFilter(foldable, user, bystander);
   const apart = combined === undefined ? userFilterCases : userFilterCases.filter((filterCase) => !foldable.includes(filterCase));
   const [together, ...separate] = await Promise.all([
