@@ -17,6 +17,7 @@ import {
   foldedFilter,
   listsOnly,
   judgeCase,
+  judgesEveryCase,
   MALFORMED_FILTERS,
   userFilterCases,
   type CaseAnswers,
@@ -62,11 +63,6 @@ function listedSubject(): Subject {
     bystander,
     group: typeof group?.['id'] === 'string' && typeof groupName === 'string' ? { id: group['id'], displayName: groupName } : tooLittle('the server lists no group to filter for'),
   };
-}
-
-/** Whether every case can be judged on the server's own users and group: a write run otherwise creates its own. */
-function judgesEveryCase({ user, bystander, group }: Subject): boolean {
-  return typeof user === 'object' && bystander !== undefined && typeof group === 'object' && userFilterCases.every((filterCase) => typeof filterCase.build(user) === 'object');
 }
 
 /** Two users of the run's own (the subject and the bystander) and a group with the first as member. */

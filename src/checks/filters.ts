@@ -349,6 +349,14 @@ export const userFilterCases: FilterCase[] = [
   ),
 ];
 
+/**
+ * Whether a user, a bystander and a group let every case be judged: a write run creates its own
+ * when the server's do not.
+ */
+export function judgesEveryCase({ user, bystander, group }: { user: FilterTarget | string; bystander: FilterTarget | undefined; group: GroupTarget | string }): boolean {
+  return typeof user === 'object' && bystander !== undefined && typeof group === 'object' && userFilterCases.every((filterCase) => typeof filterCase.build(user) === 'object');
+}
+
 export interface CaseAnswers {
   positive?: Exchange;
   negative?: Exchange;

@@ -9,6 +9,7 @@ import {
   filterTargetOf,
   foldedFilter,
   judgeCase,
+  judgesEveryCase,
   listsOnly,
   userFilterCases,
   type FilterCase,
@@ -195,5 +196,24 @@ describe('a combined filter (the foldable cases in one request)', () => {
     const dropped = (filter: string) => filter.replace(/[()]/g, '');
     expect(listsOnly(ask(combined, dropped), subject)).toBe(true);
     expect(listsOnly(ask(foldedFilter(caseFor('FILTER_PARENTHESES'), subject, other) ?? '', dropped), subject)).toBe(false);
+  });
+});
+
+describe('the server\'s own users and group, in a write run', () => {
+  const group = { id: 'g1', displayName: 'Engineering' };
+  const bystander = filterTargetOf(grace);
+
+  test('are judged when every case can be built on them', () => {
+    expect(judgesEveryCase({ user: target, bystander, group })).toBe(true);
+  });
+
+  test.for([
+    ['a user without externalId', { user: filterTargetOf({ ...ada, externalId: undefined }) as FilterTarget, bystander, group }],
+    ['a user without a work email', { user: filterTargetOf({ ...ada, emails: [] }) as FilterTarget, bystander, group }],
+    ['no bystander', { user: target, bystander: undefined, group }],
+    ['no group', { user: target, bystander, group: 'the server lists no group' }],
+    ['no user', { user: 'the server lists no user', bystander, group }],
+  ] as const)('are replaced by the run\'s own for %s', ([, subject]) => {
+    expect(judgesEveryCase(subject)).toBe(false);
   });
 });
