@@ -1,7 +1,8 @@
 /**
  * Filters (RFC 7644 §3.4.2.2) the way Okta and Entra match users and groups, and every operator of
- * the RFC as a table of cases. Each case filters one user the server holds (ours, with writes
- * allowed; the first listed, read-only) with a filter that must find it and one that must not.
+ * the RFC as a table of cases. Each case filters one user the server holds (the first listed; with
+ * writes allowed, ours when the server's own cannot be judged by every case) with a filter that must
+ * find it and one that must not.
  */
 import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
@@ -10,11 +11,13 @@ import {
   checkGroupDisplayName,
   checkInvalidFilters,
   checkNoMatch,
+  combinedFilter,
   filterRules,
   filterTargetOf,
   foldedFilter,
   listsOnly,
   judgeCase,
+  judgesEveryCase,
   MALFORMED_FILTERS,
   userFilterCases,
   type CaseAnswers,
@@ -24,9 +27,10 @@ import {
 } from '../src/checks/filters.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { CheckRun } from '../src/checks/run.js';
-import { resourcesIn, sharedReads, tooLittle } from '../src/suite/read.js';
-import { SHARED_MALFORMED_FILTER } from '../src/suite/shared-reads.js';
+import { firstListedGroup, firstListedUser, groupLookup, resourcesIn, sharedFilterAnswer, sharedReads, tooLittle } from '../src/suite/read.js';
+import { groupLookupQuery, SHARED_MALFORMED_FILTER } from '../src/suite/shared-reads.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
+import { isRunName } from '../src/suite/test-data.js';
 import { useTestData } from '../src/suite/write.js';
 
 const { target, preflight } = suiteTarget();
@@ -34,34 +38,55 @@ const client = useClient(target);
 const data = useTestData(client, target, 't', `${target.runPrefix}flt-`);
 
 const users = (query: Record<string, string | number>) => client.send({ path: '/Users', query });
-const byFilter = (filter: string) => users({ filter });
+/** GET /Users?filter=..., unless the global setup asked the same (src/suite/shared-reads.ts). */
+const byFilter = async (filter: string) => sharedFilterAnswer(filter) ?? users({ filter });
+
+interface Subject {
+  user: FilterTarget | string;
+  bystander: FilterTarget | undefined;
+  group: GroupTarget | string;
+}
+
+/**
+ * The server's own, read once for the run: the first user the preflight listed, another user of the
+ * store's first page as the bystander, and the first group Okta's group import probe listed.
+ */
+function listedSubject(): Subject {
+  const first = firstListedUser();
+  const user = first && filterTargetOf(first);
+  const others = resourcesIn(sharedReads().paging[0]?.exchange ?? preflight.exchange).filter((listed) => !isRunName(listed['userName']));
+  const bystander = others.map(filterTargetOf).find((other) => other !== undefined && user !== undefined && other.id !== user.id && other.userName.toLowerCase() !== user.userName.toLowerCase());
+  const group = firstListedGroup();
+  const groupName = group?.['displayName'];
+  return {
+    user: user ?? tooLittle('the server lists no user with an id and a userName to filter for'),
+    bystander,
+    group: typeof group?.['id'] === 'string' && typeof groupName === 'string' ? { id: group['id'], displayName: groupName } : tooLittle('the server lists no group to filter for'),
+  };
+}
+
+/** Two users of the run's own (the subject and the bystander) and a group with the first as member. */
+async function createdSubject(): Promise<Subject> {
+  const [user, other] = await Promise.all([data.createUser(), data.createUser()]);
+  const group = user.created === undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
+  const found = user.resource === undefined ? undefined : filterTargetOf(user.resource);
+  const displayName = group?.resource?.['displayName'];
+  return {
+    user: found ?? 'the test user could not be created (see the write checks)',
+    bystander: other.resource === undefined ? undefined : filterTargetOf(other.resource),
+    group: group?.created !== undefined && typeof displayName === 'string' ? { id: group.created.id, displayName } : 'the test group could not be created (see the write checks)',
+  };
+}
 
 /**
  * The user every case filters for, a second user (the bystander) that a folded filter must leave
- * out, and the group; or the reason there is none.
+ * out, and the group; or the reason there is none. The server's own when they let every case be
+ * judged, in a write run too: its verdict is then the read-only run's. Otherwise a write run
+ * creates its own.
  */
-const subject = once(async (): Promise<{ user: FilterTarget | string; bystander: FilterTarget | undefined; group: GroupTarget | string }> => {
-  if (target.write) {
-    const [user, other] = await Promise.all([data.createUser(), data.createUser()]);
-    const group = user.created === undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
-    const found = user.resource === undefined ? undefined : filterTargetOf(user.resource);
-    const displayName = group?.resource?.['displayName'];
-    return {
-      user: found ?? 'the test user could not be created (see the write checks)',
-      bystander: other.resource === undefined ? undefined : filterTargetOf(other.resource),
-      group: group?.created !== undefined && typeof displayName === 'string' ? { id: group.created.id, displayName } : 'the test group could not be created (see the write checks)',
-    };
-  }
-  // Read-only: the first two users of Okta's connection probe (count=2), which the preflight sent.
-  const [first, second] = resourcesIn(preflight.exchange);
-  const listedGroups = await client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } });
-  const group = resourcesIn(listedGroups)[0];
-  const groupName = group?.['displayName'];
-  return {
-    user: (first && filterTargetOf(first)) ?? tooLittle('the server lists no user with an id and a userName to filter for'),
-    bystander: second && filterTargetOf(second),
-    group: group !== undefined && typeof group['id'] === 'string' && typeof groupName === 'string' ? { id: group['id'], displayName: groupName } : tooLittle('the server lists no group to filter for'),
-  };
+const subject = once(async (): Promise<Subject> => {
+  const listed = listedSubject();
+  return !target.write || judgesEveryCase(listed) ? listed : createdSubject();
 });
 
 /** A case's answers: one folded request when the server gets it exactly right, else its two filters apart. */
@@ -80,22 +105,42 @@ async function caseAnswers(filterCase: FilterCase, user: FilterTarget, bystander
   return { ...(positive !== undefined ? { positive } : {}), ...(negative !== undefined ? { negative } : {}) };
 }
 
+/**
+ * Every case's answers. The foldable cases go first as one request (combinedFilter), beside the
+ * others; only when its answer is not exactly right does each of them get its own.
+ */
+async function allCaseAnswers(user: FilterTarget, bystander: FilterTarget | undefined): Promise<Array<CaseAnswers | string>> {
+  const foldable = bystander === undefined ? [] : userFilterCases.filter((filterCase) => filterCase.foldsAlone !== true && foldedFilter(filterCase, user, bystander) !== undefined);
+  const combined = bystander === undefined ? undefined : combinedFilter(foldable, user, bystander);
+  const apart = combined === undefined ? userFilterCases : userFilterCases.filter((filterCase) => !foldable.includes(filterCase));
+  const [together, ...separate] = await Promise.all([
+    combined === undefined ? undefined : byFilter(combined),
+    ...apart.map((filterCase) => caseAnswers(filterCase, user, bystander)),
+  ]);
+  const answered = new Map(apart.map((filterCase, index) => [filterCase, separate[index] ?? 'not sent']));
+  const right = together !== undefined && listsOnly(together, user) ? together : undefined;
+  const refolded = right !== undefined ? [] : await Promise.all(foldable.filter((c) => !answered.has(c)).map(async (c) => [c, await caseAnswers(c, user, bystander)] as const));
+  for (const [filterCase, answers] of refolded) answered.set(filterCase, answers);
+  return userFilterCases.map((filterCase) => answered.get(filterCase) ?? (right !== undefined ? { folded: right } : 'not sent'));
+}
+
 const evaluation = once(async (): Promise<CheckRun> => {
   const run = new CheckRun();
   const { user, bystander, group } = await subject();
   const nobody = `scimc-nobody-${randomUUID()}@example.com`;
   const [unfiltered, filtered, noMatch, invalid, groupAnswer] = await Promise.all([
-    users({ startIndex: 1, count: 1 }),
+    // Unfiltered: the store's first page, read once for the run (src/suite/shared-reads.ts).
+    sharedReads().paging[0]?.exchange ?? preflight.exchange,
     users({ filter: `userName eq "${nobody}"`, startIndex: 1, count: 1 }),
     Promise.all([
       // Okta's existence check before create, Entra's matching on externalId, Okta's group push lookup.
       users({ filter: `userName eq "${nobody}"`, startIndex: 1, count: 100 }),
       users({ filter: `externalId eq "${randomUUID()}"` }),
-      client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "scimc-nobody-${randomUUID()}"` } }),
+      client.send({ path: '/Groups', query: groupLookupQuery(`scimc-nobody-${randomUUID()}`) }),
     ]),
     // The first malformed filter was sent once for the run (src/suite/shared-reads.ts).
     Promise.all(MALFORMED_FILTERS.map((filter) => (filter === SHARED_MALFORMED_FILTER ? sharedReads().malformedFilter : byFilter(filter)))),
-    typeof group === 'string' ? Promise.resolve(undefined) : client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${group.displayName}"` } }),
+    typeof group === 'string' ? Promise.resolve(undefined) : groupLookup(client, group.displayName),
   ]);
   checkFilterApplied(run, { unfiltered, filtered });
   checkNoMatch(run, noMatch);
@@ -111,7 +156,7 @@ const evaluation = once(async (): Promise<CheckRun> => {
     for (const filterCase of userFilterCases) run.skip(filterCase.rule, user);
     return run;
   }
-  const answers = await Promise.all(userFilterCases.map((filterCase) => caseAnswers(filterCase, user, bystander)));
+  const answers = await allCaseAnswers(user, bystander);
   userFilterCases.forEach((filterCase, index) => judgeCase(run, filterCase, user, answers[index] ?? 'not sent'));
   return run;
 });

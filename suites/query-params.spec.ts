@@ -6,7 +6,7 @@
 import { describe } from 'vitest';
 import { advertised } from '../src/checks/discovery.js';
 import { checkProjection, checkSearch, checkSort, queryRules, SEARCH_POST_OPT_IN, searchBody } from '../src/checks/query-params.js';
-import { featuresOnce, firstListedUser, resourcesIn, tooLittle } from '../src/suite/read.js';
+import { featuresOnce, firstListedGroup, firstListedUser, groupLookup, sharedFilterAnswer, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { useTestData } from '../src/suite/write.js';
 
@@ -17,32 +17,49 @@ const features = featuresOnce();
 
 interface Subjects {
   user?: { id: string; userName: string };
-  group?: { id: string; displayName: string };
+  /** `members`: whether the group has members, which excludedAttributes=members is judged by. */
+  group?: { id: string; displayName: string; members: boolean };
   why: string;
 }
 
-/** A user, and a group that has members (ours with writes allowed; the server's read-only). */
-const subjects = once(async (): Promise<Subjects> => {
-  if (target.write) {
-    const user = await data.createUser();
-    const group = user.created === undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
-    const userName = user.resource?.['userName'];
-    const displayName = group?.resource?.['displayName'];
-    return {
-      ...(user.created !== undefined && typeof userName === 'string' ? { user: { id: user.created.id, userName } } : {}),
-      ...(group?.created !== undefined && typeof displayName === 'string' ? { group: { id: group.created.id, displayName } } : {}),
-      why: 'the test user or group could not be created (see the write checks)',
-    };
-  }
-  const groups = await client.send({ path: '/Groups', query: { startIndex: 1, count: 20 } });
+/**
+ * The server's own, read once for the run: the first user the preflight listed, and the first group
+ * Okta's group import probe listed with members (or else the first).
+ */
+function listedSubjects(): Subjects {
   const user = firstListedUser();
-  const listed = resourcesIn(groups);
-  const group = listed.find((g) => Array.isArray(g['members']) && g['members'].length > 0) ?? listed[0];
+  const group = firstListedGroup();
   return {
     ...(typeof user?.['id'] === 'string' && typeof user['userName'] === 'string' ? { user: { id: user['id'], userName: user['userName'] } } : {}),
-    ...(typeof group?.['id'] === 'string' && typeof group['displayName'] === 'string' ? { group: { id: group['id'], displayName: group['displayName'] } } : {}),
+    ...(typeof group?.['id'] === 'string' && typeof group['displayName'] === 'string' ? { group: { id: group['id'], displayName: group['displayName'], members: hasMembers(group) } } : {}),
     why: tooLittle('the server lists no user or no group to read'),
   };
+}
+
+function hasMembers(group: Record<string, unknown>): boolean {
+  return Array.isArray(group['members']) && group['members'].length > 0;
+}
+
+/** A user of the run's own, and a group of its own with that user as member. */
+async function createdSubjects(): Promise<Subjects> {
+  const user = await data.createUser();
+  const group = user.created === undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
+  const userName = user.resource?.['userName'];
+  const displayName = group?.resource?.['displayName'];
+  return {
+    ...(user.created !== undefined && typeof userName === 'string' ? { user: { id: user.created.id, userName } } : {}),
+    ...(group?.created !== undefined && typeof displayName === 'string' ? { group: { id: group.created.id, displayName, members: true } } : {}),
+    why: 'the test user or group could not be created (see the write checks)',
+  };
+}
+
+/**
+ * A user, and a group that has members: the server's own when it has them, in a write run too (its
+ * verdict is then the read-only run's); otherwise a write run creates its own.
+ */
+const subjects = once(async (): Promise<Subjects> => {
+  const listed = listedSubjects();
+  return !target.write || (listed.user !== undefined && listed.group?.members === true) ? listed : createdSubjects();
 });
 
 const projection = once(async () => {
@@ -58,7 +75,7 @@ const projection = once(async () => {
       ? Promise.resolve(why)
       : Promise.all([
           // Entra's group lookup, byte for byte, and Microsoft's "Get group exclude members".
-          client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${group.displayName}"` } }),
+          groupLookup(client, group.displayName),
           client.send({ path: `/Groups/${encodeURIComponent(group.id)}`, query: { excludedAttributes: 'members' } }),
         ]),
   ]);
@@ -79,9 +96,10 @@ const search = once(async () => {
   // Sent only when filtering is advertised, and by a read-only run only when asked for.
   if (filterAdvertised && !target.write && !target.searchPost) return checkSearch(config, SEARCH_POST_OPT_IN);
   if (!filterAdvertised || user === undefined) return checkSearch(config, user === undefined ? why : 'not sent');
-  const filter = `userName eq "${user.userName}"`;
+  const filter = `userName eq ${JSON.stringify(user.userName)}`;
   const [get, post] = await Promise.all([
-    client.send({ path: '/Users', query: { filter, startIndex: 1, count: 10 } }),
+    // The global setup asked the same GET for the first listed user (src/suite/shared-reads.ts).
+    sharedFilterAnswer(filter) ?? client.send({ path: '/Users', query: { filter } }),
     client.send({ method: 'POST', path: '/Users/.search', json: searchBody(filter) }),
   ]);
   return checkSearch(config, { get, post });

@@ -325,9 +325,7 @@ export function checkMaxResults(features: Features, page: Exchange | string): Ch
     run.fail(rule, { got: describeResponse(page), exchange: page });
     return run;
   }
-  if (list.list.totalResults <= maxResults) {
-    return skipped(run, rule, `the server holds ${list.list.totalResults} users, not more than filter.maxResults ${maxResults}: the cap cannot be observed`);
-  }
+  if (list.list.totalResults <= maxResults) return skipped(run, rule, capUnobservable(list.list.totalResults, maxResults));
   const held = list.list.resources.length;
   run.expect(rule, held <= maxResults, () => ({
     got: `filter.maxResults is ${maxResults}; count=${maxResults + 1} was answered with ${held} resources`,
@@ -336,13 +334,23 @@ export function checkMaxResults(features: Features, page: Exchange | string): Ch
   return run;
 }
 
-/** The maxResults to probe with, or the reason not to probe. */
-export function maxResultsToProbe(features: Features): number | string {
+/** Why a store of `held` users cannot show whether pages keep to filter.maxResults. */
+export function capUnobservable(held: number, maxResults: number): string {
+  return `the server holds ${held} users, not more than filter.maxResults ${maxResults}: the cap cannot be observed`;
+}
+
+/**
+ * The maxResults to probe with, or the reason not to probe. `held` is the number of users the
+ * store held before the run wrote any: a store no larger than the cap cannot show it, and the run's
+ * own users may not (they would make the finding the run's).
+ */
+export function maxResultsToProbe(features: Features, held?: number): number | string {
   const filter = advertised(features, 'filter');
   if (!filter.supported) return filter.reason;
   const maxResults = filter.feature['maxResults'];
   if (!Number.isInteger(maxResults) || (maxResults as number) < 1) return `filter.maxResults is ${JSON.stringify(maxResults)}, not a positive integer (see DISCOVERY_SPC_VALID)`;
   if ((maxResults as number) > 1000) return `filter.maxResults is ${String(maxResults)}: a page that large is not fetched, to stay polite`;
+  if (held !== undefined && held <= (maxResults as number)) return capUnobservable(held, maxResults as number);
   return maxResults as number;
 }
 

@@ -237,6 +237,8 @@ export interface FilterCase {
   matches?(resource: Record<string, unknown>, target: FilterTarget): boolean;
   /** Never folded into one request (see foldedFilter): the case tests the very shape folding changes. */
   keepApart?: boolean;
+  /** Folded on its own, never with other cases (see combinedFilter): it tests the grouping that combining relies on. */
+  foldsAlone?: boolean;
 }
 
 const nobody = () => `scimc-nobody-${randomUUID()}@example.com`;
@@ -315,6 +317,7 @@ export const userFilterCases: FilterCase[] = [
     dependsOn: [R.FILTER_USERNAME_EQ],
     refusalAllowed: true,
     positive: 'only',
+    foldsAlone: true,
     build: (t) => ({ positive: `userName eq ${quote(nobody())} or ${anchor(t)}`, negative: `userName eq ${quote(nobody())} or userName eq ${quote(nobody())}` }),
   },
   anchored(R.FILTER_NOT, (t) => ({ positive: `not (userName eq ${quote(nobody())})`, negative: `not (${anchor(t)})` })),
@@ -323,6 +326,7 @@ export const userFilterCases: FilterCase[] = [
     dependsOn: [R.FILTER_USERNAME_EQ, R.FILTER_AND, R.FILTER_OR],
     refusalAllowed: true,
     positive: 'only',
+    foldsAlone: true,
     // Without grouping, the negative reads as (nobody and nobody) or userName eq <target>: the target.
     build: (t) => ({
       positive: `${anchor(t)} and (userName eq ${quote(nobody())} or ${anchor(t)})`,
@@ -345,6 +349,14 @@ export const userFilterCases: FilterCase[] = [
   ),
 ];
 
+/**
+ * Whether a user, a bystander and a group let every case be judged: a write run creates its own
+ * when the server's do not.
+ */
+export function judgesEveryCase({ user, bystander, group }: { user: FilterTarget | string; bystander: FilterTarget | undefined; group: GroupTarget | string }): boolean {
+  return typeof user === 'object' && bystander !== undefined && typeof group === 'object' && userFilterCases.every((filterCase) => typeof filterCase.build(user) === 'object');
+}
+
 export interface CaseAnswers {
   positive?: Exchange;
   negative?: Exchange;
@@ -365,6 +377,27 @@ export function foldedFilter(filterCase: FilterCase, target: FilterTarget, bysta
   const theirs = filterCase.build(bystander);
   if (typeof own === 'string' || typeof theirs === 'string' || own.positive === undefined || theirs.negative === undefined) return undefined;
   return `(${own.positive}) or (${theirs.negative})`;
+}
+
+/**
+ * Several foldable cases in one request: `((P1) and (P2) and ...) or (N1) or (N2) or ...`, each P a
+ * case's positive filter on the target, each N its negative filter on the bystander. The target
+ * alone is again the only right answer: a positive that misses the target empties the first part,
+ * a negative that finds the bystander adds it. Each P and N is `userName eq "..." and <operator>`,
+ * so a positive that also finds others is hidden by the rest of the first part only when `and` is
+ * broken, which FILTER_AND (sent apart) judges and every combined case depends on; and a server that
+ * drops the parentheses still reads the same filter, a disjunction of conjunctions. `or` and
+ * grouping themselves (foldsAlone) are folded on their own. Anything but the target alone, and each
+ * case is folded on its own (see foldedFilter).
+ */
+export function combinedFilter(cases: readonly FilterCase[], target: FilterTarget, bystander: FilterTarget): string | undefined {
+  const built = cases.flatMap((filterCase) => {
+    const own = filterCase.foldsAlone === true || foldedFilter(filterCase, target, bystander) === undefined ? undefined : filterCase.build(target);
+    const theirs = filterCase.build(bystander);
+    return typeof own === 'object' && typeof theirs === 'object' && own.positive !== undefined && theirs.negative !== undefined ? [{ positive: own.positive, negative: theirs.negative }] : [];
+  });
+  if (built.length < 2 || built.length < cases.length) return undefined;
+  return [`(${built.map(({ positive }) => `(${positive})`).join(' and ')})`, ...built.map(({ negative }) => `(${negative})`)].join(' or ');
 }
 
 /** Whether an answer lists the target and nothing else: the one answer a folded filter may give. */
@@ -449,7 +482,7 @@ export function judgeCase(run: CheckRun, filterCase: FilterCase, target: FilterT
 }
 
 export interface AppliedEvidence {
-  /** GET /Users?startIndex=1&count=1, no filter. */
+  /** An unfiltered page of GET /Users (its totalResults is the store's). */
   unfiltered: Exchange;
   /** GET /Users?filter=userName eq "<nobody>"&startIndex=1&count=1. */
   filtered: Exchange;

@@ -117,115 +117,141 @@ function shown(ids: readonly string[] | undefined): string {
   return ids === undefined ? 'no Resources' : `[${excerpt(ids.join(', '), 120)}]`;
 }
 
+/** What the first page says, which every other page is compared with. */
+interface Reference {
+  first: Page;
+  /** The ids of the first page, in order. */
+  order: readonly string[];
+  total: number;
+  /** Whether the store holds `needed` resources; skips `rule` with the reason when it does not. */
+  needs(rule: Rule, needed: number): boolean;
+}
+
 /**
  * All paging rules from one set of answers. `tooFew` is the reason to skip rules that need more
  * resources than the server holds (read-only runs use what is there).
  */
 export function checkPaging(evidence: PagingEvidence, tooFew: (needed: number, held: number) => string): CheckRun {
   const run = new CheckRun();
-  const rules = pagingRules;
   const { first } = evidence;
   const order = first.ids;
   const total = first.totalResults;
   if (order === undefined || total === undefined) {
     // The first page is not a list: the list checks say why; nothing here can be judged.
-    for (const rule of Object.values(rules)) run.skip(rule, `not checked: GET ${first.exchange.request.url} is not a usable ListResponse (see the LIST_ checks)`);
+    for (const rule of Object.values(pagingRules)) run.skip(rule, `not checked: GET ${first.exchange.request.url} is not a usable ListResponse (see the LIST_ checks)`);
     return run;
   }
-  const held = order.length;
   const needs = (rule: Rule, needed: number): boolean => {
-    if (held >= needed) return true;
-    run.skip(rule, tooFew(needed, held));
+    if (order.length >= needed) return true;
+    run.skip(rule, tooFew(needed, order.length));
     return false;
   };
-
-  if (evidence.second !== undefined && needs(rules.PAGING_ONE_BASED, 2)) {
-    const page = evidence.second;
-    const expected = order[1];
-    // A 0-based server is self-consistent from startIndex=1 on; what gives it away is a first page
-    // one short of totalResults, and a lower startIndex that reveals the resource it skipped.
-    const skipped = held === Math.min(total, first.count) - 1 ? evidence.belowOne.flatMap((p) => p.ids ?? []).find((id) => !order.includes(id)) : undefined;
-    run.expect(rules.PAGING_ONE_BASED, skipped === undefined && page.ids?.[0] === expected && (page.echoedStartIndex === undefined || page.echoedStartIndex === 2), () => ({
-      got:
-        skipped !== undefined
-          ? `startIndex=1&count=${first.count} answered ${held} of totalResults ${total}, without ${skipped}, which startIndex=0 returns: startIndex is read as a 0-based offset`
-          : page.ids === undefined
-          ? describePage(page)
-          : page.ids[0] === order[0]
-            ? `startIndex=2 returned the first resource (${order[0]}) again`
-            : page.ids[0] === order[2]
-              ? `startIndex=2 returned the third resource (${String(order[2])}): startIndex is read as a 0-based offset`
-              : page.ids[0] !== expected
-                ? `startIndex=2 returned ${shown(page.ids)}; the second resource of startIndex=1 is ${String(expected)}`
-                : `startIndex=2 returned the right resource but states "startIndex": ${String(page.echoedStartIndex)}`,
-      exchange: page.exchange,
-    }));
-  }
-
-  if (evidence.belowOne.length > 0 && needs(rules.PAGING_START_INDEX_BELOW_ONE, 1)) {
-    const wrong = evidence.belowOne.filter((page) => page.ids?.[0] !== order[0]);
-    run.expect(rules.PAGING_START_INDEX_BELOW_ONE, wrong.length === 0, () => ({
-      got: wrong
-        .map((page) => (page.ids === undefined ? describePage(page) : `startIndex=${page.startIndex} returned ${shown(page.ids)}, not the first resource ${String(order[0])}`))
-        .join('\n'),
-      exchange: wrong[0]?.exchange,
-    }));
-  }
-
-  const empty = (rule: Rule, page: Page | undefined, what: string) => {
-    if (page === undefined || !needs(rule, 1)) return;
-    run.expect(rule, page.ids !== undefined && page.ids.length === 0 && page.totalResults === total, () => ({
-      got:
-        page.ids === undefined
-          ? describePage(page)
-          : page.ids.length > 0
-            ? `${what} returned ${page.ids.length} resources`
-            : `${what} states totalResults ${String(page.totalResults)}, the first page ${total}`,
-      exchange: page.exchange,
-    }));
-  };
-  empty(rules.PAGING_COUNT_ZERO, evidence.countZero, 'count=0');
-  empty(rules.PAGING_NEGATIVE_COUNT, evidence.negativeCount, 'count=-1');
-
-  const pastEnd = evidence.pastEnd;
-  if (pastEnd !== undefined) {
-    run.expect(rules.PAGING_PAST_END_EMPTY, pastEnd.ids !== undefined && pastEnd.ids.length === 0, () => ({
-      got:
-        pastEnd.ids === undefined
-          ? describePage(pastEnd)
-          : pastEnd.ids[0] !== undefined && pastEnd.ids[0] === order[0]
-            ? `startIndex=${pastEnd.startIndex} (past totalResults ${total}) returned the first page again: ${shown(pastEnd.ids)}`
-            : `startIndex=${pastEnd.startIndex} (past totalResults ${total}) returned ${shown(pastEnd.ids)}`,
-      exchange: pastEnd.exchange,
-    }));
-  }
-
-  const paged = [first, evidence.second, ...evidence.belowOne, evidence.pastEnd, ...evidence.oktaWalk, ...evidence.smallWalk].filter(
-    (page): page is Page => page?.totalResults !== undefined,
-  );
-  const differing = paged.filter((page) => page.totalResults !== total);
-  run.expect(rules.PAGING_TOTAL_STABLE, differing.length === 0, () => ({
-    got: `startIndex=1&count=${first.count} states totalResults ${total}; ${differing
-      .map((page) => `startIndex=${page.startIndex}&count=${page.count} states ${String(page.totalResults)}`)
-      .join(', ')}`,
-    exchange: differing[0]?.exchange,
-  }));
-
-  if (evidence.walkSkipped !== undefined) run.skip(rules.PAGING_WALK_COMPLETE, evidence.walkSkipped);
-  else {
-    const problems = [walkProblems(evidence.oktaWalk, total, 'the Okta walk (count=100)'), walkProblems(evidence.smallWalk, total, 'the walk with count=2')].filter(
-      (problem): problem is { got: string; exchange: Exchange; fix?: string } => problem !== undefined,
-    );
-    run.expect(rules.PAGING_WALK_COMPLETE, problems.length === 0, () => ({
-      got: problems.map((problem) => problem.got).join('\n'),
-      exchange: problems[0]?.exchange,
-      ...(problems.find((problem) => problem.fix !== undefined)?.fix !== undefined ? { fix: problems.find((problem) => problem.fix !== undefined)?.fix as string } : {}),
-    }));
-  }
+  const reference: Reference = { first, order, total, needs };
+  judgeOneBased(run, evidence, reference);
+  judgeBelowOne(run, evidence.belowOne, reference);
+  judgeEmpty(run, pagingRules.PAGING_COUNT_ZERO, evidence.countZero, 'count=0', reference);
+  judgeEmpty(run, pagingRules.PAGING_NEGATIVE_COUNT, evidence.negativeCount, 'count=-1', reference);
+  judgePastEnd(run, evidence.pastEnd, reference);
+  judgeTotalStable(run, evidence, reference);
+  judgeWalk(run, evidence, total);
   return run;
 }
 
-function walkProblems(pages: readonly Page[], total: number, name: string): { got: string; exchange: Exchange; fix?: string } | undefined {
+function judgeOneBased(run: CheckRun, evidence: PagingEvidence, reference: Reference): void {
+  const page = evidence.second;
+  const rule = pagingRules.PAGING_ONE_BASED;
+  if (page === undefined || !reference.needs(rule, 2)) return;
+  const skipped = resourceSkipped(evidence, reference);
+  const right = skipped === undefined && page.ids?.[0] === reference.order[1] && (page.echoedStartIndex === undefined || page.echoedStartIndex === 2);
+  run.expect(rule, right, () => ({ got: oneBasedProblem(page, reference, skipped), exchange: page.exchange }));
+}
+
+/**
+ * A 0-based server is self-consistent from startIndex=1 on; what gives it away is a first page one
+ * short of totalResults, and a lower startIndex that reveals the resource it skipped.
+ */
+function resourceSkipped(evidence: PagingEvidence, { first, order, total }: Reference): string | undefined {
+  if (order.length !== Math.min(total, first.count) - 1) return undefined;
+  return evidence.belowOne.flatMap((page) => page.ids ?? []).find((id) => !order.includes(id));
+}
+
+function oneBasedProblem(page: Page, { first, order, total }: Reference, skipped: string | undefined): string {
+  if (skipped !== undefined) {
+    return `startIndex=1&count=${first.count} answered ${order.length} of totalResults ${total}, without ${skipped}, which startIndex=0 returns: startIndex is read as a 0-based offset`;
+  }
+  const got = page.ids?.[0];
+  if (page.ids === undefined) return describePage(page);
+  if (got === order[0]) return `startIndex=2 returned the first resource (${order[0]}) again`;
+  if (got === order[2]) return `startIndex=2 returned the third resource (${String(order[2])}): startIndex is read as a 0-based offset`;
+  if (got !== order[1]) return `startIndex=2 returned ${shown(page.ids)}; the second resource of startIndex=1 is ${String(order[1])}`;
+  return `startIndex=2 returned the right resource but states "startIndex": ${String(page.echoedStartIndex)}`;
+}
+
+function judgeBelowOne(run: CheckRun, pages: readonly Page[], { order, needs }: Reference): void {
+  const rule = pagingRules.PAGING_START_INDEX_BELOW_ONE;
+  if (pages.length === 0 || !needs(rule, 1)) return;
+  const wrong = pages.filter((page) => page.ids?.[0] !== order[0]);
+  run.expect(rule, wrong.length === 0, () => ({
+    got: wrong.map((page) => (page.ids === undefined ? describePage(page) : `startIndex=${page.startIndex} returned ${shown(page.ids)}, not the first resource ${String(order[0])}`)).join('\n'),
+    exchange: wrong[0]?.exchange,
+  }));
+}
+
+/** count=0 and count=-1: no resources, and the same totalResults as the first page. */
+function judgeEmpty(run: CheckRun, rule: Rule, page: Page | undefined, what: string, { total, needs }: Reference): void {
+  if (page === undefined || !needs(rule, 1)) return;
+  const got = (ids: readonly string[]) => (ids.length > 0 ? `${what} returned ${ids.length} resources` : `${what} states totalResults ${String(page.totalResults)}, the first page ${total}`);
+  run.expect(rule, page.ids !== undefined && page.ids.length === 0 && page.totalResults === total, () => ({
+    got: page.ids === undefined ? describePage(page) : got(page.ids),
+    exchange: page.exchange,
+  }));
+}
+
+function judgePastEnd(run: CheckRun, page: Page | undefined, { order, total }: Reference): void {
+  if (page === undefined) return;
+  const past = `startIndex=${page.startIndex} (past totalResults ${total})`;
+  const got = (ids: readonly string[]) => (ids[0] !== undefined && ids[0] === order[0] ? `${past} returned the first page again: ${shown(ids)}` : `${past} returned ${shown(ids)}`);
+  run.expect(pagingRules.PAGING_PAST_END_EMPTY, page.ids !== undefined && page.ids.length === 0, () => ({
+    got: page.ids === undefined ? describePage(page) : got(page.ids),
+    exchange: page.exchange,
+  }));
+}
+
+/** Every page that states a totalResults, the first among them. */
+function pagesOf(evidence: PagingEvidence): Page[] {
+  const { first, second, belowOne, pastEnd, oktaWalk, smallWalk } = evidence;
+  return [first, second, ...belowOne, pastEnd, ...oktaWalk, ...smallWalk].filter((page): page is Page => page?.totalResults !== undefined);
+}
+
+function judgeTotalStable(run: CheckRun, evidence: PagingEvidence, { first, total }: Reference): void {
+  const differing = pagesOf(evidence).filter((page) => page.totalResults !== total);
+  run.expect(pagingRules.PAGING_TOTAL_STABLE, differing.length === 0, () => ({
+    got: `startIndex=1&count=${first.count} states totalResults ${total}; ${differing.map((page) => `startIndex=${page.startIndex}&count=${page.count} states ${String(page.totalResults)}`).join(', ')}`,
+    exchange: differing[0]?.exchange,
+  }));
+}
+
+interface WalkProblem {
+  got: string;
+  exchange: Exchange;
+  fix?: string;
+}
+
+function judgeWalk(run: CheckRun, evidence: PagingEvidence, total: number): void {
+  const rule = pagingRules.PAGING_WALK_COMPLETE;
+  if (evidence.walkSkipped !== undefined) return run.skip(rule, evidence.walkSkipped);
+  const problems = [walkProblems(evidence.oktaWalk, total, 'the Okta walk (count=100)'), walkProblems(evidence.smallWalk, total, 'the walk with count=2')].filter(
+    (problem): problem is WalkProblem => problem !== undefined,
+  );
+  const fix = problems.find((problem) => problem.fix !== undefined)?.fix;
+  run.expect(rule, problems.length === 0, () => ({
+    got: problems.map((problem) => problem.got).join('\n'),
+    exchange: problems[0]?.exchange,
+    ...(fix !== undefined ? { fix } : {}),
+  }));
+}
+
+function walkProblems(pages: readonly Page[], total: number, name: string): WalkProblem | undefined {
   const last = pages.at(-1);
   if (last === undefined) return undefined;
   const broken = pages.find((page) => page.ids === undefined);
@@ -233,57 +259,110 @@ function walkProblems(pages: readonly Page[], total: number, name: string): { go
   const seen = new Map<string, number>();
   for (const page of pages) for (const id of page.ids ?? []) seen.set(id, (seen.get(id) ?? 0) + 1);
   const twice = [...seen].filter(([, times]) => times > 1).map(([id]) => id);
-  const short = pages.slice(0, -1).find((page) => (page.ids?.length ?? 0) < page.count);
   if (twice.length === 0 && seen.size === total) return undefined;
+  const short = pages.slice(0, -1).find((page) => (page.ids?.length ?? 0) < page.count);
   const facts = [`${name} made ${pages.length} requests and found ${seen.size} distinct resources; totalResults is ${total}`];
   if (twice.length > 0) facts.push(`seen more than once: ${excerpt(twice.join(', '), 120)}`);
   if (short !== undefined) facts.push(`the page at startIndex=${short.startIndex} held ${short.ids?.length ?? 0} of count=${short.count} before the end`);
-  const ignored = pages.length > 1 && pages.slice(1).every((page) => page.ids?.[0] !== undefined && page.ids[0] === pages[0]?.ids?.[0]);
-  const fix = ignored
-    ? 'Every page starts with the same resource: startIndex is not applied. If count is ignored as well, the query string does not reach the code that pages (a proxy or URL rewrite drops it, or a framework hands the handler its own copy of the query).'
-    : short !== undefined
-      ? `A page before the end held fewer than count: Okta advances startIndex by the count it asked for (100), so every resource past the short page is skipped. Return full pages up to count (and advertise your real cap as filter.maxResults).`
-      : twice.length > 0
-        ? 'Resources appear on two pages: the list has no stable order. Sort by a unique key (id or created) before applying startIndex and count.'
-        : seen.size < total
-          ? 'totalResults counts more than the pages return: it is computed over a different set (deleted or deactivated users, another tenant) than the list. Count the same query you page.'
-          : undefined;
+  const fix = walkFix(pages, { short, twice: twice.length > 0, missing: seen.size < total });
   return { got: facts.join('; '), exchange: (short ?? last).exchange, ...(fix !== undefined ? { fix } : {}) };
 }
 
-/**
- * Whether a page states another totalResults than the first. In a write run whose pages cannot be
- * confined to the run's own users, that may be the other spec files' writes between two pages, not
- * the server's count: the suite then asks again before judging.
- */
-export function totalsDiffer(evidence: PagingEvidence): boolean {
-  const total = evidence.first.totalResults;
-  const pages = [evidence.second, ...evidence.belowOne, evidence.pastEnd, ...evidence.oktaWalk, ...evidence.smallWalk];
-  return total !== undefined && pages.some((page) => page?.totalResults !== undefined && page.totalResults !== total);
-}
-
-/** The rules that compare one page's totalResults or contents with another's. */
-export const TOTAL_COMPARING_RULES: readonly Rule[] = [
-  pagingRules.PAGING_TOTAL_STABLE,
-  pagingRules.PAGING_WALK_COMPLETE,
-  pagingRules.PAGING_COUNT_ZERO,
-  pagingRules.PAGING_NEGATIVE_COUNT,
-  pagingRules.PAGING_PAST_END_EMPTY,
-];
-
-/** `run` without the findings and passes of `rules`, which are skipped with `reason` instead. */
-export function setAside(run: CheckRun, rules: readonly Rule[], reason: string): CheckRun {
-  const codes = new Set(rules.map((rule) => rule.code));
-  const kept = new CheckRun();
-  kept.findings.push(...run.findings.filter((found) => !codes.has(found.code)));
-  for (const code of run.checked) if (!codes.has(code)) kept.checked.add(code);
-  for (const [code, why] of run.skipped) if (!codes.has(code)) kept.skipped.set(code, why);
-  for (const rule of rules) kept.skip(rule, reason);
-  return kept;
+/** The likeliest cause of an incomplete walk, from the most telling sign down. */
+function walkFix(pages: readonly Page[], signs: { short: Page | undefined; twice: boolean; missing: boolean }): string | undefined {
+  const start = pages[0]?.ids?.[0];
+  const ignored = pages.length > 1 && pages.slice(1).every((page) => page.ids?.[0] !== undefined && page.ids[0] === start);
+  if (ignored) {
+    return 'Every page starts with the same resource: startIndex is not applied. If count is ignored as well, the query string does not reach the code that pages (a proxy or URL rewrite drops it, or a framework hands the handler its own copy of the query).';
+  }
+  if (signs.short !== undefined) {
+    return 'A page before the end held fewer than count: Okta advances startIndex by the count it asked for (100), so every resource past the short page is skipped. Return full pages up to count (and advertise your real cap as filter.maxResults).';
+  }
+  if (signs.twice) return 'Resources appear on two pages: the list has no stable order. Sort by a unique key (id or created) before applying startIndex and count.';
+  if (signs.missing) {
+    return 'totalResults counts more than the pages return: it is computed over a different set (deleted or deactivated users, another tenant) than the list. Count the same query you page.';
+  }
+  return undefined;
 }
 
 /** The ListResponse checks on every paged answer: integers, itemsPerPage, never more than count. */
 export function checkPages(pages: readonly Page[], into: CheckRun): CheckRun {
   for (const page of pages) into.merge(checkListResponse(page.exchange, { count: Math.max(0, page.count), paged: true }).run);
   return into;
+}
+
+/** startIndex and count of one page request. */
+export type PageRequest = readonly [startIndex: number, count: number];
+
+const keyOf = (startIndex: number, count: number) => `${startIndex}&${count}`;
+
+/** startIndex 1, 1 + count, ... up to `total`, at most MAX_WALK_PAGES pages: a walk's requests. */
+function walkOf(count: number, total: number): PageRequest[] {
+  const requests: PageRequest[] = [[1, count]];
+  for (let startIndex = 1 + count; startIndex <= total && requests.length < MAX_WALK_PAGES; startIndex += count) requests.push([startIndex, count]);
+  return requests;
+}
+
+/** Where each page of the evidence starts, for a store whose first page states `total`. */
+function planFor(total: number) {
+  const tooBig = total > MAX_WALK_PAGES * OKTA_PAGE_SIZE;
+  return {
+    second: [2, 1] as PageRequest,
+    belowOne: [[0, 1], [-1, 1]] as PageRequest[],
+    countZero: [1, 0] as PageRequest,
+    negativeCount: [1, -1] as PageRequest,
+    pastEnd: [total + 1, OKTA_PAGE_SIZE] as PageRequest,
+    oktaWalk: tooBig ? [] : walkOf(OKTA_PAGE_SIZE, total),
+    smallWalk: total <= SMALL_WALK_LIMIT ? walkOf(2, total) : [],
+    ...(tooBig ? { walkSkipped: `the server holds ${total} users; the walk stops at ${MAX_WALK_PAGES} pages of ${OKTA_PAGE_SIZE}, so it is not made` } : {}),
+  };
+}
+
+/** The first page: startIndex=1&count=100, Okta's first import page. */
+const FIRST: PageRequest = [1, OKTA_PAGE_SIZE];
+
+/** Every request the evidence needs besides the first page, each once. */
+export function pagesToRequest(first: Page): PageRequest[] {
+  if (first.ids === undefined || first.totalResults === undefined) return [];
+  const plan = planFor(first.totalResults);
+  const all = [plan.second, ...plan.belowOne, plan.countZero, plan.negativeCount, plan.pastEnd, ...plan.oktaWalk, ...plan.smallWalk];
+  const unique = new Map(all.map((request) => [keyOf(...request), request]));
+  unique.delete(keyOf(...FIRST));
+  return [...unique.values()];
+}
+
+/**
+ * The pages the paging checks judge, the first one first: startIndex=1&count=100, then, from its
+ * totalResults, all the others at once. A page in `known` (the preflight's startIndex=1&count=2) is
+ * not asked for again when it states the same totalResults as the first page.
+ */
+export async function gatherPages(pageAt: (startIndex: number, count: number) => Promise<Page>, known: readonly Page[] = []): Promise<Page[]> {
+  const byKey = new Map(known.map((page) => [keyOf(page.startIndex, page.count), page]));
+  const first = byKey.get(keyOf(...FIRST)) ?? (await pageAt(...FIRST));
+  const reusable = (page: Page | undefined) => (page !== undefined && page.ids !== undefined && page.totalResults === first.totalResults ? page : undefined);
+  const rest = await Promise.all(pagesToRequest(first).map(([startIndex, count]) => reusable(byKey.get(keyOf(startIndex, count))) ?? pageAt(startIndex, count)));
+  return [first, ...rest];
+}
+
+/** The evidence from the pages `gatherPages` read: each page in every role it plays (the first page is also the Okta walk's first). */
+export function evidenceOf(pages: readonly Page[]): PagingEvidence {
+  const byKey = new Map(pages.map((page) => [keyOf(page.startIndex, page.count), page]));
+  const at = (request: PageRequest) => byKey.get(keyOf(...request));
+  const first = at(FIRST) ?? pages[0];
+  if (first === undefined) throw new Error('scim-conformance: no first page to judge paging by');
+  if (first.ids === undefined || first.totalResults === undefined) return { first, belowOne: [], oktaWalk: [], smallWalk: [] };
+  const plan = planFor(first.totalResults);
+  const all = (requests: readonly PageRequest[]) => requests.map(at).filter((page): page is Page => page !== undefined);
+  const [second, countZero, negativeCount, pastEnd] = [at(plan.second), at(plan.countZero), at(plan.negativeCount), at(plan.pastEnd)];
+  return {
+    first,
+    belowOne: all(plan.belowOne),
+    oktaWalk: all(plan.oktaWalk),
+    smallWalk: all(plan.smallWalk),
+    ...(second !== undefined ? { second } : {}),
+    ...(countZero !== undefined ? { countZero } : {}),
+    ...(negativeCount !== undefined ? { negativeCount } : {}),
+    ...(pastEnd !== undefined ? { pastEnd } : {}),
+    ...(plan.walkSkipped !== undefined ? { walkSkipped: plan.walkSkipped } : {}),
+  };
 }

@@ -26,7 +26,8 @@ export async function prepare(initial: Target, out: NodeJS.WritableStream = proc
     if (result.status === 'ok') {
       // What an interrupted earlier run left behind goes first (our prefix only, older runs only);
       // the bundled server starts empty of it.
-      const [shared] = await Promise.all([readShared(client, result.exchange), target.bundled ? undefined : sweep(client, target, out)]);
+      const swept = target.bundled ? Promise.resolve() : sweep(client, target, out);
+      const [shared] = await Promise.all([readShared(client, result.exchange, swept), swept]);
       result = { ...result, shared };
     }
   } finally {

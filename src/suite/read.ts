@@ -7,7 +7,8 @@ import { readFeatures, type Features } from '../checks/discovery.js';
 import type { Exchange } from '../http/exchange.js';
 import { listedResources } from '../checks/answers.js';
 import { once, suiteTarget } from './spec.js';
-import { firstListedUserOf, type SharedReads } from './shared-reads.js';
+import type { ScimClient } from '../http/client.js';
+import { firstListedGroupOf, firstListedUserOf, groupLookupQuery, type SharedReads } from './shared-reads.js';
 
 /**
  * The reads the global setup made for every spec file. It makes them whenever the preflight is ok,
@@ -37,4 +38,21 @@ export function tooLittle(what: string): string {
 /** The first user the preflight listed (none of ours); see shared-reads.ts. */
 export function firstListedUser(): Record<string, unknown> | undefined {
   return firstListedUserOf(suiteTarget().preflight.exchange);
+}
+
+/** The global setup's answer to GET /Users?filter=<filter>, when it asked exactly that (see shared-reads.ts). */
+export function sharedFilterAnswer(filter: string): Exchange | undefined {
+  const shared = sharedReads().firstUserByName;
+  return shared?.filter === filter ? shared.exchange : undefined;
+}
+
+/** The first group Okta's group import probe listed (read once for the run), one with members first. */
+export function firstListedGroup(): Record<string, unknown> | undefined {
+  return firstListedGroupOf(sharedReads().groups);
+}
+
+/** Entra's group lookup of `displayName`: the global setup's answer when it asked for that group, else sent now. */
+export async function groupLookup(client: ScimClient, displayName: string): Promise<Exchange> {
+  const shared = sharedReads().groupLookup;
+  return shared?.displayName === displayName ? shared.exchange : client.send({ path: '/Groups', query: groupLookupQuery(displayName) });
 }

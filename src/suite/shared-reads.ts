@@ -1,12 +1,15 @@
 /**
  * Reads whose answers do not depend on anything the run changes, made once by the global setup
  * (while the workers start up) for every spec file that needs them: no two spec files send the
- * same request for the same answer.
+ * same request for the same answer. The pages of the store are among them: read before any spec
+ * file writes, they are the same pages in a read-only and a write run.
  */
 import { listedResources } from '../checks/answers.js';
 import { MALFORMED_FILTERS } from '../checks/malformed-filters.js';
+import { gatherPages, pageOf, type Page } from '../checks/paging.js';
 import type { ScimClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
+import { groupsProbe } from '../probes.js';
 import { isRunName } from './test-data.js';
 
 export interface SharedReads {
@@ -16,10 +19,24 @@ export interface SharedReads {
   firstUser?: { id: string; exchange: Exchange };
   /** GET /Users?filter=<a malformed filter>: a 400 invalidFilter with a SCIM Error body (errors, filters). */
   malformedFilter: Exchange;
+  /**
+   * GET /Users?filter=userName eq "<userName>" of that first user: DISCOVERY_FILTER_WORKS, and
+   * FILTER_USERNAME_EQ and POST /.search's GET when they filter for the same user.
+   */
+  firstUserByName?: { filter: string; exchange: Exchange };
+  /** GET /Groups?startIndex=1&count=100, Okta's group import probe: the connection check's first try, and the groups the other checks read. */
+  groups: Exchange;
+  /** Entra's group lookup (groupLookupQuery) for the first listed group (firstListedGroupOf), when it listed one: filters and query parameters. */
+  groupLookup?: { displayName: string; exchange: Exchange };
+  /** The pages of GET /Users the paging checks judge (src/checks/paging.ts, gatherPages), startIndex=1&count=100 first. */
+  paging: Page[];
 }
 
 /** The filter both the errors and the filters checks judge a refusal of. */
 export const SHARED_MALFORMED_FILTER = MALFORMED_FILTERS[0] ?? 'userName eq';
+
+/** The preflight asked for startIndex=1&count=2 (Okta's connection probe). */
+const PREFLIGHT_COUNT = 2;
 
 /**
  * The first user Okta's connection probe listed (GET /Users?startIndex=1&count=2, the preflight's
@@ -30,12 +47,49 @@ export function firstListedUserOf(preflight: Exchange): Record<string, unknown> 
   return (listedResources(preflight) ?? []).find((user) => !isRunName(user['userName']));
 }
 
-export async function readShared(client: ScimClient, preflight: Exchange): Promise<SharedReads> {
-  const id = firstListedUserOf(preflight)?.['id'];
-  const [serviceProviderConfig, malformedFilter, firstUser] = await Promise.all([
+/** The first group Okta's group import probe listed, one with members first; leftovers of earlier runs passed over. */
+export function firstListedGroupOf(groups: Exchange): Record<string, unknown> | undefined {
+  const listed = (listedResources(groups) ?? []).filter((group) => !isRunName(group['displayName']));
+  return listed.find((group) => Array.isArray(group['members']) && group['members'].length > 0) ?? listed[0];
+}
+
+/** Entra's group lookup, byte for byte (and Microsoft's "Get group by displayName, exclude members"). */
+export function groupLookupQuery(displayName: string): Record<string, string> {
+  return { excludedAttributes: 'members', filter: `displayName eq ${JSON.stringify(displayName)}` };
+}
+
+async function lookUpFirstGroup(client: ScimClient, groups: Exchange): Promise<SharedReads['groupLookup']> {
+  const displayName = firstListedGroupOf(groups)?.['displayName'];
+  if (typeof displayName !== 'string') return undefined;
+  return { displayName, exchange: await client.send({ path: '/Groups', query: groupLookupQuery(displayName) }) };
+}
+
+/**
+ * `swept` settles when the sweep of earlier runs' leftovers is done: the pages are read after it,
+ * as its deletions would move them.
+ */
+export async function readShared(client: ScimClient, preflight: Exchange, swept: Promise<unknown> = Promise.resolve()): Promise<SharedReads> {
+  const user = firstListedUserOf(preflight);
+  const [id, userName] = [user?.['id'], user?.['userName']];
+  const byName = typeof userName === 'string' ? `userName eq ${JSON.stringify(userName)}` : undefined;
+  const pageAt = async (startIndex: number, count: number) => pageOf(await client.send({ path: '/Users', query: { startIndex, count } }), startIndex, count);
+  const groupsRead = groupsProbe(client);
+  const [serviceProviderConfig, malformedFilter, groups, groupLookup, firstUser, firstUserByName, paging] = await Promise.all([
     client.send({ path: '/ServiceProviderConfig' }),
     client.send({ path: '/Users', query: { filter: SHARED_MALFORMED_FILTER } }),
+    groupsRead,
+    groupsRead.then((listed) => lookUpFirstGroup(client, listed)),
     typeof id === 'string' && id !== '' ? client.send({ path: `/Users/${encodeURIComponent(id)}` }) : undefined,
+    byName === undefined ? undefined : client.send({ path: '/Users', query: { filter: byName } }),
+    swept.then(() => gatherPages(pageAt, [pageOf(preflight, 1, PREFLIGHT_COUNT)])),
   ]);
-  return { serviceProviderConfig, malformedFilter, ...(firstUser !== undefined && typeof id === 'string' ? { firstUser: { id, exchange: firstUser } } : {}) };
+  return {
+    serviceProviderConfig,
+    malformedFilter,
+    groups,
+    paging,
+    ...(groupLookup !== undefined ? { groupLookup } : {}),
+    ...(firstUser !== undefined && typeof id === 'string' ? { firstUser: { id, exchange: firstUser } } : {}),
+    ...(firstUserByName !== undefined && byName !== undefined ? { firstUserByName: { filter: byName, exchange: firstUserByName } } : {}),
+  };
 }

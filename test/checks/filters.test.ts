@@ -4,16 +4,19 @@ import {
   checkFilterApplied,
   checkInvalidFilters,
   checkNoMatch,
+  combinedFilter,
   filterRules,
   filterTargetOf,
   foldedFilter,
   judgeCase,
+  judgesEveryCase,
   listsOnly,
   userFilterCases,
   type FilterCase,
   type FilterTarget,
 } from '../../src/checks/filters.js';
 import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
+import { createScimService, demoSeed } from '../../src/reference-server/index.js';
 import { exchangeOf } from '../support/exchange.js';
 
 const ada = { id: 'u1', userName: 'ada@example.com', externalId: 'x1', emails: [{ type: 'work', value: 'ada@example.com' }], meta: { created: '2026-01-01T00:00:00Z' } };
@@ -143,5 +146,74 @@ describe('filters that match nothing, and malformed filters', () => {
     const run = new CheckRun();
     checkInvalidFilters(run, [answer('userName eq', invalidFilter, 400), answer('(userName eq "x"', list(ada, grace))]);
     expect(run.findings.map((f) => f.got)).toEqual([expect.stringMatching(/^filter=\(userName eq "x": GET .* answered 200/)]);
+  });
+});
+
+describe('a combined filter (the foldable cases in one request)', () => {
+  const service = createScimService({ seed: demoSeed() });
+  /** The reference server in-process, behind a breakage that rewrites the filter it receives. */
+  const ask = (filter: string, rewrite: (filter: string) => string = (same) => same) => {
+    const response = service.handle({ method: 'GET', path: '/scim/v2/Users', query: new URLSearchParams({ filter: rewrite(filter) }), headers: {}, body: '' });
+    return answer(filter, JSON.parse(response.body ?? '{}'), response.status);
+  };
+  const listed = (JSON.parse(service.handle({ method: 'GET', path: '/scim/v2/Users', query: new URLSearchParams(), headers: {}, body: '' }).body ?? '{}') as { Resources: object[] }).Resources;
+  const [subject, other] = listed.map((user) => filterTargetOf(user as Record<string, unknown>) as FilterTarget);
+  if (subject === undefined || other === undefined) throw new Error('the demo seed has fewer than two users');
+  const combinable = userFilterCases.filter((c) => c.foldsAlone !== true && foldedFilter(c, subject, other) !== undefined);
+  const combined = combinedFilter(combinable, subject, other) ?? 'not built';
+
+  test('is built of every anchored operator case, never of or and grouping, which it relies on', () => {
+    expect(combinable.map((c) => c.rule.code)).toEqual(['FILTER_NOT', 'FILTER_NE', 'FILTER_CO', 'FILTER_SW', 'FILTER_EW', 'FILTER_PR', 'FILTER_GT', 'FILTER_GE', 'FILTER_LT', 'FILTER_LE', 'FILTER_VALUE_PATH']);
+    expect(combinedFilter([caseFor('FILTER_OR'), caseFor('FILTER_NE')], subject, other)).toBeUndefined();
+    expect(combinedFilter([caseFor('FILTER_NE')], subject, other)).toBeUndefined();
+  });
+
+  test('a correct server answers it with the subject alone', () => {
+    expect(listsOnly(ask(combined), subject)).toBe(true);
+  });
+
+  const swap = (from: string, to: string) => (filter: string) => filter.replaceAll(` ${from} `, ` ${to} `);
+  test.for([
+    ['not ( ) ignored', (filter: string) => filter.replace(/\bnot \(/, '(')],
+    ['ne read as eq', swap('ne', 'eq')],
+    ['co read as sw', swap('co', 'sw')],
+    ['sw read as ew', swap('sw', 'ew')],
+    ['ew read as sw', swap('ew', 'sw')],
+    ['gt read as lt', swap('gt', 'lt')],
+    ['ge read as gt', swap('ge', 'gt')],
+    ['lt read as gt', swap('lt', 'gt')],
+    ['le read as lt', swap('le', 'lt')],
+    ['pr true for any attribute', (filter: string) => filter.replace(/\b\w+ pr\b/g, 'userName pr')],
+    ['the [ ] of a value path ignored', (filter: string) => filter.replace(/emails\[[^\]]*\]/g, 'emails pr')],
+    ['or read as and', (filter: string) => filter.replaceAll(' or ', ' and ')],
+  ] as const)('a server where %s, which a case folded on its own shows, does not answer it with the subject alone', ([, rewrite]) => {
+    const shown = combinable.filter((c) => !listsOnly(ask(foldedFilter(c, subject, other) ?? '', rewrite), subject));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(listsOnly(ask(combined, rewrite), subject)).toBe(false);
+  });
+
+  test('means the same to a server that drops the parentheses, whose grouping FILTER_PARENTHESES judges apart', () => {
+    const dropped = (filter: string) => filter.replace(/[()]/g, '');
+    expect(listsOnly(ask(combined, dropped), subject)).toBe(true);
+    expect(listsOnly(ask(foldedFilter(caseFor('FILTER_PARENTHESES'), subject, other) ?? '', dropped), subject)).toBe(false);
+  });
+});
+
+describe('the server\'s own users and group, in a write run', () => {
+  const group = { id: 'g1', displayName: 'Engineering' };
+  const bystander = filterTargetOf(grace);
+
+  test('are judged when every case can be built on them', () => {
+    expect(judgesEveryCase({ user: target, bystander, group })).toBe(true);
+  });
+
+  test.for([
+    ['a user without externalId', { user: filterTargetOf({ ...ada, externalId: undefined }) as FilterTarget, bystander, group }],
+    ['a user without a work email', { user: filterTargetOf({ ...ada, emails: [] }) as FilterTarget, bystander, group }],
+    ['no bystander', { user: target, bystander: undefined, group }],
+    ['no group', { user: target, bystander, group: 'the server lists no group' }],
+    ['no user', { user: 'the server lists no user', bystander, group }],
+  ] as const)('are replaced by the run\'s own for %s', ([, subject]) => {
+    expect(judgesEveryCase(subject)).toBe(false);
   });
 });

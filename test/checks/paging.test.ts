@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
-import { checkPaging, pageOf, setAside, TOTAL_COMPARING_RULES, totalsDiffer, type Page, type PagingEvidence } from '../../src/checks/paging.js';
+import { checkPaging, evidenceOf, gatherPages, pageOf, pagesToRequest, type Page, type PagingEvidence } from '../../src/checks/paging.js';
 import { exchangeOf } from '../support/exchange.js';
 
 const IDS = ['a', 'b', 'c'];
@@ -93,21 +93,58 @@ describe('what the real servers showed (docs/real-servers.md)', () => {
     expect(finding?.code).toBe('PAGING_PAST_END_EMPTY');
     expect(finding?.requiredBy).toEqual({ rfc: 'MUST' });
   });
-
-  test('totalsDiffer tells a total that moved between pages from a stable one', () => {
-    expect(totalsDiffer(correct())).toBe(false);
-    // better-auth in a write run: a user of another spec file deleted between two pages.
-    expect(totalsDiffer({ ...correct(), smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['c'], 2)] })).toBe(true);
-  });
 });
 
-describe('setAside, for a write run whose pages share a moving store', () => {
-  test('the total-comparing rules are skipped with the reason, the others keep their result', () => {
-    const moved = { ...correct(), second: page(2, 1, ['a']), smallWalk: [page(1, 2, ['a', 'b']), page(3, 2, ['c'], 2)] };
-    const run = setAside(checkPaging(moved, () => 'too few'), TOTAL_COMPARING_RULES, 'the store moved');
-    expect(run.findings.map((f) => f.code)).toEqual(['PAGING_ONE_BASED']);
-    expect(run.skipped.get('PAGING_TOTAL_STABLE')).toBe('the store moved');
-    expect(run.checked.has('PAGING_TOTAL_STABLE')).toBe(false);
-    expect(run.checked.has('PAGING_START_INDEX_BELOW_ONE')).toBe(true);
+describe('gathering the pages', () => {
+  /** A correct server over a, b, c, counting the requests it answers. */
+  function store(ids = IDS) {
+    const asked: string[] = [];
+    const pageAt = async (startIndex: number, count: number) => {
+      asked.push(`${startIndex}&${count}`);
+      const from = Math.max(1, startIndex) - 1;
+      return page(startIndex, count, count <= 0 ? [] : ids.slice(from, from + count), ids.length, Math.max(1, startIndex));
+    };
+    return { asked, pageAt };
+  }
+
+  test('every page is asked for once, and the evidence of a correct server has no findings', async () => {
+    const { asked, pageAt } = store();
+    const pages = await gatherPages(pageAt);
+    expect(asked).toEqual(['1&100', '2&1', '0&1', '-1&1', '1&0', '1&-1', '4&100', '1&2', '3&2']);
+    const evidence = evidenceOf(pages);
+    expect(evidence.oktaWalk[0]).toBe(evidence.first);
+    expect(evidence.smallWalk.map((p) => p.startIndex)).toEqual([1, 3]);
+    expect(checkPaging(evidence, () => 'too few').findings).toEqual([]);
+  });
+
+  test('a page already read with the same totalResults is not asked for again (the preflight\'s startIndex=1&count=2)', async () => {
+    const { asked, pageAt } = store();
+    await gatherPages(pageAt, [page(1, 2, ['a', 'b'])]);
+    expect(asked).not.toContain('1&2');
+  });
+
+  test('a page already read that states another totalResults is asked for again: the store moved since', async () => {
+    const { asked, pageAt } = store();
+    await gatherPages(pageAt, [page(1, 2, ['a', 'b'], 2)]);
+    expect(asked).toContain('1&2');
+  });
+
+  test('a first page that is not a list asks for nothing more, and nothing is judged', async () => {
+    const { asked } = store();
+    const broken = pageOf(exchangeOf({ status: 500, body: {} }), 1, 100);
+    const pages = await gatherPages(async () => broken);
+    expect(pagesToRequest(broken)).toEqual([]);
+    expect(asked).toEqual([]);
+    expect(checkPaging(evidenceOf(pages), () => 'too few').checked.size).toBe(0);
+  });
+
+  test('the Okta walk advances by 100 up to totalResults, and the count=2 walk is made only over a small store', async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `u${i}`);
+    const { asked, pageAt } = store(ids);
+    const evidence = evidenceOf(await gatherPages(pageAt));
+    expect(evidence.oktaWalk.map((p) => p.startIndex)).toEqual([1, 101, 201]);
+    expect(evidence.smallWalk).toEqual([]);
+    expect(asked.filter((key) => key.endsWith('&2'))).toEqual([]);
+    expect(checkPaging(evidence, () => 'too few').findings).toEqual([]);
   });
 });
