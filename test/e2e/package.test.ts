@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createScimService, demoSeed, serve, type RunningServer } from '../../src/reference-server/index.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
+import { leftovers, RECORDING_TOKEN, startRecordingServer } from '../servers/recording.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'package-test-token-7f3e19';
@@ -142,7 +143,7 @@ let project: string;
 let tarballFiles: string[];
 const timings: Record<string, number> = {};
 const runs: Record<string, Ran> = {};
-const servers: RunningServer[] = [];
+const servers: Array<{ close(): Promise<void> }> = [];
 let ciStep: Awaited<ReturnType<typeof readmeCiStep>>;
 
 async function timed(name: string, command: string, env?: NodeJS.ProcessEnv): Promise<Ran> {
@@ -185,7 +186,9 @@ async function runWithDotEnv(broken: RunningServer): Promise<void> {
 async function runReadmeCiExample(): Promise<void> {
   ciStep = await readmeCiStep();
   await timed('CI example, variable unset', ciStep.command, userEnv(actionsEnv(ciStep.env, {})));
-  const { origin } = (servers[servers.push(await serve(createScimService({ token: TOKEN, seed: demoSeed() }).handle)) - 1] as RunningServer);
+  const server = await serve(createScimService({ token: TOKEN, seed: demoSeed() }).handle);
+  servers.push(server);
+  const { origin } = server;
   const set = { STAGING_SCIM_BASE_URL: `${origin}/scim/v2`, STAGING_SCIM_TOKEN: TOKEN };
   await timed('CI example, variable set', ciStep.command, userEnv({ ...actionsEnv(ciStep.env, set), SCIM_MAX_RPS: '1000' }));
   await timed('npx scim-conformance cleanup', 'npx scim-conformance cleanup', userEnv({ SCIM_BASE_URL: set.STAGING_SCIM_BASE_URL, SCIM_TOKEN: TOKEN }));
@@ -224,6 +227,36 @@ async function runReadmeReferenceServer(): Promise<void> {
 }
 
 let readmeReferenceServer: { commands: [string, string]; run: Ran } | undefined;
+let interrupted: { output: string; exit: number | string | null; left: string[]; created: number } | undefined;
+
+/**
+ * A write run through npx, interrupted by a Ctrl-C (SIGINT to its process group, as a terminal
+ * sends it) once it has created three resources: the compiled run removes its test data by itself,
+ * through its compiled cleanup script.
+ */
+async function runInterrupted(): Promise<void> {
+  let created = 0;
+  /** The run's process group, once it is started. */
+  const run: { group?: number } = {};
+  const target = await startRecordingServer({
+    breakage: (request, service) => {
+      const response = service.handle(request);
+      if (request.method === 'POST' && response.status === 201 && ++created === 3 && run.group !== undefined) process.kill(-run.group, 'SIGINT');
+      return response;
+    },
+  });
+  servers.push(target);
+  const env = userEnv({ SCIM_BASE_URL: target.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', SCIMC_INTERRUPT_GRACE_MS: '120000' });
+  const child = spawn('npx', ['scim-conformance', '--reporter=dot'], { cwd: project, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) run.group = child.pid;
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const started = Date.now();
+  const exit = await new Promise<number | string | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? signal)));
+  timings['write run, Ctrl-C after 3 creates'] = Date.now() - started;
+  interrupted = { output, exit, left: leftovers(target.service), created };
+}
 
 beforeAll(async () => {
   await installPackage();
@@ -233,6 +266,7 @@ beforeAll(async () => {
   await runWithDotEnv(broken);
   await runReadmeCiExample();
   await runReadmeReferenceServer();
+  await runInterrupted();
   console.warn(`package test timings (ms): ${JSON.stringify(timings)}`);
 }, 20 * 60_000);
 
@@ -363,6 +397,16 @@ describe("the README's reference server", () => {
     expect(clientLines(run?.stdout ?? '')).toEqual([expect.stringMatching(/^Okta: connection and import ready;/), expect.stringMatching(/^Entra ID: connection ready;/), expect.stringMatching(/^RFC 7643\/7644: /)]);
     expect(blockerLines(run?.stdout ?? '')).toEqual([]);
     expect(run?.code, `${run?.stdout}\n${run?.stderr}`).toBe(0);
+  });
+});
+
+describe('an interrupted write run, from the package', () => {
+  test("a Ctrl-C stops it and its compiled cleanup removes every resource it created, without tsx", () => {
+    expect(interrupted?.created, interrupted?.output).toBeGreaterThanOrEqual(3);
+    expect(interrupted?.output).toContain("SIGINT: removing this run's test data");
+    expect(interrupted?.output).not.toMatch(/cannot clean up|the cleanup failed|the cleanup was stopped|tsx/);
+    // npm ends itself with the signal its child stopped on.
+    expect({ exit: interrupted?.exit, left: interrupted?.left }).toEqual({ exit: 'SIGINT', left: [] });
   });
 });
 
