@@ -31,9 +31,10 @@ const RUN_GRACE_MS = positiveMs('SCIMC_INTERRUPT_GRACE_MS') ?? 7_000;
 /** SCIMC_INTERRUPT_KILL_MS sets it apart from the grace (our tests: a kill before the run can stop). */
 const KILL_AFTER_MS = positiveMs('SCIMC_INTERRUPT_KILL_MS') ?? RUN_GRACE_MS + 1_000;
 /**
- * Under npx, a Ctrl-C reaches this process twice: from the terminal, and forwarded by npm. Two
- * signals this close together are then one interrupt; no one presses Ctrl-C twice within it.
- * SCIMC_SAME_INTERRUPT_MS sets it (our tests, on a loaded machine, give npm longer to forward).
+ * Under npx, a Ctrl-C can reach this process twice: from the terminal, and passed on by an npm
+ * that signals its child directly (npm 11 signals the shell it starts this process in, so it
+ * arrives once). Two signals this close together are one interrupt; no one presses Ctrl-C twice
+ * within it. SCIMC_SAME_INTERRUPT_MS sets it (our tests, on a loaded machine, give npm longer).
  */
 const SAME_INTERRUPT_MS = process.env.npm_command === 'exec' ? (positiveMs('SCIMC_SAME_INTERRUPT_MS') ?? 100) : 0;
 /** How often the bin checks that whatever started it (npm, under npx) is still there. */
