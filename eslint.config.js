@@ -3,8 +3,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // schemas/validators.cjs is generated (npm run validators).
-  { ignores: ['node_modules/', 'reports/', 'coverage/', 'schemas/validators.cjs'] },
+  // schemas/validators.cjs is generated (npm run validators); dist/ is the build (npm run build).
+  { ignores: ['node_modules/', 'reports/', 'coverage/', 'dist/', 'schemas/validators.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

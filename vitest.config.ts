@@ -6,7 +6,6 @@ import 'dotenv/config';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { loadAcceptances } from './src/accept.js';
@@ -18,8 +17,10 @@ import { handOverSetup } from './src/suite/setup-handover.js';
 import { clientProjects, projectClient } from './src/suite/projects.js';
 import { SUITE_POOL, suiteWorkers, WORKERS_ENV } from './src/suite/share.js';
 import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
+import { ownModulePath, runsCompiled } from './src/module-path.js';
 
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+// Our modules by their .ts names: compiled, in the package's dist/, they are the .js files.
+const here = (path: string) => ownModulePath(path, import.meta.url);
 
 interface Settings {
   reports: ReportOptions;
@@ -98,7 +99,7 @@ function suiteConfig({ reports, workers, projects }: Settings) {
     plugins: [keepOurReporters],
     test: {
       root: here('.'),
-      include: ['suites/**/*.spec.ts'],
+      include: [runsCompiled(import.meta.url) ? 'suites/**/*.spec.js' : 'suites/**/*.spec.ts'],
       isolate: false,
       // Spec files wait on the network, not the CPU: run several at once, sharing the politeness limits.
       maxWorkers: workers,

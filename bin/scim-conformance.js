@@ -7,10 +7,17 @@
 // over: a container's stop (SIGTERM to this process alone), npm's forwarded Ctrl-C and a closed
 // terminal all reach the whole run, its workers and its cleanup, and nothing outlives this process.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The package ships our code compiled to dist/ and no TypeScript, so it runs without tsx. In the
+ * repo (where vitest.config.ts is), the bin runs the sources, as `npx vitest run` does.
+ */
+const fromSource = existsSync(new URL('../vitest.config.ts', import.meta.url));
+const runRoot = fromSource ? packageRoot : fileURLToPath(new URL('../dist/', import.meta.url));
+const runConfig = fromSource ? `${runRoot}vitest.config.ts` : `${runRoot}vitest.config.js`;
 const args = process.argv.slice(2);
 /** Set in the child that runs the suite. */
 const SUPERVISED_ENV = 'SCIMC_SUPERVISED_RUN';
@@ -20,13 +27,18 @@ const SUPERVISED_ENV = 'SCIMC_SUPERVISED_RUN';
  * runners kill 10 s after their SIGTERM. SCIMC_INTERRUPT_GRACE_MS sets a longer one (Kubernetes
  * gives 30 s; our own tests, on a loaded machine, more).
  */
-const RUN_GRACE_MS = Number(process.env.SCIMC_INTERRUPT_GRACE_MS) > 0 ? Number(process.env.SCIMC_INTERRUPT_GRACE_MS) : 7_000;
-const KILL_AFTER_MS = RUN_GRACE_MS + 1_000;
+const RUN_GRACE_MS = positiveMs('SCIMC_INTERRUPT_GRACE_MS') ?? 7_000;
+/** SCIMC_INTERRUPT_KILL_MS sets it apart from the grace (our tests: a kill before the run can stop). */
+const KILL_AFTER_MS = positiveMs('SCIMC_INTERRUPT_KILL_MS') ?? RUN_GRACE_MS + 1_000;
 /**
- * Under npx, a Ctrl-C reaches this process twice: from the terminal, and forwarded by npm. Two
- * signals this close together are then one interrupt; no one presses Ctrl-C twice within it.
+ * Under npx, a Ctrl-C can reach this process twice: from the terminal, and passed on by an npm
+ * that signals its child directly (npm 11 signals the shell it starts this process in, so it
+ * arrives once). Two signals this close together are one interrupt; no one presses Ctrl-C twice
+ * within it. SCIMC_SAME_INTERRUPT_MS sets it (our tests, on a loaded machine, give npm longer).
  */
-const SAME_INTERRUPT_MS = process.env.npm_command === 'exec' ? 100 : 0;
+const SAME_INTERRUPT_MS = process.env.npm_command === 'exec' ? (positiveMs('SCIMC_SAME_INTERRUPT_MS') ?? 100) : 0;
+/** How often the bin checks that whatever started it (npm, under npx) is still there. */
+const ORPHAN_CHECK_MS = 100;
 const CLEANUP_HINT = '`npx scim-conformance cleanup` removes it (`npm run cleanup` inside the scim-conformance repo)';
 
 // Asking for help or the version never runs anything, not even `cleanup --help`.
@@ -35,13 +47,23 @@ if (args.includes('--help') || args.includes('-h')) {
 } else if (args.includes('--version') || args.includes('-v')) {
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else if (args[0] === 'cleanup') {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(new URL('../src/cli/cleanup.ts', import.meta.url).href);
+  if (fromSource) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import(new URL('../src/cli/cleanup.ts', import.meta.url).href);
+  } else {
+    await import(new URL('../dist/src/cli/cleanup.js', import.meta.url).href);
+  }
 } else if (process.env[SUPERVISED_ENV] === '1') {
   await runSuite();
 } else {
   superviseRun();
+}
+
+/** A positive number of milliseconds from the environment variable `name`, or undefined. */
+function positiveMs(name) {
+  const ms = Number(process.env[name]);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 function usage() {
@@ -89,8 +111,8 @@ async function runSuite() {
     ...options,
     run: true,
     watch: false,
-    root: packageRoot,
-    config: fileURLToPath(new URL('../vitest.config.ts', import.meta.url)),
+    root: runRoot,
+    config: runConfig,
   });
   await vitest?.close();
   process.exit(process.exitCode ?? 0);
@@ -126,12 +148,29 @@ function superviseRun() {
     }, KILL_AFTER_MS);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+  const orphanWatch = watchForOrphaning(() => forward('SIGTERM'));
   child.on('exit', (code, signal) => {
     clearTimeout(killTimer);
+    clearInterval(orphanWatch);
     // Whatever the run started and left running goes with it.
     signalGroup('SIGKILL');
     process.exit(code ?? 128 + signalNumber(signal));
   });
+}
+
+/**
+ * Under npx, a SIGTERM to npm alone (a CI job cancelled, a container stopped) ends npm and the
+ * shell it started this process in, and goes no further: npm passes it to the shell only. This
+ * process then has a new parent: it stops the run as for a SIGTERM, instead of letting it go on.
+ */
+function watchForOrphaning(onOrphaned) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    onOrphaned();
+  }, ORPHAN_CHECK_MS);
+  return watch;
 }
 
 function signalNumber(signal) {

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { ownModulePath, runsCompiled } from '../module-path.js';
 import type { Target } from './target.js';
 import type { CreatedResource } from './test-data.js';
 
@@ -37,9 +38,10 @@ function graceMs(): number {
 
 /** Runs src/suite/interrupt-cleanup.ts for this run's prefix, blocking this thread until it ends or the deadline is past. */
 function removeThisRunsData(runPrefix: string, deadline: number): void {
-  const script = fileURLToPath(new URL('./interrupt-cleanup.ts', import.meta.url));
-  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const result = spawnSync(process.execPath, ['--import', loader, script, '--run', runPrefix], {
+  const script = ownModulePath('./interrupt-cleanup.ts', import.meta.url);
+  // Compiled (the package), the script is JavaScript; from source it needs tsx, a devDependency.
+  const loader = runsCompiled(import.meta.url) ? [] : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+  const result = spawnSync(process.execPath, [...loader, script, '--run', runPrefix], {
     stdio: 'inherit',
     env: { ...process.env, [INTERRUPT_CLEANUP_DEADLINE_ENV]: String(deadline) },
     // The cleanup stops itself at the deadline, saying what is left; this is for one that cannot.

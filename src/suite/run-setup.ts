@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
+import { ownModulePath } from '../module-path.js';
 import { MemoryGate } from '../http/memory-gate.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 import { ourOutput } from '../report/streams.js';
@@ -10,7 +10,7 @@ import { serveRun, type Prepared } from './run-service.js';
 import { workersShareMemory } from './share.js';
 import { targetFromConfig, type Target } from './target.js';
 
-const REFERENCE_SERVER = fileURLToPath(new URL('../reference-server/index.ts', import.meta.url));
+const REFERENCE_SERVER = ownModulePath('../reference-server/index.ts', import.meta.url);
 
 export type RunSetup = (project: TestProject) => Promise<() => Promise<void>>;
 

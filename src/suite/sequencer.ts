@@ -13,7 +13,7 @@ const LONG_CHAINS = ['groups', 'users-entra', 'users-okta', 'etag', 'bad-input']
 
 /** Where a spec file (by path) comes in the run: the long chains first, longest first, then the rest. */
 export function chainRank(path: string): number {
-  const index = LONG_CHAINS.findIndex((name) => path.replaceAll('\\', '/').endsWith(`/suites/${name}.spec.ts`));
+  const index = LONG_CHAINS.findIndex((name) => path.replaceAll('\\', '/').match(new RegExp(`/suites/${name}\\.spec\\.[jt]s$`)) !== null);
   return index === -1 ? LONG_CHAINS.length : index;
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 
 /** A static import or re-export of a value (type-only ones are erased), and its specifier. */
 const STATIC_IMPORT = /^(?:import|export)\s+(?!type\s)[^;]*?\sfrom\s+'([^']+)'/gm;
@@ -21,8 +21,9 @@ export function suiteModules(specFiles: readonly string[]): string[] {
     }
     seen.add(file);
     for (const [, specifier = ''] of text.matchAll(STATIC_IMPORT)) {
-      // Our own TypeScript modules only: packages and Node's modules are not Vite's to transform.
-      if (specifier.startsWith('.') && specifier.endsWith('.js')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
+      // Our own modules only: packages and Node's modules are not Vite's to transform. From source
+      // they are the .ts files; compiled (the package's dist/), the .js files themselves.
+      if (specifier.startsWith('.') && specifier.endsWith('.js')) visit(resolve(dirname(file), specifier.replace(/\.js$/, extname(file))));
     }
   };
   specFiles.forEach(visit);

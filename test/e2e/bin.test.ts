@@ -1,23 +1,36 @@
 /**
- * The bin (`node bin/scim-conformance.js`, as npx runs it), from a project whose .env enables
- * writes against a server that records every request: `--version` and `--help` only print; a run
- * whose server stops answering once it is interrupted stops within its grace period, saying what may
- * be left and how to remove it; and a run whose bin is killed outright cleans up after itself
- * instead of going on alone.
+ * The bin (`node bin/scim-conformance.js`, and `npx scim-conformance`), from a project whose .env
+ * enables writes against a server that records every request: `--version` and `--help` only print;
+ * an interrupted run whose server stops answering ends at whichever of its two deadlines is set to
+ * come first, the cleanup's or the bin's kill, saying what may be left; a run whose bin is killed
+ * outright cleans up after itself; and through npx, two Ctrl-Cs are two interrupts, not four, and a
+ * SIGTERM to npm alone still stops the run and its cleanup runs.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { leftovers, RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
-import { PROJECT_ROOT, userEnv } from '../support/run-suite.js';
+import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const BIN = join(PROJECT_ROOT, 'bin', 'scim-conformance.js');
 const TAG_ENV = 'SCIMC_BIN_TEST_TAG';
 const HANG_GUARD_MS = 90_000;
 const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/groups.spec.ts'];
+
+/**
+ * The environment of a user's shell: this one's without the SCIM_* variables of the shell running
+ * our tests, Vitest's own or npm's (`npm test` sets npm_command, which the bin reads), plain
+ * output, CI set, and `extra` on top.
+ */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !/^(SCIM_|SCIMC_|VITEST|npm_(command|lifecycle_|package_|config_local_prefix)|INIT_CWD$)/i.test(name));
+  return { ...Object.fromEntries(inherited), NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...extra };
+}
 
 let project: string;
 let server: RecordingServer;
@@ -97,33 +110,49 @@ function startRun(target: RecordingServer, tag: string, extra: Record<string, st
   return run;
 }
 
-describe('a run whose server stops answering once it is interrupted (SIGTERM to the bin)', () => {
-  let run: ReturnType<typeof startRun>;
-  let code: number | null;
-  let tag: string;
-  let hung: RecordingServer;
-  beforeAll(async () => {
-    tag = randomUUID();
-    // Every request after the third user or group is created is held: the run, then its cleanup, get no answer.
-    hung = await startRecordingServer({ holdWhen: (calls) => calls.filter((call) => call.method === 'POST' && call.status === 201).length >= 3 });
+/** Resolves with the run's exit code once its bin has exited and no process of the run is left. */
+async function endOf(run: ReturnType<typeof startRun>, tag: string): Promise<{ code: number | null; survivors: number[] }> {
+  const code = await run.exited;
+  return { code, survivors: await processesTagged(tag) };
+}
+
+/**
+ * The bin's two deadlines after an interrupt, each shown coming first: the run's own (its cleanup
+ * stops, saying what is left) and the bin's kill. The server holds every request once three
+ * resources exist, so the run cannot end on its own: which deadline acts is set by the settings,
+ * not by how fast the machine is.
+ */
+describe('an interrupted run whose server stops answering', () => {
+  const startHeldRun = async (extra: Record<string, string>) => {
+    const tag = randomUUID();
+    const hung = await startRecordingServer({ holdWhen: (calls) => calls.filter((call) => call.method === 'POST' && call.status === 201).length >= 3 });
     servers.push(hung);
-    run = startRun(hung, tag);
+    const run = startRun(hung, tag, extra);
     await hung.held;
-    run.child.kill('SIGTERM');
-    code = await run.exited;
+    return { run, tag };
+  };
+
+  test("a SIGHUP (a closed terminal) stops the run as a SIGTERM: its cleanup's deadline comes before the bin's kill, and it says what may be left", async () => {
+    const { run, tag } = await startHeldRun({ SCIMC_INTERRUPT_GRACE_MS: '1000', SCIMC_INTERRUPT_KILL_MS: String(HANG_GUARD_MS) });
+    run.child.kill('SIGHUP');
+    const { code, survivors } = await endOf(run, tag);
+    expect(run.output).toContain("SIGTERM: removing this run's test data");
+    // The cleanup stops at its deadline; one that cannot even start by then is stopped by the run.
+    expect(run.output).toMatch(/the time to clean up ran out: stopped before this run's test data was removed|the cleanup was stopped \(SIGKILL\)/);
+    expect(run.output).toMatch(/every user and group named scimc-[0-9a-z]+-[0-9a-f]{6}-… may be left| {2}(user|group) scimc-/);
+    expect(run.output).toContain('`npx scim-conformance cleanup` removes it');
+    expect(run.output).not.toContain('was killed');
+    expect({ code, survivors }).toEqual({ code: 143, survivors: [] });
   }, HANG_GUARD_MS);
 
-  test('stops, says its test data may be left, and gives the command that removes it', () => {
-    // The cleanup stops itself at its deadline; on a machine too loaded for it to start by then, the bin kills the run.
-    expect(run.output).toMatch(/the time to clean up ran out: stopped before this run's test data was removed|the run did not stop within 8 s and was killed/);
-    expect(run.output).toMatch(/every user and group named scimc-[0-9a-z]+-[0-9a-f]{6}-… may be left|its test data \(users and groups named scimc-…\) may be left/);
-    expect(run.output).toContain('`npx scim-conformance cleanup` removes it');
-    expect([143, 137]).toContain(code);
-  });
-
-  test('leaves no process running', async () => {
-    expect(await processesTagged(tag)).toEqual([]);
-  });
+  test("at the bin's kill deadline the bin kills the run's whole process group, says what may be left, and exits 137", async () => {
+    const { run, tag } = await startHeldRun({ SCIMC_INTERRUPT_GRACE_MS: String(HANG_GUARD_MS), SCIMC_INTERRUPT_KILL_MS: '1' });
+    run.child.kill('SIGTERM');
+    const { code, survivors } = await endOf(run, tag);
+    expect(run.output).toContain('scim-conformance: the run did not stop within 0.001 s and was killed; its test data (users and groups named scimc-…) may be left on the server: `npx scim-conformance cleanup` removes it');
+    expect(run.output).not.toContain('the time to clean up ran out');
+    expect({ code, survivors }).toEqual({ code: 137, survivors: [] });
+  }, HANG_GUARD_MS);
 });
 
 describe('a run whose bin is killed outright (SIGKILL)', () => {
@@ -165,3 +194,119 @@ describe('a run whose bin is killed outright (SIGKILL)', () => {
     expect(target.calls.some((call) => call.method === 'GET' && new URLSearchParams(call.query).get('filter')?.startsWith('externalId sw'))).toBe(true);
   });
 });
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/**
+ * Through npx, as a user runs it: npm runs the bin as its child and passes on the signals it gets.
+ * A terminal's Ctrl-C goes to the whole foreground process group, npm and the bin, so the bin gets
+ * each Ctrl-C twice, from the terminal and from npm; a container's stop goes to npm alone.
+ */
+describe('through npx', () => {
+  let consumer: string;
+  /** Two signals this far apart are one Ctrl-C to the bin under npx: time enough for npm to pass one on, however loaded the machine. */
+  const SAME_INTERRUPT_MS = 1500;
+  beforeAll(async () => {
+    // A project with this package installed: npx runs the bin it finds in node_modules/.bin.
+    consumer = await mkdtemp(join(tmpdir(), 'scimc-npx-'));
+    await mkdir(join(consumer, 'node_modules', '.bin'), { recursive: true });
+    await symlink(PROJECT_ROOT, join(consumer, 'node_modules', 'scim-conformance'), 'dir');
+    await symlink('../scim-conformance/bin/scim-conformance.js', join(consumer, 'node_modules', '.bin', 'scim-conformance'));
+    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, devDependencies: { 'scim-conformance': '*' } }));
+  });
+  afterAll(async () => {
+    if (consumer !== undefined) await rm(consumer, { recursive: true, force: true });
+  });
+
+  /** `npx scim-conformance` in a process group of its own, as a terminal starts a job. */
+  const startNpx = (target: RecordingServer, tag: string) => {
+    const child = spawn('npx', ['scim-conformance', '--reporter=dot', ...WRITE_SPECS], {
+      cwd: consumer,
+      detached: true,
+      env: userEnv({ SCIM_BASE_URL: target.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', SCIMC_INTERRUPT_GRACE_MS: '120000', SCIMC_SAME_INTERRUPT_MS: String(SAME_INTERRUPT_MS), [TAG_ENV]: tag }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // npx's output ends when the last process holding it, npx's or the run's, has ended.
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const run = { child, output: '', ended };
+    child.stdout.on('data', (chunk: Buffer) => (run.output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (run.output += chunk.toString()));
+    return run;
+  };
+  /** How npx ended, once no process of the run is left. */
+  const endOfNpx = async (run: ReturnType<typeof startNpx>, tag: string) => {
+    const { code, signal } = await run.ended;
+    return { exit: code ?? signal, survivors: await processesTagged(tag) };
+  };
+  const createdCount = (target: RecordingServer) => target.calls.filter((call) => call.method === 'POST' && call.status === 201).length;
+
+  test('two Ctrl-Cs: the first is one interrupt, the second says what is left while the cleanup goes on, and the cleanup removes everything', async () => {
+    const tag = randomUUID();
+    const ctrlC = () => process.kill(-(run.child.pid ?? 0), 'SIGINT');
+    const saidWhatIsLeft = deferred();
+    let firstCtrlCAt: number | undefined;
+    let cleanupListed = false;
+    let secondSent = false;
+    const target = await startRecordingServer({
+      breakage: async (request, service) => {
+        cleanupListed ||= request.method === 'GET' && (request.query.get('filter') ?? '').startsWith('externalId sw');
+        // The cleanup's first DELETE waits for the second Ctrl-C and for what it makes the cleanup say.
+        if (cleanupListed && !secondSent && request.method === 'DELETE' && firstCtrlCAt !== undefined) {
+          secondSent = true;
+          // Not before the bin takes it as a new Ctrl-C: a lower bound, so a slow machine only waits longer.
+          const sameInterruptEnds = firstCtrlCAt + SAME_INTERRUPT_MS;
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, sameInterruptEnds - Date.now())));
+          ctrlC();
+          await saidWhatIsLeft.promise;
+        }
+        const response = service.handle(request);
+        if (firstCtrlCAt === undefined && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
+          firstCtrlCAt = Date.now();
+          ctrlC();
+        }
+        return response;
+      },
+    });
+    servers.push(target);
+    const bystandersBefore = bystanders(target.service);
+    const run = startNpx(target, tag);
+    const watch = setInterval(() => run.output.includes('Left on the server so far:') && saidWhatIsLeft.resolve(), 20);
+    const { exit, survivors } = await endOfNpx(run, tag).finally(() => clearInterval(watch));
+    saidWhatIsLeft.resolve();
+    const said = (text: string) => run.output.split(text).length - 1;
+    expect(secondSent, run.output).toBe(true);
+    expect(said("SIGINT: removing this run's test data"), run.output).toBe(1);
+    expect(said("SIGINT: still removing this run's test data. Left on the server so far:"), run.output).toBe(1);
+    expect(run.output).not.toContain("stopped before this run's test data was removed");
+    // npm ends itself with the signal its child stopped on.
+    expect({ exit, survivors, left: leftovers(target.service) }).toEqual({ exit: 'SIGINT', survivors: [], left: [] });
+    expect(bystanders(target.service)).toBe(bystandersBefore);
+  }, HANG_GUARD_MS);
+
+  test("a SIGTERM to npx alone (a CI job cancelled) reaches the whole run, which removes its test data and exits, leaving no process", async () => {
+    const tag = randomUUID();
+    let sent = false;
+    const target = await startRecordingServer({
+      breakage: (request, service) => {
+        const response = service.handle(request);
+        if (!sent && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
+          sent = true;
+          run.child.kill('SIGTERM');
+        }
+        return response;
+      },
+    });
+    servers.push(target);
+    const run = startNpx(target, tag);
+    const { exit, survivors } = await endOfNpx(run, tag);
+    expect(sent, run.output).toBe(true);
+    expect(run.output).toContain("SIGTERM: removing this run's test data");
+    // npm does not wait: it ends at once, and the bin, left without it, stops the run.
+    expect({ exit, survivors, left: leftovers(target.service) }).toEqual({ exit: 'SIGTERM', survivors: [], left: [] });
+  }, HANG_GUARD_MS);
+});
+
