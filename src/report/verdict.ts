@@ -173,10 +173,20 @@ export function computeVerdict(
   return { profiles: verdicts, ...acceptancesOf(outcomes, acceptances, known), unfinished, stoppedEarly, skipped: skipped.length, skipReasons: skipReasonsOf(skipped) };
 }
 
-/** The first sentence of a fix, for a one-line summary. */
-export function shortFix(fix: string, length = 160): string {
-  const sentence = /^(.+?[.!?])(\s|$)/.exec(fix)?.[1] ?? fix;
-  return sentence.length > length ? `${sentence.slice(0, length - 1)}…` : sentence;
+/** Abbreviations whose full stop ends no sentence: "e.g. a realm" goes on. */
+const ABBREVIATION_BEFORE = /\b(?:e\.g|i\.e|etc|vs|cf|incl|approx|resp)$/i;
+/** A full stop, ! or ? that ends a sentence: the text ends, or a new sentence starts after a space. */
+const SENTENCE_END = /[.!?](?=\s*$|\s+["'(`]?[A-Z0-9])/g;
+
+/**
+ * The first sentence of a fix, whole, for a one-line summary: never cut inside it (a fix cut at
+ * "e.g." or at a length reads as another instruction).
+ */
+export function shortFix(fix: string): string {
+  for (const end of fix.matchAll(SENTENCE_END)) {
+    if (!ABBREVIATION_BEFORE.test(fix.slice(0, end.index))) return fix.slice(0, end.index + 1);
+  }
+  return fix;
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
