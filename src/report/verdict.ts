@@ -2,6 +2,7 @@ import type { Client } from '../config.js';
 import type { Finding, Level } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
 import { allRules, knownCodes } from '../checks/catalog.js';
+import { renderFinding } from '../diagnose/render.js';
 import { foldBlockers, group, rootCauses, type VerdictLine } from './causes.js';
 import { flowState, flowSummary, judgeFlows, type FlowVerdict } from './flow-verdict.js';
 
@@ -301,11 +302,28 @@ function unfinishedSection(verdict: Verdict): string[] {
   return ['  stopped on an error, not on a finding:', ...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`), `    ${UNFINISHED_HINT}`];
 }
 
+/**
+ * Each warning once, whichever clients it concerns, with the four parts a failure shows: what came
+ * back, what is required and by whom, the cause and fix, and the curl that reproduces it. A warning
+ * passes its check, so Vitest prints none of it: this is where it is seen.
+ */
+export function warningLines(verdict: Verdict): string[] {
+  const warnings = new Map<string, VerdictLine>();
+  for (const warning of verdict.profiles.flatMap((profile) => profile.warnings)) if (!warnings.has(warning.code)) warnings.set(warning.code, warning);
+  if (warnings.size === 0) return [];
+  const block = ({ finding, count }: VerdictLine) =>
+    renderFinding(finding)
+      .split('\n')
+      .map((text, index) => (index === 0 ? `    ! ${text}${count > 1 ? ` (×${count})` : ''}` : `    ${text}`));
+  return [`  warnings (${warnings.size}), in full:`, ...[...warnings.values()].flatMap(block)];
+}
+
 /** The text printed at the end of every run: each client, its blockers, then its flows. */
 export function renderVerdict(verdict: Verdict): string {
   return [
     'Verdict',
     ...verdict.profiles.flatMap(profileLines),
+    ...warningLines(verdict),
     ...(verdict.stoppedEarly ? ['  the run stopped early (--bail, or cancelled): checks that did not run are not in this verdict'] : []),
     ...unfinishedSection(verdict),
     ...verdict.accepted.map((a) => `  accepted: ${a.code}${a.count > 1 ? ` (×${a.count})` : ''}: ${a.reason}`),

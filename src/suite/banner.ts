@@ -1,5 +1,5 @@
 import { BUNDLED } from '../config.js';
-import { renderFindings } from '../diagnose/render.js';
+import { escapeControl } from '../diagnose/escape.js';
 import { proxyFor } from '../http/dispatcher.js';
 import { isShortSecret, safeUrl, SHORT_SECRET_LENGTH } from '../http/redact.js';
 import type { Preflight, Target } from './target.js';
@@ -74,7 +74,8 @@ export function banner(target: Target, preflight: Preflight): string {
     lines.push(`  note: the server answered ${retried.map((r) => r.status).join(', ')} with Retry-After to the first request; the suite waited ${waited} ms as asked.`);
   }
   if (preflight.status !== 'ok') {
-    lines.push('', `✗ ${preflight.summary}`, '', renderFindings(preflight.findings), '', 'Every other check is skipped until this is fixed.');
+    // The finding itself, with its fix and curl, is the PREFLIGHT failure at the end of the run, where a CI log is read.
+    lines.push('', escapeControl(`✗ ${preflight.summary}`), '  Every other check is skipped until this is fixed: the failure is shown in full at the end.');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -177,7 +177,8 @@ export function preflightTest(): void {
     context.task.meta.code = 'PREFLIGHT';
     if (preflight.status !== 'ok') {
       context.task.meta.findings = preflight.findings;
-      throw new ConformanceFailure(`${preflight.summary}\n\n${renderFindings(preflight.findings)}`);
+      // The banner said the summary already: the findings say what came back, what is required and the fix.
+      throw new ConformanceFailure(preflight.findings.length > 0 ? renderFindings(preflight.findings) : preflight.summary);
     }
     context.expect(preflight.exchange.response).toBeDefined();
   });
