@@ -9,7 +9,6 @@ import type { Target } from './target.js';
 import { saveLeftovers } from '../report/leftovers.js';
 import { CLEANUP_COMMAND, describeCleanup, TestData, WRITE_SKIP_REASON } from './test-data.js';
 
-
 export interface WriteTestOptions {
   /**
    * Asked once, before the first check runs (never in a read-only run): why the server does not
