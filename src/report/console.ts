@@ -50,9 +50,12 @@ export function renderFailures(failed: readonly FailedCheck[]): string {
   return `\n${blocks.join('\n\n')}\n`;
 }
 
-/** A spec file with failures, on one line: which, and how many of its checks failed. */
-export function moduleLine(file: string, counts: { tests: number; failed: number; skipped: number }): string {
-  return ` ❯ ${file} (${counts.tests} checks: ${counts.failed} failed, ${counts.skipped} skipped)`;
+/** A spec file with failures, on one line: which, how many of its checks failed, and the first of them. */
+export function moduleLine(file: string, counts: { tests: number; failed: number; skipped: number }, failedNames: readonly string[] = []): string {
+  const named = failedNames.slice(0, NAMED_PER_CAUSE);
+  const more = failedNames.length - named.length;
+  const which = named.length === 0 ? '' : `: × ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  return ` ❯ ${file} (${counts.tests} checks: ${counts.failed} failed, ${counts.skipped} skipped)${which}`;
 }
 
 function testsOf(task: Task): Task[] {
@@ -68,7 +71,8 @@ export default class ConformanceConsoleReporter extends DefaultReporter {
     if (testModule.state() !== 'failed') return;
     const tests = [...testModule.children.allTests()];
     const count = (state: string) => tests.filter((t) => t.result().state === state).length;
-    this.log(moduleLine(testModule.relativeModuleId, { tests: tests.length, failed: count('failed'), skipped: count('skipped') }));
+    const failedNames = tests.filter((t) => t.result().state === 'failed').map((t) => t.name);
+    this.log(moduleLine(testModule.relativeModuleId, { tests: tests.length, failed: count('failed'), skipped: count('skipped') }, failedNames));
   }
 
   // Each check of a failed file is named in the failure section, with its cause: none is listed here.

@@ -68,7 +68,7 @@ async function consoleOfFailedPreflight(baseUrl: string): Promise<string> {
   return [
     VITEST_HEADER,
     banner(target, checked),
-    moduleLine('suites/connection.spec.ts', { tests: 62, failed: 1, skipped: 61 }),
+    moduleLine('suites/connection.spec.ts', { tests: 62, failed: 1, skipped: 61 }, [PREFLIGHT_NAME]),
     renderFailures(failed),
     VITEST_COUNTS,
     `\n${renderVerdict(verdict)}\n`,
@@ -138,9 +138,9 @@ describe('passing checks are listed only by the verbose reporter', () => {
   });
 
   test('a file with a failure is one line with its counts, not one line per check', () => {
-    const tests = [...Array.from({ length: 61 }, () => 'skipped'), 'failed'].map((state) => ({ result: () => ({ state }) }));
+    const tests = [...Array.from({ length: 61 }, () => 'skipped'), 'failed'].map((state) => ({ name: `${state} check`, result: () => ({ state }) }));
     const failedModule = { state: () => 'failed', relativeModuleId: 'suites/connection.spec.ts', children: { allTests: () => tests.values() } } as unknown as TestModule;
-    expect(printed(new ConformanceConsoleReporter(), (r) => r.printTestModule(failedModule))).toEqual([' ❯ suites/connection.spec.ts (62 checks: 1 failed, 61 skipped)']);
+    expect(printed(new ConformanceConsoleReporter(), (r) => r.printTestModule(failedModule))).toEqual([' ❯ suites/connection.spec.ts (62 checks: 1 failed, 61 skipped): × failed check']);
   });
 });
 
