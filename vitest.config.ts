@@ -110,7 +110,8 @@ function suiteConfig({ reports, workers, projects }: Settings) {
       globalSetup: projects ? [] : globalSetup,
       // The spec file with the longest chain loads first; the others wait their turn.
       setupFiles: [here('src/suite/head-start-setup.ts')],
-      reporters: ['default', ...ourReporters],
+      // Vitest's console reporter, less the listing of passing and skipped checks (src/report/console.ts).
+      reporters: [here('src/report/console.ts'), ...ourReporters],
       // --project okta (entra, rfc): the whole suite, judged for that client alone.
       ...(projects ? { projects: clientProjects(globalSetup) } : {}),
       env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },

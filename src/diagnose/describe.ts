@@ -1,4 +1,5 @@
 import type { Exchange } from '../http/exchange.js';
+import { redactKnownSecrets } from '../http/redact.js';
 import { escapeControl } from './escape.js';
 
 const EXCERPT_LENGTH = 160;
@@ -6,9 +7,10 @@ const EXCERPT_LENGTH = 160;
 /**
  * The start of what a server sent, on one line: its whitespace (line breaks too) collapsed, so that
  * pretty-printed JSON stays readable, and every other control character shown as an escape.
+ * Secrets are replaced before it is cut: a token cut in two would no longer be recognised.
  */
 export function excerpt(text: string, length = EXCERPT_LENGTH): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = redactKnownSecrets(text).replace(/\s+/g, ' ').trim();
   return escapeControl(flat.length > length ? `${flat.slice(0, length)}…` : flat);
 }
 

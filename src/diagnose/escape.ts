@@ -8,7 +8,12 @@
  *
  * Backslashes are left alone on purpose: escaping twice changes nothing, so each layer that quotes
  * server text may escape it without caring whether another layer did.
+ *
+ * The same functions replace every secret this process knows (src/http/redact.ts): the checks see
+ * answers unredacted, and what a server sent reaches an output only through here, so a token it
+ * echoed is never shown, whichever layer quotes it.
  */
+import { redactKnownSecrets } from '../http/redact.js';
 
 /** C0 (line breaks included), DEL, C1, and the Unicode characters that break or reorder a line. */
 const UNSAFE = '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]';
@@ -24,9 +29,9 @@ function visible(character: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** The text with every unsafe character replaced by its visible escape. */
+/** The text with every known secret replaced, and every unsafe character by its visible escape. */
 export function escapeControl(text: string): string {
-  return text.replace(UNSAFE_ALL, visible);
+  return redactKnownSecrets(text).replace(UNSAFE_ALL, visible);
 }
 
 /** True when the text holds a character `escapeControl` would replace. */
@@ -42,10 +47,10 @@ const BEYOND_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u
  * same data once parsed, and nothing in the file that acts on a terminal or reorders a line.
  */
 export function jsonWithoutRawControls(json: string): string {
-  return json.replace(BEYOND_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return redactKnownSecrets(json).replace(BEYOND_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Text for a value that will be written as JSON (a finding's exchange): only what JSON.stringify leaves raw is escaped. */
 export function escapeBeyondJson(text: string): string {
-  return text.replace(BEYOND_JSON, visible);
+  return redactKnownSecrets(text).replace(BEYOND_JSON, visible);
 }

@@ -105,7 +105,8 @@ export interface ClientStats {
  * The one HTTP client: every request of the suite goes through it. It applies the timeout to the
  * whole exchange (a server that answers one byte a second still ends, and so does a wait for
  * Retry-After), does not follow redirects (a redirect is a finding), caps the body it reads, keeps
- * to the in-flight and per-second limits, and records each exchange with credentials redacted.
+ * to the in-flight and per-second limits, and records each exchange with credentials redacted
+ * (the exchange it returns keeps the answer unredacted, for the checks to judge).
  */
 export class ScimClient {
   readonly log: Exchange[] = [];
@@ -254,7 +255,8 @@ export class ScimClient {
       // Only the authenticator throws here: no token could be obtained for the request.
       error = { code: 'NETWORK_ERROR', message: this.redactor.text((failure as Error).message) };
     }
-    const record: Exchange = {
+    const judged: Exchange = {
+      // What we sent holds the credentials, and no check needs them: recorded redacted for all.
       request: {
         method,
         url: this.redactor.url(url),
@@ -266,9 +268,19 @@ export class ScimClient {
       timing: { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started },
       ...(retried.length > 0 ? { retried } : {}),
     };
-    this.record(record);
-    this.watch(url, record);
-    return record;
+    this.record(this.redactedAnswer(judged));
+    this.watch(url, judged);
+    return judged;
+  }
+
+  /**
+   * The exchange as the log keeps it, with the answer redacted. The checks get the answer as it
+   * came: a replaced secret must not change what they conclude (`tok` inside `invalid_token`).
+   */
+  private redactedAnswer(exchange: Exchange): Exchange {
+    const { response } = exchange;
+    if (response === undefined) return exchange;
+    return { ...exchange, response: { ...response, headers: this.redactor.headers(response.headers), body: this.redactor.text(response.body) } };
   }
 
   /** Counts the exchange for the silence watch, and stops the run's requests when it trips. */
@@ -376,8 +388,8 @@ export class ScimClient {
     const kept = truncated ? raw.subarray(0, KEPT_OF_TRUNCATED_BODY) : raw;
     return {
       status: response.statusCode,
-      headers: this.redactor.headers(flattenHeaders(response.headers)),
-      body: this.redactor.text(kept.toString('utf8')),
+      headers: flattenHeaders(response.headers),
+      body: kept.toString('utf8'),
       truncated,
       bytes,
       ...(isUtf8Body(kept, truncated) ? {} : { invalidUtf8: true as const }),

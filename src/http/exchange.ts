@@ -1,7 +1,9 @@
 /**
  * One request and what came back, as recorded by the client. Checks are pure functions of these
  * records, so one response can serve many checks and every check can be tested offline.
- * Credentials are redacted before a record is made: nothing downstream can leak them.
+ * The request is recorded with its credentials redacted. The answer a check gets is as the server
+ * sent it; the client's log keeps it redacted, and every other way out (a finding, a report line)
+ * redacts it there (escapeControl), so a check judges what came and no output shows a secret.
  */
 export interface RecordedRequest {
   method: string;

@@ -1,6 +1,8 @@
 /**
- * Secrets are replaced at the source, in every recorded header, URL and body, so that no reporter,
- * snapshot or log can show them. A hostile server could echo the token back, and not only as sent:
+ * Secrets are replaced wherever an exchange or a message is recorded or shown: the exchange log,
+ * the HAR, every finding and report, the console and the curl line. The checks judge the answer as
+ * it came, unredacted: a replaced secret must never change what a check concludes (a token `tok`
+ * inside `invalid_token`). A hostile server could echo the token back, and not only as sent:
  * JSON-escaped (`\/`, `\u0041`, or a mix of both), percent-encoded, HTML-escaped, base64 or
  * base64url (alone, inside a Basic `user:pass` credential, or anywhere inside a longer base64
  * string). Every one of those forms is recognised and replaced.
@@ -18,9 +20,22 @@ export interface Secret {
 /** Shorter pieces of base64 would match unrelated text: a secret that short is recognised by its other forms. */
 const MIN_BASE64_FRAGMENT = 4;
 
+/**
+ * A secret shorter than this cannot be told apart from ordinary text: `tok` is also inside
+ * `invalid_token`. It is replaced only where it stands as a word of its own (in each of its forms),
+ * never inside a longer word or a longer base64 string, and the banner says so (shortSecretWarning).
+ */
+export const SHORT_SECRET_LENGTH = 8;
+
+export function isShortSecret(value: string): boolean {
+  return value.length < SHORT_SECRET_LENGTH;
+}
+
 interface Variant {
   text: string;
   placeholder: string;
+  /** Replaced only where neither neighbour continues a word the variant starts or ends (a short secret). */
+  wholeWord: boolean;
 }
 
 interface Range {
@@ -45,9 +60,10 @@ export class Redactor {
     if (this.secrets.some((known) => known.value === secret.value)) return;
     this.secrets.push(secret);
     this.variants = this.secrets
-      .flatMap((s): Variant[] => encodedVariants(s.value).map((text) => ({ text, placeholder: s.placeholder })))
+      .flatMap((s): Variant[] => encodedVariants(s.value).map((text) => ({ text, placeholder: s.placeholder, wholeWord: isShortSecret(s.value) })))
       .sort((a, b) => b.text.length - a.text.length);
     this.anySpace = this.secrets.some((s) => s.value.includes(' '));
+    if (this !== everywhere) everywhere.add(secret);
   }
 
   text(value: string): string {
@@ -75,13 +91,37 @@ export class Redactor {
   /** Where each variant occurs in the view, as ranges of the original text. */
   private find(view: View): Range[] {
     const ranges: Range[] = [];
-    for (const { text, placeholder } of this.variants) {
-      for (let at = view.text.indexOf(text); at !== -1; at = view.text.indexOf(text, at + text.length)) {
+    for (const { text, placeholder, wholeWord } of this.variants) {
+      for (let at = view.text.indexOf(text); at !== -1; at = view.text.indexOf(text, at + (wholeWord ? 1 : text.length))) {
+        if (wholeWord && !standsAlone(view.text, at, text)) continue;
         ranges.push({ start: view.start(at), end: view.end(at + text.length - 1), placeholder });
+        if (wholeWord) at += text.length - 1;
       }
     }
     return ranges;
   }
+}
+
+/**
+ * Every secret any client of this process was given or issued. What reaches an output and may
+ * quote a server (a finding, a skip reason, a report line) passes through it: see
+ * `escapeControl`, which applies it, so that one function makes server text safe to show.
+ */
+const everywhere = new Redactor([]);
+
+/** The text with every secret known to this process replaced, in every form it is recognised by. */
+export function redactKnownSecrets(text: string): string {
+  return everywhere.text(text);
+}
+
+const WORD_CHARACTER = /[A-Za-z0-9_]/;
+
+/** Like a regular expression's `\b` at both ends: the text at `at` is not part of a longer word. */
+function standsAlone(text: string, at: number, variant: string): boolean {
+  const continues = (inner: string, outer: string) => WORD_CHARACTER.test(inner) && WORD_CHARACTER.test(outer);
+  const before = text.charAt(at - 1);
+  const after = text.charAt(at + variant.length);
+  return !(before !== '' && continues(variant.charAt(0), before)) && !(after !== '' && continues(variant.charAt(variant.length - 1), after));
 }
 
 /**
@@ -91,7 +131,8 @@ export class Redactor {
  */
 function encodedVariants(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
-  const variants = new Set([value]);
+  // The whole encodings too, padding included: a short secret's fragments alone would not stand as a word.
+  const variants = new Set([value, bytes.toString('base64'), bytes.toString('base64url')]);
   for (let offset = 0; offset < 3; offset++) {
     const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
     // Base64 character i carries bits 6i..6i+5: keep those made of the secret's bits alone.

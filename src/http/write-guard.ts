@@ -4,6 +4,7 @@
  * own users to groups. A POST may create a user or group, or search. Everything else is refused
  * before a byte is sent, whatever a check or a server's answer asks for.
  */
+import { escapeControl } from '../diagnose/escape.js';
 import { isObject, jsonBody, type Exchange } from './exchange.js';
 import { isRunName } from './run-marker.js';
 
@@ -27,7 +28,8 @@ export class WriteGuardRefusal extends Error {
     detail: string,
     readonly evidence?: Exchange,
   ) {
-    super(`write guard: not sending ${method} ${path}: ${detail}`);
+    // The path and the detail hold ids the server chose: shown escaped and redacted, like any server text.
+    super(escapeControl(`write guard: not sending ${method} ${path}: ${detail}`));
   }
 }
 

@@ -4,7 +4,8 @@ import { requestLine } from '../diagnose/describe.js';
 import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
 import { foldBlockers } from './causes.js';
-import { flowLine, headline, shortFix, status, UNFINISHED_HINT, unfinishedLines, type ProfileVerdict } from './verdict.js';
+import { FLOWS, inFlow } from './flows.js';
+import { flowLine, headline, PROFILE_NAMES, shortFix, status, UNFINISHED_HINT, unfinishedLines, type Outcome, type ProfileVerdict } from './verdict.js';
 
 function escape(text: string): string {
   return escapeControl(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -37,6 +38,32 @@ function profileRow(profile: ProfileVerdict): string {
   return `<tr><td class="${status(profile)}">${escape(headline(profile))}</td><td>${items.length === 0 ? '' : `<ol>${items.join('')}</ol>`}</td><td><ul>${flows}</ul></td></tr>`;
 }
 
+const OUTCOME_MARKS: Record<Outcome['state'], string> = { passed: '✓ passed', failed: '✗ failed', skipped: '– skipped', pending: '– not run' };
+const OUTCOME_CLASSES: Record<Outcome['state'], string> = { passed: 'works', failed: 'breaks', skipped: 'not-tested', pending: 'not-tested' };
+
+function outcomeItem(outcome: Outcome): string {
+  const why = outcome.skipReason === undefined ? '' : `: ${escape(outcome.skipReason)}`;
+  const warned = outcome.state === 'passed' && outcome.findings.length > 0 ? ' (with a warning)' : '';
+  return `<li class="${OUTCOME_CLASSES[outcome.state]}">${OUTCOME_MARKS[outcome.state]}${warned}: ${escape(outcome.name)}${why}</li>`;
+}
+
+/**
+ * Per client and flow, each check of the run that belongs to it and what became of it: a passing
+ * run's page shows what was checked, not only that nothing failed.
+ */
+function checkedSection(summary: RunSummary): string {
+  const sections = summary.verdict.profiles.map((profile) => {
+    const flows = profile.flows.map((verdict) => {
+      const flow = FLOWS[profile.profile].find((f) => f.name === verdict.name);
+      const checks = flow === undefined ? [] : summary.outcomes.filter((o) => inFlow(flow, o));
+      const passed = checks.filter((o) => o.state === 'passed').length;
+      return `<details><summary class="${verdict.state.replace(' ', '-')}">${escape(verdict.name)}: ${escape(flowLine(verdict))} (${checks.length} checks, ${passed} passed)</summary><ul>${checks.map(outcomeItem).join('')}</ul></details>`;
+    });
+    return `<h3>${escape(PROFILE_NAMES[profile.profile])}</h3>\n${flows.join('\n')}`;
+  });
+  return `<h2>What was checked, per client and flow</h2>\n${sections.join('\n')}`;
+}
+
 /** One self-contained page (no scripts, no external assets) a person can open and share. */
 export function renderHtml(summary: RunSummary): string {
   const rows = summary.verdict.profiles.map(profileRow).join('\n');
@@ -58,6 +85,7 @@ ${failed === '' ? '' : `<h2>Failed checks</h2>\n${failed}`}
 ${warned === '' ? '' : `<h2>Warnings</h2>\n${warned}`}
 ${accepted === '' ? '' : `<h2>Accepted deviations</h2><ul>${accepted}</ul>`}
 ${stale === '' ? '' : `<h2>Stale acceptances</h2><ul>${stale}</ul>`}
+${checkedSection(summary)}
 </body></html>
 `;
 }

@@ -9,6 +9,7 @@
  */
 import type { RunnerTask } from 'vitest';
 import { JUnitReporter, type JUnitOptions, type Vitest } from 'vitest/node';
+import { skipNote } from './skip-note.js';
 import { noticesToOurOutput, writesToFile } from './streams.js';
 
 /** C0 controls but tab and line breaks (which XML 1.0 forbids), DEL and C1 (which a terminal obeys), U+FFFE/FFFF. */
@@ -43,7 +44,8 @@ function skipReason(task: RunnerTask): string | undefined {
   if (task.mode !== 'skip' && task.mode !== 'todo') return undefined;
   // Vitest keeps the reason given to context.skip() in result.note; its types do not list it.
   const note = (task.result as { note?: string } | undefined)?.note;
-  return note ?? (task.mode === 'todo' ? 'todo' : 'skipped');
+  // Escaped again here: a note from a context.skip() not made by skipWith must not break a line either.
+  return note === undefined ? (task.mode === 'todo' ? 'todo' : 'skipped') : skipNote(note);
 }
 
 interface Logger {

@@ -2,6 +2,7 @@ import type { Client } from '../config.js';
 import type { Finding, Level } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
 import { allRules, knownCodes } from '../checks/catalog.js';
+import { renderFinding } from '../diagnose/render.js';
 import { foldBlockers, group, rootCauses, type VerdictLine } from './causes.js';
 import { flowState, flowSummary, judgeFlows, type FlowVerdict } from './flow-verdict.js';
 
@@ -173,10 +174,20 @@ export function computeVerdict(
   return { profiles: verdicts, ...acceptancesOf(outcomes, acceptances, known), unfinished, stoppedEarly, skipped: skipped.length, skipReasons: skipReasonsOf(skipped) };
 }
 
-/** The first sentence of a fix, for a one-line summary. */
-export function shortFix(fix: string, length = 160): string {
-  const sentence = /^(.+?[.!?])(\s|$)/.exec(fix)?.[1] ?? fix;
-  return sentence.length > length ? `${sentence.slice(0, length - 1)}…` : sentence;
+/** Abbreviations whose full stop ends no sentence: "e.g. a realm" goes on. */
+const ABBREVIATION_BEFORE = /\b(?:e\.g|i\.e|etc|vs|cf|incl|approx|resp)$/i;
+/** A full stop, ! or ? that ends a sentence: the text ends, or a new sentence starts after a space. */
+const SENTENCE_END = /[.!?](?=\s*$|\s+["'(`]?[A-Z0-9])/g;
+
+/**
+ * The first sentence of a fix, whole, for a one-line summary: never cut inside it (a fix cut at
+ * "e.g." or at a length reads as another instruction).
+ */
+export function shortFix(fix: string): string {
+  for (const end of fix.matchAll(SENTENCE_END)) {
+    if (!ABBREVIATION_BEFORE.test(fix.slice(0, end.index))) return fix.slice(0, end.index + 1);
+  }
+  return fix;
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -291,11 +302,28 @@ function unfinishedSection(verdict: Verdict): string[] {
   return ['  stopped on an error, not on a finding:', ...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`), `    ${UNFINISHED_HINT}`];
 }
 
+/**
+ * Each warning once, whichever clients it concerns, with the four parts a failure shows: what came
+ * back, what is required and by whom, the cause and fix, and the curl that reproduces it. A warning
+ * passes its check, so Vitest prints none of it: this is where it is seen.
+ */
+export function warningLines(verdict: Verdict): string[] {
+  const warnings = new Map<string, VerdictLine>();
+  for (const warning of verdict.profiles.flatMap((profile) => profile.warnings)) if (!warnings.has(warning.code)) warnings.set(warning.code, warning);
+  if (warnings.size === 0) return [];
+  const block = ({ finding, count }: VerdictLine) =>
+    renderFinding(finding)
+      .split('\n')
+      .map((text, index) => (index === 0 ? `    ! ${text}${count > 1 ? ` (×${count})` : ''}` : `    ${text}`));
+  return [`  warnings (${warnings.size}), in full:`, ...[...warnings.values()].flatMap(block)];
+}
+
 /** The text printed at the end of every run: each client, its blockers, then its flows. */
 export function renderVerdict(verdict: Verdict): string {
   return [
     'Verdict',
     ...verdict.profiles.flatMap(profileLines),
+    ...warningLines(verdict),
     ...(verdict.stoppedEarly ? ['  the run stopped early (--bail, or cancelled): checks that did not run are not in this verdict'] : []),
     ...unfinishedSection(verdict),
     ...verdict.accepted.map((a) => `  accepted: ${a.code}${a.count > 1 ? ` (×${a.count})` : ''}: ${a.reason}`),

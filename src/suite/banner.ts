@@ -1,7 +1,7 @@
 import { BUNDLED } from '../config.js';
-import { renderFindings } from '../diagnose/render.js';
+import { escapeControl } from '../diagnose/escape.js';
 import { proxyFor } from '../http/dispatcher.js';
-import { safeUrl } from '../http/redact.js';
+import { isShortSecret, safeUrl, SHORT_SECRET_LENGTH } from '../http/redact.js';
 import type { Preflight, Target } from './target.js';
 
 const AUTH_DESCRIPTIONS = {
@@ -30,6 +30,27 @@ function whyBundled(target: Target): string {
   return target.bundledAskedFor ? `SCIM_BASE_URL=${BUNDLED}` : 'SCIM_BASE_URL is not set: set it to test your own server';
 }
 
+/** The configured secrets by the setting they come from; with OAuth, the access token as issued. */
+function namedSecrets(target: Target): Array<[string, string | undefined]> {
+  const { auth } = target;
+  if (auth.method === 'basic') return [['SCIM_BASIC_PASSWORD', auth.password]];
+  if (auth.method === 'header') return [['the header value', auth.value]];
+  if (auth.method === 'oauth') return [['SCIM_OAUTH_CLIENT_SECRET', auth.clientSecret], ['the OAuth access token', target.token]];
+  return [['SCIM_TOKEN', target.token]];
+}
+
+/**
+ * A secret this short cannot be told apart from ordinary text (`tok` is inside `invalid_token`):
+ * the output replaces it only where it stands as a word of its own (src/http/redact.ts). Said
+ * before anything else, so the team knows what a shared log may hold.
+ */
+export function shortSecretWarning(target: Target): string | undefined {
+  const short = namedSecrets(target).filter(([, value]) => value !== undefined && value !== '' && isShortSecret(value));
+  if (short.length === 0) return undefined;
+  const names = short.map(([name, value]) => `${name} (${value?.length ?? 0} characters)`).join(', ');
+  return `⚠ ${names}: a secret shorter than ${SHORT_SECRET_LENGTH} characters cannot be told apart from ordinary text, so the output replaces it only where it stands as a word of its own, not inside a longer word (invalid_token) or a longer base64 string. Use a longer secret.`;
+}
+
 /** The first lines of every run: what is tested, how, and whether it can be reached at all. */
 export function banner(target: Target, preflight: Preflight): string {
   const what = target.bundled ? `the bundled reference server at ${target.baseUrl} (${whyBundled(target)})` : safeUrl(target.baseUrl);
@@ -40,6 +61,8 @@ export function banner(target: Target, preflight: Preflight): string {
       : 'read-only (set SCIM_WRITE=true to let the suite create, change and delete its own test users)';
   const lines = [`scim-conformance: testing ${what}`, `  profiles: ${target.profiles.join(', ')}; ${mode}${target.strict ? '; strict' : ''}`];
   if (!target.bundled) lines.push(network(target));
+  const short = target.bundled ? undefined : shortSecretWarning(target);
+  if (short !== undefined) lines.push(short);
   if (target.insecureTls) {
     lines.push(
       '⚠ SCIM_INSECURE_TLS=true: the server\'s certificate is NOT verified. Okta and Entra will verify it; use this for a test run only, and prefer SCIM_CA_FILE.',
@@ -51,7 +74,8 @@ export function banner(target: Target, preflight: Preflight): string {
     lines.push(`  note: the server answered ${retried.map((r) => r.status).join(', ')} with Retry-After to the first request; the suite waited ${waited} ms as asked.`);
   }
   if (preflight.status !== 'ok') {
-    lines.push('', `✗ ${preflight.summary}`, '', renderFindings(preflight.findings), '', 'Every other check is skipped until this is fixed.');
+    // The finding itself, with its fix and curl, is the PREFLIGHT failure at the end of the run, where a CI log is read.
+    lines.push('', escapeControl(`✗ ${preflight.summary}`), '  Every other check is skipped until this is fixed: the failure is shown in full at the end.');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import { Limiter } from '../http/limiter.js';
 import { MemoryGate } from '../http/memory-gate.js';
 import { SharedGate } from '../http/shared-limits.js';
 import { saveExchanges } from '../report/exchange-log.js';
+import { skipWith } from '../report/skip-note.js';
 import { fetchPrepared } from './run-service.js';
 import { workerShare, workersOf } from './share.js';
 import type { Preflight, Target } from './target.js';
@@ -74,7 +75,7 @@ function reportSilenceOnce(client: ScimClient, target: Target): void {
     if (warnedOfSilence || (state === 'fail' && !client.claimReport())) {
       // What it found of unanswered requests is not a finding of the server's: no report may list it.
       delete context.task.meta.findings;
-      return context.skip(`not run: ${cause}`);
+      return skipWith(context, `not run: ${cause}`);
     }
     if (state !== 'fail') return;
     const rule = responseRules.HTTP_SERVER_WENT_SILENT;
@@ -128,7 +129,7 @@ export function ruleTests(rules: readonly Rule[], evaluate: () => Promise<CheckR
     test(`${rule.title} [${rule.code}]`, { meta: { code: rule.code } }, async (context) => {
       const level = levelFor(rule, target.profiles);
       if (level === undefined) return context.skip(`not required by the selected profiles (${profileNames(target.profiles)})`);
-      if (preflight.status !== 'ok') return context.skip(`not run: ${preflight.summary}`);
+      if (preflight.status !== 'ok') return skipWith(context, `not run: ${preflight.summary}`);
       // Before evaluating: a check that stops on an error still names its rule in the verdict.
       context.task.meta.code = rule.code;
       context.task.meta.level = level;
@@ -145,7 +146,7 @@ async function judge(context: TestContext, rule: Rule, level: Level, run: CheckR
   if (findings.length === 0) {
     if (!run.checked.has(rule.code)) {
       const reason = run.skipped.get(rule.code);
-      if (reason !== undefined) return context.skip(reason);
+      if (reason !== undefined) return skipWith(context, reason);
       const first = run.findings[0];
       return context.skip(first === undefined ? 'not applicable to this answer' : `not checked: ${first.code} came first`);
     }
@@ -176,7 +177,8 @@ export function preflightTest(): void {
     context.task.meta.code = 'PREFLIGHT';
     if (preflight.status !== 'ok') {
       context.task.meta.findings = preflight.findings;
-      throw new ConformanceFailure(`${preflight.summary}\n\n${renderFindings(preflight.findings)}`);
+      // The banner said the summary already: the findings say what came back, what is required and the fix.
+      throw new ConformanceFailure(preflight.findings.length > 0 ? renderFindings(preflight.findings) : preflight.summary);
     }
     context.expect(preflight.exchange.response).toBeDefined();
   });

@@ -1,21 +1,13 @@
 import { afterAll, beforeEach, describe } from 'vitest';
 import type { Rule } from '../checks/rule.js';
-import type { SkipKind } from '../report/verdict.js';
+import { escapeControl } from '../diagnose/escape.js';
+import { skipWith } from '../report/skip-note.js';
 import type { CheckRun } from '../checks/run.js';
 import type { ScimClient } from '../http/client.js';
 import { once, ruleTests, suiteTarget } from './spec.js';
 import type { Target } from './target.js';
 import { saveLeftovers } from '../report/leftovers.js';
 import { CLEANUP_COMMAND, describeCleanup, TestData, WRITE_SKIP_REASON } from './test-data.js';
-
-declare module 'vitest' {
-  interface TaskMeta {
-    /** Why a check was skipped, when it was skipped for a reason the run reports as a group. */
-    skipReason?: string;
-    /** What kind of reason that is: the verdict tells a flow not tested from one not offered by it. */
-    skipKind?: SkipKind;
-  }
-}
 
 export interface WriteTestOptions {
   /**
@@ -36,19 +28,12 @@ export function writeRuleTests(title: string, rules: readonly Rule[], evaluate: 
   const precondition = options.precondition === undefined ? undefined : once(options.precondition);
   describe(title, () => {
     beforeEach(async (context) => {
-      if (!target.write) {
-        context.task.meta.skipReason = WRITE_SKIP_REASON;
-        context.task.meta.skipKind = 'read-only';
-        return context.skip(WRITE_SKIP_REASON);
-      }
+      if (!target.write) return skipWith(context, WRITE_SKIP_REASON, 'read-only');
       // A failed preflight is ruleTests' to report; asking the precondition would only add noise.
       if (precondition === undefined || preflight.status !== 'ok') return;
       const reason = await precondition();
-      if (reason !== undefined) {
-        context.task.meta.skipReason = reason;
-        context.task.meta.skipKind = 'not-offered';
-        return context.skip(reason);
-      }
+      // The reason may quote the server: skipWith escapes it for every output.
+      if (reason !== undefined) return skipWith(context, reason, 'not-offered');
     });
     ruleTests(rules, evaluate);
   });
@@ -69,7 +54,7 @@ export function useTestData(client: ScimClient, target: Target, scope: string, p
     try {
       lines = describeCleanup(await data.cleanup());
     } catch (error) {
-      lines = [`cleanup failed: ${(error as Error).message}; ${CLEANUP_COMMAND} removes what is left`];
+      lines = [escapeControl(`cleanup failed: ${(error as Error).message}; ${CLEANUP_COMMAND} removes what is left`)];
     }
     if (lines.length > 0) console.warn(`scim-conformance test data (${label}):\n${lines.map((line) => `  ${line}`).join('\n')}`);
     saveLeftovers({ scope: label, lines });

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { excerpt } from '../../src/diagnose/describe.js';
+import { escapeControl } from '../../src/diagnose/escape.js';
 import { ScimClient } from '../../src/http/client.js';
 import { Redactor, safeUrl, userinfoSecrets, withoutQueryValues } from '../../src/http/redact.js';
 
@@ -110,5 +112,41 @@ describe('the client registers every configured secret', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('a secret shorter than 8 characters (SHORT_SECRET_LENGTH)', () => {
+  const short = new Redactor([{ value: 'tok', placeholder: PLACEHOLDER }]);
+
+  test.for([
+    ['alone', 'tok', PLACEHOLDER],
+    ['as a credential', 'Authorization: Bearer tok', `Authorization: Bearer ${PLACEHOLDER}`],
+    ['quoted, at the end of a sentence', '"tok". tok, (tok)', `"${PLACEHOLDER}". ${PLACEHOLDER}, (${PLACEHOLDER})`],
+    ['\\u-escaped', 'x \\u0074ok y', `x ${PLACEHOLDER} y`],
+    ['percent-encoded', '?t=%74%6F%6B&', `?t=${PLACEHOLDER}&`],
+    ['base64, alone', 'x-echo: dG9r', `x-echo: ${PLACEHOLDER}`],
+  ] satisfies Array<[string, string, string]>)('is replaced where it stands as a word of its own: %s', ([, text, redacted]) => {
+    expect(short.text(text)).toBe(redacted);
+  });
+
+  test.for([
+    ['inside error="invalid_token"', 'Bearer error="invalid_token"'],
+    ['inside tokens and token_type', '"token_type":"Bearer", tokens'],
+    ['inside a longer base64 string', 'YWJjdG9rZGVm dG9rZW4='],
+  ] satisfies Array<[string, string]>)('is left alone inside a longer word: %s', ([, text]) => {
+    expect(short.text(text)).toBe(text);
+  });
+
+  test('a secret of 8 characters or more is still replaced inside anything', () => {
+    const long = new Redactor([{ value: 'tokentok', placeholder: PLACEHOLDER }]);
+    expect(long.text('xtokentoky')).toBe(`x${PLACEHOLDER}y`);
+  });
+});
+
+describe('escapeControl: the one way server text reaches an output', () => {
+  test('replaces every secret any redactor of this process was given, before it escapes', () => {
+    new Redactor([{ value: 'proc/wide+secret-77', placeholder: '[REDACTED]' }]);
+    expect(escapeControl('detail: proc\\/wide+secret-77\x1b[2J')).toBe('detail: [REDACTED]\\x1b[2J');
+    expect(excerpt(`${'a'.repeat(150)} proc/wide+secret-77 and more`, 160)).not.toContain('proc/wide');
   });
 });

@@ -160,6 +160,26 @@ describe('shortFix', () => {
   test('keeps the first sentence', () => {
     expect(shortFix('Set the Base URL to https://x/scim/v2. Then retry.')).toBe('Set the Base URL to https://x/scim/v2.');
   });
+
+  test.for([
+    ['at "e.g."', 'Add "detail" to every error body, e.g. "User 123 not found". Okta shows it.', 'Add "detail" to every error body, e.g. "User 123 not found".'],
+    ['at "e.g." before a capital', 'Use a strong ETag, e.g. W/ is weak. Then retry.', 'Use a strong ETag, e.g. W/ is weak.'],
+    ['at "i.e." or "etc."', 'Send the core attributes (i.e. userName, name etc. as listed) in every answer.', 'Send the core attributes (i.e. userName, name etc. as listed) in every answer.'],
+    ['at a dot inside a name or URL', 'Set Location to meta.location, e.g. https://api.example.com/scim/v2/Users/<id>.', 'Set Location to meta.location, e.g. https://api.example.com/scim/v2/Users/<id>.'],
+    ['at a length', `${'Return every attribute the schema lists '.repeat(6)}in one answer. More.`, `${'Return every attribute the schema lists '.repeat(6)}in one answer.`],
+  ] satisfies Array<[string, string, string]>)('never cuts a sentence: %s', ([, fix, first]) => {
+    expect(shortFix(fix)).toBe(first);
+  });
+
+  test('every fix of every rule, shortened, is a whole sentence of it', () => {
+    for (const rule of allRules()) {
+      const short = shortFix(rule.fix);
+      expect(rule.fix.startsWith(short)).toBe(true);
+      expect(short).not.toMatch(/(\be\.g|\bi\.e|…)$/);
+      // Whole: the fix itself, or a sentence the fix goes on after, with a space.
+      expect(short === rule.fix || /^\s/.test(rule.fix.slice(short.length))).toBe(true);
+    }
+  });
 });
 
 /**
