@@ -38,7 +38,7 @@ export interface ClientOptions {
   maxBodyBytes?: number;
   /** Requests started per second at most; unlimited when absent. */
   maxRps?: number | undefined;
-  /** Where the limits are kept when several processes share them; a Limiter of this client's own when absent. */
+  /** The run's limiter, which the spec files' threads share; a Limiter of this client's own when absent. */
   gate?: Gate | undefined;
   /** Bearer (with `token`) when absent. */
   auth?: AuthSettings | undefined;
@@ -124,7 +124,7 @@ export class ScimClient {
       for (const secret of url === undefined ? [] : userinfoSecrets(url, REDACTED)) this.redactor.add(secret);
     }
     for (const secret of options.issuedSecrets ?? []) this.redactor.add(secret);
-    this.limiter = options.gate ?? new Limiter(options.maxInFlight, options.maxRps);
+    this.limiter = options.gate ?? new Limiter({ maxInFlight: options.maxInFlight, maxRps: options.maxRps });
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.dispatcher = createDispatcher(options);
     this.authenticator = createAuthenticator(options.auth, options.token, {
@@ -225,8 +225,10 @@ export class ScimClient {
     try {
       headers = await this.headersFor(options);
       for (;;) {
+        const sentAt = Date.now();
         ({ response, error } = await this.attempt(method, url, headers, body, deadline));
         this.stats.sent++;
+        this.limiter.note({ status: response?.status, latencyMs: Date.now() - sentAt });
         if (response === undefined) break;
         const wait = RETRYABLE_STATUSES.has(response.status) ? retryAfterMs(response.headers['retry-after']) : undefined;
         if (wait !== undefined && retried.length < MAX_THROTTLE_WAITS && Date.now() + wait + MIN_RETRY_BUDGET_MS < deadline) {
