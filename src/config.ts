@@ -58,9 +58,11 @@ export class ConfigError extends Error {
 const DEFAULT_TIMEOUT_MS = 10_000;
 /**
  * Where the bound on requests in flight starts, and the most it recovers to after the server asked
- * for less (src/http/limiter.ts). Politeness adapts to the server: no request rate is fixed.
+ * for less (src/http/limiter.ts). Politeness adapts to the server: no request rate is fixed. A far
+ * server's run keeps close to its longest chain of requests only with this many at once; a server
+ * that cannot take them says so (429, 503, slower answers) and the bound halves.
  */
-export const DEFAULT_LIMITS = { maxInFlight: 8 } as const;
+export const DEFAULT_LIMITS = { maxInFlight: 16 } as const;
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const baseUrl = parseBaseUrl(env['SCIM_BASE_URL'], isCi(env));

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       profiles: ['okta', 'entra', 'rfc'],
       strict: false,
       timeoutMs: 10_000,
-      maxInFlight: 8,
+      maxInFlight: 16,
       maxRps: undefined,
       auth: { method: 'bearer' },
       caFile: undefined,
