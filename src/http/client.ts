@@ -225,10 +225,8 @@ export class ScimClient {
     try {
       headers = await this.headersFor(options);
       for (;;) {
-        const sentAt = Date.now();
-        ({ response, error } = await this.attempt(method, url, headers, body, deadline));
+        ({ response, error } = await this.notedAttempt(method, url, headers, body, deadline));
         this.stats.sent++;
-        this.limiter.note({ status: response?.status, latencyMs: Date.now() - sentAt });
         if (response === undefined) break;
         const wait = RETRYABLE_STATUSES.has(response.status) ? retryAfterMs(response.headers['retry-after']) : undefined;
         if (wait !== undefined && retried.length < MAX_THROTTLE_WAITS && Date.now() + wait + MIN_RETRY_BUDGET_MS < deadline) {
@@ -296,6 +294,14 @@ export class ScimClient {
   /** True for the first caller only, run-wide: the one check that reports the silence. */
   claimReport(): boolean {
     return this.limiter.claimReport();
+  }
+
+  /** One attempt, whose answer and latency the limiter is told of: its bound adapts to them. */
+  private async notedAttempt(...args: Parameters<ScimClient['attempt']>): ReturnType<ScimClient['attempt']> {
+    const sentAt = Date.now();
+    const outcome = await this.attempt(...args);
+    this.limiter.note({ status: outcome.response?.status, latencyMs: Date.now() - sentAt });
+    return outcome;
   }
 
   private async attempt(
