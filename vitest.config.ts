@@ -27,8 +27,19 @@ interface Settings {
   projects: boolean;
 }
 
+/**
+ * The spec files share the run's one limiter in memory (src/http/limiter.ts), which only worker
+ * threads can: worker processes would each get a copy, and the run's bound would not hold.
+ */
+function refuseOtherPools(argv: readonly string[]): void {
+  const pools = argv.flatMap((arg, at) => (arg === '--pool' ? [argv[at + 1] ?? ''] : arg.startsWith('--pool=') ? [arg.slice('--pool='.length)] : []));
+  const other = pools.find((pool) => pool !== 'threads');
+  if (other !== undefined) throw new ConfigError(`the spec files run in worker threads, which share the politeness limits: leave out --pool ${other}.`);
+}
+
 function checkedSettings(): Settings | ConfigError {
   try {
+    refuseOtherPools(process.argv);
     const client = projectClient(process.argv);
     // The project's client is the profile, for the setup, the workers and the verdict alike.
     if (client !== undefined) process.env['SCIM_PROFILE'] = client;

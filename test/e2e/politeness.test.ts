@@ -59,6 +59,12 @@ describe('the politeness limits', () => {
     expect(busiestSecond(seen.starts)).toBeLessThanOrEqual(44);
   });
 
+  test('cannot be shared by worker processes: --pool forks stops the run with one sentence', async () => {
+    const run = await runSuites({ SCIM_BASE_URL: 'http://127.0.0.1:9/scim/v2', SCIM_TOKEN: RECORDING_TOKEN }, ['--pool', 'forks']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toBe('scim-conformance: the spec files run in worker threads, which share the politeness limits: leave out --pool forks.');
+  });
+
   test('are shared, not split: one busy spec file may use every place the run allows', async () => {
     const { server, seen } = await measuredServer();
     const run = await runSuites(
