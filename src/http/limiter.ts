@@ -15,8 +15,8 @@ export interface Limits {
  * pauses every request; SCIM_MAX_RPS, when set, spaces the starts evenly.
  *
  * Its state is a SharedArrayBuffer, so the spec files' worker threads share one limiter: each
- * builds one on the run's memory, and waiting for a place blocks no thread.
- * In one thread (the CLI, our tests) it is the same class on memory of its own. The silence watch
+ * builds one on the run's memory, and waiting for a place blocks no thread. In one thread (the
+ * CLI, our tests) it is the same class on memory of its own. The silence watch
  * (src/http/silence.ts) keeps its count here too, so every thread stops when it trips.
  */
 export class Limiter implements Gate {
@@ -28,7 +28,7 @@ export class Limiter implements Gate {
 
   /**
    * `limits` for a limiter on memory of its own; or the run's memory, made with the limits in the
-   * main process, to share its limiter. `now` is injected by tests.
+   * main process, to share its limiter. `now` is the clock (Vitest's fake one in tests).
    */
   constructor(
     limits: Limits | SharedArrayBuffer,
@@ -189,8 +189,8 @@ export class Limiter implements Gate {
 
   /**
    * Keeps the smoothed latency (as TCP smooths its round-trip time) and the fastest answer seen;
-   * rising sharply means the smoothed latency is well above the fastest, by a margin no jitter of
-   * a busy client reaches.
+   * rising sharply means the smoothed latency is well above the fastest, by a margin that the
+   * delays of a busy client of ours (an event loop held up by its own work) rarely reach.
    */
   private latencyRising(latencyMs: number): boolean {
     const us = Math.max(1, Math.round(latencyMs * 1000));
