@@ -11,16 +11,15 @@ import { defineConfig } from 'vitest/config';
 import { loadAcceptances } from './src/accept.js';
 import { ConfigError, loadConfig, loadJudgingConfig } from './src/config.js';
 import { EXCHANGE_DIR_ENV } from './src/report/exchange-log.js';
-import { setUpRun } from './src/suite/run-setup.js';
 import LongestChainsFirst from './src/suite/sequencer.js';
-import { handOverSetup } from './src/suite/setup-handover.js';
 import { clientProjects, projectClient } from './src/suite/projects.js';
-import { SUITE_POOL, suiteWorkers, WORKERS_ENV } from './src/suite/share.js';
 import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
 import { ownModulePath, runsCompiled } from './src/module-path.js';
 
 // Our modules by their .ts names: compiled, in the package's dist/, they are the .js files.
 const here = (path: string) => ownModulePath(path, import.meta.url);
+/** Spec files wait on the network, not the CPU; more workers than this only start up slower. */
+const MAX_WORKERS = 5;
 
 interface Settings {
   reports: ReportOptions;
@@ -29,8 +28,19 @@ interface Settings {
   projects: boolean;
 }
 
+/**
+ * The spec files share the run's one limiter in memory (src/http/limiter.ts), which only worker
+ * threads can: worker processes would each get a copy, and the run's bound would not hold.
+ */
+function refuseOtherPools(argv: readonly string[]): void {
+  const pools = argv.flatMap((arg, at) => (arg === '--pool' ? [argv[at + 1] ?? ''] : arg.startsWith('--pool=') ? [arg.slice('--pool='.length)] : []));
+  const other = pools.find((pool) => pool !== 'threads');
+  if (other !== undefined) throw new ConfigError(`the spec files run in worker threads, which share the politeness limits: leave out --pool ${other}.`);
+}
+
 function checkedSettings(): Settings | ConfigError {
   try {
+    refuseOtherPools(process.argv);
     const client = projectClient(process.argv);
     // The project's client is the profile, for the setup, the workers and the verdict alike.
     if (client !== undefined) process.env['SCIM_PROFILE'] = client;
@@ -38,7 +48,7 @@ function checkedSettings(): Settings | ConfigError {
     const merging = process.argv.some((arg) => arg === '--merge-reports' || arg.startsWith('--merge-reports='));
     const config = merging ? loadJudgingConfig(process.env) : loadConfig(process.env);
     loadAcceptances(process.env);
-    return { reports: loadReportOptions(process.env), workers: suiteWorkers(config), projects: client !== undefined };
+    return { reports: loadReportOptions(process.env), workers: Math.max(1, Math.min(MAX_WORKERS, config.maxInFlight)), projects: client !== undefined };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return error;
@@ -62,8 +72,6 @@ function stopWith(error: ConfigError) {
 }
 
 function suiteConfig({ reports, workers, projects }: Settings) {
-  // Bundled with this file, the setup loads in a fraction of the time (src/suite/setup-handover.ts).
-  handOverSetup(setUpRun);
   // Workers leave their exchanges here; the reporter, in this process, gathers them into the HAR.
   const exchangeDir = (process.env[EXCHANGE_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'scimc-exchanges-')));
   const verdictReporter = here('src/report/reporter.ts');
@@ -101,20 +109,19 @@ function suiteConfig({ reports, workers, projects }: Settings) {
       root: here('.'),
       include: [runsCompiled(import.meta.url) ? 'suites/**/*.spec.js' : 'suites/**/*.spec.ts'],
       isolate: false,
-      // Spec files wait on the network, not the CPU: run several at once, sharing the politeness limits.
+      // Spec files wait on the network, not the CPU: run several at once. Threads, which start faster
+      // than processes and share the run's one limiter in memory (src/http/limiter.ts).
       maxWorkers: workers,
-      pool: SUITE_POOL,
+      pool: 'threads',
       // Checks in a file share their requests (once) and wait on the network: let them wait together.
       sequence: { concurrent: true, sequencer: LongestChainsFirst },
       maxConcurrency: 20,
       globalSetup: projects ? [] : globalSetup,
-      // The spec file with the longest chain loads first; the others wait their turn.
-      setupFiles: [here('src/suite/head-start-setup.ts')],
       // Vitest's console reporter, less the listing of passing and skipped checks (src/report/console.ts).
       reporters: [here('src/report/console.ts'), ...ourReporters],
       // --project okta (entra, rfc): the whole suite, judged for that client alone.
       ...(projects ? { projects: clientProjects(globalSetup) } : {}),
-      env: { [EXCHANGE_DIR_ENV]: exchangeDir, [WORKERS_ENV]: String(workers) },
+      env: { [EXCHANGE_DIR_ENV]: exchangeDir },
       testTimeout: 120_000,
       hookTimeout: 120_000,
       // A failed check's message is its diagnosis; frames pointing into our code would only be noise.

@@ -19,8 +19,8 @@ export interface Config {
   strict: boolean;
   timeoutMs: number;
   maxInFlight: number;
-  /** Requests started per second at most (SCIM_MAX_RPS). */
-  maxRps: number;
+  /** Requests started per second at most (SCIM_MAX_RPS): an opt-in hard cap, none when unset. */
+  maxRps: number | undefined;
   /** How requests are authenticated; a bearer token lives in `token`. */
   auth: AuthSettings;
   /** A PEM file of CA certificates trusted in addition to the system's (SCIM_CA_FILE). */
@@ -56,8 +56,13 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-/** Polite to a production-like staging server, and below the 25 per second Entra asks gallery apps to hold. */
-export const DEFAULT_LIMITS = { maxInFlight: 4, maxRps: 20 } as const;
+/**
+ * Where the bound on requests in flight starts, and the most it recovers to after the server asked
+ * for less (src/http/limiter.ts). Politeness adapts to the server: no request rate is fixed. A far
+ * server's run keeps close to its longest chain of requests only with this many at once; a server
+ * that cannot take them says so (429, 503, slower answers) and the bound halves.
+ */
+export const DEFAULT_LIMITS = { maxInFlight: 16 } as const;
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const baseUrl = parseBaseUrl(env['SCIM_BASE_URL'], isCi(env));
@@ -70,7 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     strict: parseBoolean('SCIM_STRICT', env['SCIM_STRICT']),
     timeoutMs: parsePositiveInteger('SCIM_TIMEOUT_MS', env['SCIM_TIMEOUT_MS'], DEFAULT_TIMEOUT_MS),
     maxInFlight: parsePositiveInteger('SCIM_MAX_IN_FLIGHT', env['SCIM_MAX_IN_FLIGHT'], DEFAULT_LIMITS.maxInFlight),
-    maxRps: parsePositiveInteger('SCIM_MAX_RPS', env['SCIM_MAX_RPS'], DEFAULT_LIMITS.maxRps),
+    maxRps: blank(env['SCIM_MAX_RPS']) ? undefined : parsePositiveInteger('SCIM_MAX_RPS', env['SCIM_MAX_RPS'], 1),
     auth: parseAuth(env),
     caFile: parseCaFile(env['SCIM_CA_FILE']),
     insecureTls: parseBoolean('SCIM_INSECURE_TLS', env['SCIM_INSECURE_TLS']),

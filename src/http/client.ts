@@ -38,7 +38,7 @@ export interface ClientOptions {
   maxBodyBytes?: number;
   /** Requests started per second at most; unlimited when absent. */
   maxRps?: number | undefined;
-  /** Where the limits are kept when several processes share them; a Limiter of this client's own when absent. */
+  /** The run's limiter, which the spec files' threads share; a Limiter of this client's own when absent. */
   gate?: Gate | undefined;
   /** Bearer (with `token`) when absent. */
   auth?: AuthSettings | undefined;
@@ -125,7 +125,7 @@ export class ScimClient {
       for (const secret of url === undefined ? [] : userinfoSecrets(url, REDACTED)) this.redactor.add(secret);
     }
     for (const secret of options.issuedSecrets ?? []) this.redactor.add(secret);
-    this.limiter = options.gate ?? new Limiter(options.maxInFlight, options.maxRps);
+    this.limiter = options.gate ?? new Limiter({ maxInFlight: options.maxInFlight, maxRps: options.maxRps });
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.dispatcher = createDispatcher(options);
     this.authenticator = createAuthenticator(options.auth, options.token, {
@@ -226,7 +226,7 @@ export class ScimClient {
     try {
       headers = await this.headersFor(options);
       for (;;) {
-        ({ response, error } = await this.attempt(method, url, headers, body, deadline));
+        ({ response, error } = await this.notedAttempt(method, url, headers, body, deadline));
         this.stats.sent++;
         if (response === undefined) break;
         const wait = RETRYABLE_STATUSES.has(response.status) ? retryAfterMs(response.headers['retry-after']) : undefined;
@@ -306,6 +306,14 @@ export class ScimClient {
   /** True for the first caller only, run-wide: the one check that reports the silence. */
   claimReport(): boolean {
     return this.limiter.claimReport();
+  }
+
+  /** One attempt, whose answer and latency the limiter is told of: its bound adapts to them. */
+  private async notedAttempt(...args: Parameters<ScimClient['attempt']>): ReturnType<ScimClient['attempt']> {
+    const sentAt = Date.now();
+    const outcome = await this.attempt(...args);
+    this.limiter.note({ status: outcome.response?.status, latencyMs: Date.now() - sentAt });
+    return outcome;
   }
 
   private async attempt(

@@ -22,7 +22,7 @@ function network(target: Target): string {
   const parts = [`auth: ${auth}`];
   if (proxy !== undefined) parts.push(`proxy: ${safeUrl(proxy)}`);
   if (target.caFile !== undefined) parts.push(`CA: ${target.caFile}`);
-  parts.push(`at most ${target.maxInFlight} requests in flight and ${target.maxRps} per second`);
+  parts.push(`at most ${target.maxInFlight} requests in flight, fewer while the server asks for less${target.maxRps === undefined ? '' : `, and ${target.maxRps} per second`}`);
   return `  ${parts.join('; ')}`;
 }
 

@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
 import { ownModulePath } from '../module-path.js';
-import { MemoryGate } from '../http/memory-gate.js';
+import { Limiter } from '../http/limiter.js';
 import { cleanUpOnInterrupt } from './interrupt.js';
 import { ourOutput } from '../report/streams.js';
 import { prepare } from './prepare.js';
 import { serveRun, type Prepared } from './run-service.js';
-import { workersShareMemory } from './share.js';
 import { targetFromConfig, type Target } from './target.js';
 
 const REFERENCE_SERVER = ownModulePath('../reference-server/index.ts', import.meta.url);
@@ -16,10 +15,10 @@ export type RunSetup = (project: TestProject) => Promise<() => Promise<void>>;
 
 /**
  * Resolves what is under test (the configured server, or the bundled reference server on loopback)
- * and serves the run's politeness limits to the workers. In the background, while the workers
- * start up, it fetches an OAuth token when that is the method (once, for every worker), sends the
- * preflight, makes the reads several spec files need and sweeps leftovers; each spec file waits for that
- * (src/suite/run-service.ts).
+ * and makes the run's one limiter, whose memory the worker threads share (src/http/limiter.ts). In
+ * the background, while the workers start up, it fetches an OAuth token when that is the method
+ * (once, for every worker), sends the preflight, makes the reads several spec files need and sweeps
+ * leftovers; each spec file waits for that (src/suite/run-service.ts).
  */
 export const setUpRun: RunSetup = async (project) => {
   const config = loadConfig(process.env);
@@ -27,8 +26,7 @@ export const setUpRun: RunSetup = async (project) => {
   let stop = async () => {};
   if (config.baseUrl === undefined) {
     const token = randomBytes(24).toString('base64url');
-    // Through Vite's module runner, not with the rest of this file: bundled with the config, the
-    // server's code would slow the start of every run, also those against a server of the user's.
+    // Loaded only for a run without SCIM_BASE_URL: a run against a server of the user's needs none of it.
     const { demoSeed, startReferenceServer } = await project.import<typeof import('../reference-server/index.js')>(REFERENCE_SERVER);
     const server = await startReferenceServer({ token, seed: demoSeed() });
     // The bundled server takes a bearer token, whatever credentials are configured for another one.
@@ -52,13 +50,12 @@ export const setUpRun: RunSetup = async (project) => {
     await preparation.catch(() => undefined);
     preparation = prepareRun();
   });
-  const service = await serveRun(target, () => preparation);
+  const service = await serveRun(() => preparation);
+  const limiter = new Limiter(target);
   project.provide('target', target);
   project.provide('runService', service.url);
-  // Worker processes ask the run service instead.
-  const limitsMemory = workersShareMemory(project.config.pool) ? MemoryGate.memory() : undefined;
-  if (limitsMemory !== undefined) project.provide('limitsMemory', limitsMemory);
-  const forgetInterrupt = cleanUpOnInterrupt(target, (waitMs) => (limitsMemory === undefined ? 0 : MemoryGate.halt(limitsMemory, waitMs)));
+  project.provide('limitsMemory', limiter.memory);
+  const forgetInterrupt = cleanUpOnInterrupt(target, (waitMs) => limiter.interrupt(waitMs));
   return async () => {
     forgetInterrupt();
     await preparation.catch(() => undefined);

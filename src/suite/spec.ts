@@ -8,12 +8,9 @@ import { renderFindings } from '../diagnose/render.js';
 import { ScimClient } from '../http/client.js';
 import type { Gate } from '../http/gate.js';
 import { Limiter } from '../http/limiter.js';
-import { MemoryGate } from '../http/memory-gate.js';
-import { SharedGate } from '../http/shared-limits.js';
 import { saveExchanges } from '../report/exchange-log.js';
 import { skipWith } from '../report/skip-note.js';
 import { fetchPrepared } from './run-service.js';
-import { workerShare, workersOf } from './share.js';
 import type { Preflight, Target } from './target.js';
 
 declare module 'vitest' {
@@ -44,7 +41,7 @@ export function suiteTarget(): { target: Target; preflight: Preflight } {
  * run's shared politeness limits, and stops with the whole run when the server goes silent.
  */
 export function useClient(target: Target): ScimClient {
-  const client = new ScimClient({ ...target, gate: runGate(target), watchSilence: true });
+  const client = new ScimClient({ ...target, gate: runGate(), watchSilence: true });
   reportSilenceOnce(client, target);
   afterAll(async () => {
     saveExchanges(client.log, specFileName());
@@ -89,15 +86,12 @@ function reportSilenceOnce(client: ScimClient, target: Target): void {
   });
 }
 
-/**
- * The run's politeness limits: in memory that the worker threads share, or else (worker processes)
- * asked of the main process, with the worker's even share of them should the main process be gone.
- */
-function runGate(target: Target): Gate {
+/** The run's one limiter, on memory the main process made and every worker thread shares. */
+function runGate(): Gate {
   const memory = inject('limitsMemory');
-  if (memory instanceof SharedArrayBuffer) return new MemoryGate(memory, target.maxInFlight, target.maxRps);
-  const share = workerShare(target, workersOf(process.env));
-  return new SharedGate(inject('runService'), new Limiter(share.maxInFlight, share.maxRps));
+  if (memory instanceof SharedArrayBuffer) return new Limiter(memory);
+  // Worker processes (--pool forks) get a copy of the memory, not the memory: the run's limits would not hold.
+  throw new Error('scim-conformance: the spec files run in worker threads only, which share the politeness limits: leave out --pool (or set it to threads)');
 }
 
 /** `suites/filters.spec.ts`: which spec file sent an exchange, for the HAR and the bench. */

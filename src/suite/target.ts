@@ -33,8 +33,6 @@ export interface Preflight {
   shared?: SharedReads;
 }
 
-const BUNDLED_MAX_RPS = 1000;
-
 export function targetFromConfig(config: Config, baseUrl: string, bundled: boolean, token: string | undefined): Target {
   return {
     ...config,
@@ -43,8 +41,6 @@ export function targetFromConfig(config: Config, baseUrl: string, bundled: boole
     bundled,
     // The bundled server is ours to change: a newcomer sees the whole product.
     write: bundled || config.write,
-    // Politeness protects a shared staging server; the bundled one is ours, on loopback.
-    maxRps: bundled ? BUNDLED_MAX_RPS : config.maxRps,
     runPrefix: newRunPrefix(),
   };
 }
@@ -53,9 +49,9 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** As configured; the workers get it with its OAuth token, if any, from the run service. */
     target: Target;
-    /** The main process's loopback service: the shared politeness limits and the preflight (src/suite/run-service.ts). */
+    /** The main process's loopback service: what the global setup prepared (src/suite/run-service.ts). */
     runService: string;
-    /** The shared politeness limits, when the workers are threads (src/http/memory-gate.ts). */
-    limitsMemory?: SharedArrayBuffer;
+    /** The run's one limiter, shared by the worker threads (src/http/limiter.ts). */
+    limitsMemory: SharedArrayBuffer;
   }
 }

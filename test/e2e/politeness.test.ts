@@ -1,7 +1,6 @@
 /**
- * SCIM_MAX_IN_FLIGHT and SCIM_MAX_RPS are limits of the whole run, kept for every worker: in shared
- * memory by worker threads (the default), by the main process for worker processes. Measured at
- * the server, during `npx vitest run` as a user runs it.
+ * SCIM_MAX_IN_FLIGHT and SCIM_MAX_RPS are limits of the whole run, kept for every worker thread in
+ * the memory they share. Measured at the server, during `npx vitest run` as a user runs it.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { sleep } from '../../src/http/limiter.js';
@@ -45,13 +44,10 @@ function busiestSecond(starts: readonly number[]): number {
   return most;
 }
 
-describe.for([
-  { workers: 'worker threads', args: [] },
-  { workers: 'worker processes (--pool forks)', args: ['--pool', 'forks'] },
-])('the politeness limits, with $workers', ({ args }) => {
+describe('the politeness limits', () => {
   test('hold for the whole write-enabled run, across all its workers', async () => {
     const { server, seen } = await measuredServer();
-    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3', SCIM_MAX_RPS: '40' }, args);
+    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3', SCIM_MAX_RPS: '40' });
     expect(run.exitCode).toBe(0);
     expect(seen.starts.length).toBeGreaterThan(100);
     expect(seen.peak).toBeLessThanOrEqual(3);
@@ -63,19 +59,23 @@ describe.for([
     expect(busiestSecond(seen.starts)).toBeLessThanOrEqual(44);
   });
 
+  test('cannot be shared by worker processes: --pool forks stops the run with one sentence', async () => {
+    const run = await runSuites({ SCIM_BASE_URL: 'http://127.0.0.1:9/scim/v2', SCIM_TOKEN: RECORDING_TOKEN }, ['--pool', 'forks']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toBe('scim-conformance: the spec files run in worker threads, which share the politeness limits: leave out --pool forks.');
+  });
+
   test('are shared, not split: one busy spec file may use every place the run allows', async () => {
     const { server, seen } = await measuredServer();
     const run = await runSuites(
-      { SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3', SCIM_MAX_RPS: '1000' },
-      ['suites/filters.spec.ts', ...args],
+      { SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3' },
+      ['suites/filters.spec.ts'],
     );
     expect(run.exitCode).toBe(0);
     // Split evenly between the 3 workers, this one file would have had one place.
     expect(seen.specPeak).toBe(3);
   });
-});
 
-describe('the politeness limits', () => {
   test('a Retry-After during the run is waited out, and the verdict says how often and how long', async () => {
     let throttled = false;
     const server = await startRecordingServer({

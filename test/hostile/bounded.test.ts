@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { objectBody, jsonValue } from '../../src/checks/answers.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import { checkGroupsList } from '../../src/checks/connection.js';
 import { checkResourceTypes, checkSchemas, checkServiceProviderConfig } from '../../src/checks/discovery.js';
 import { checkNotFound } from '../../src/checks/errors.js';
@@ -16,7 +17,8 @@ import { checkJsonAnswer } from '../../src/checks/response.js';
 import { renderFindings } from '../../src/diagnose/render.js';
 import { ScimClient, type ClientOptions } from '../../src/http/client.js';
 import type { Exchange } from '../../src/http/exchange.js';
-import { MemoryGate, RunHalted } from '../../src/http/memory-gate.js';
+import { RunHalted } from '../../src/http/gate.js';
+import { Limiter } from '../../src/http/limiter.js';
 import { SILENT_REQUESTS_IN_A_ROW } from '../../src/http/silence.js';
 import { runSuites, type SuiteRun } from '../support/run-suite.js';
 import {
@@ -105,12 +107,12 @@ describe('a server that stops answering after a good start', () => {
   });
 
   test("one worker's silence stops the other workers, and the cause names the run's last answered request", async () => {
-    const memory = MemoryGate.memory();
+    const memory = new Limiter({ maxInFlight: 4 }).memory;
     const answering = await track(goesSilent(100, 'hang'));
     // Two spec files in two worker threads: the same server, a gate each on the run's one memory.
     const hanging = await track(goesSilent(0, 'hang'));
-    const a = client(answering.baseUrl, { gate: new MemoryGate(memory, 4) });
-    const b = client(hanging.baseUrl.replace('/scim/v2', '/scim/v2'), { gate: new MemoryGate(memory, 4) });
+    const a = client(answering.baseUrl, { gate: new Limiter(memory) });
+    const b = client(hanging.baseUrl.replace('/scim/v2', '/scim/v2'), { gate: new Limiter(memory) });
     await a.send({ path: '/Groups' });
     const silent = await sendInTurn(b, SILENT_REQUESTS_IN_A_ROW + 1);
     expect(silent.at(-1)).toEqual({ refused: expect.stringContaining('after answering GET /scim/v2/Groups') });
@@ -119,9 +121,8 @@ describe('a server that stops answering after a good start', () => {
   });
 
   test('control: an interrupt stops the requests too, but is not told as a silence', async () => {
-    const memory = MemoryGate.memory();
-    const gate = new MemoryGate(memory, 4);
-    expect(MemoryGate.halt(memory, 100)).toBe(0);
+    const gate = new Limiter({ maxInFlight: 4 });
+    expect(gate.interrupt(100)).toBe(0);
     await expect(gate.run(async () => 'sent')).rejects.toThrow('the run was interrupted');
     expect(gate.haltCause()).toBeUndefined();
     expect(gate.claimReport()).toBe(true);
@@ -243,7 +244,7 @@ describe('a whole run, as a user starts it, against a server that hangs after a 
   test('stops sending: at most the requests in flight, and those started before the watch tripped, go out after the silence', () => {
     const afterSilence = received.length - GOOD_IN_RUN;
     expect(afterSilence).toBeGreaterThanOrEqual(SILENT_REQUESTS_IN_A_ROW);
-    expect(afterSilence).toBeLessThanOrEqual(4 + SILENT_REQUESTS_IN_A_ROW);
+    expect(afterSilence).toBeLessThanOrEqual(DEFAULT_LIMITS.maxInFlight + SILENT_REQUESTS_IN_A_ROW);
   });
 
   test('skips what remains with one cause that names the last request answered, keeps the findings made before, and shows no timeout or stack', () => {
