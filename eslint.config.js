@@ -23,7 +23,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['src/reference-server/main.ts', 'src/cli/**', 'src/report/**'],
+    files: ['src/reference-server/main.ts', 'src/cli/**', 'src/report/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,3 +1,4 @@
+import type { ToolErrorCode } from '../checks/tool-errors.js';
 import type { SilenceState } from './silence.js';
 
 /**
@@ -19,6 +20,7 @@ const INTERRUPTED = 'the run was interrupted: no more requests are sent';
 /** Thrown instead of sending a request once the run was interrupted, or the server went silent. */
 export class RunHalted extends Error {
   override name = 'RunHalted';
+  readonly code: ToolErrorCode = 'RUN_HALTED';
   constructor(cause = INTERRUPTED) {
     super(cause);
   }

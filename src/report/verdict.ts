@@ -1,7 +1,7 @@
 import type { Client } from '../config.js';
 import type { Finding, Level } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
-import { allRules, knownCodes } from '../checks/catalog.js';
+import { allRules, knownCodes, type ToolErrorCode } from '../checks/catalog.js';
 import { foldBlockers, group, rootCauses, type VerdictLine } from './causes.js';
 import { flowState, flowSummary, judgeFlows, type FlowVerdict } from './flow-verdict.js';
 
@@ -39,6 +39,8 @@ export interface Outcome {
   skipKind?: SkipKind | undefined;
   /** A check that failed on an error of its own, not on a finding: the error's first line. */
   error?: string | undefined;
+  /** …and which of our errors it was (src/checks/tool-errors.ts). */
+  errorCode?: ToolErrorCode | undefined;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface Unfinished {
   /** The check (its code), the spec file, or "the run". */
   where: string;
   error: string;
+  /** Which of our errors it was: a fault of ours, or the run being stopped (src/checks/tool-errors.ts). */
+  code?: ToolErrorCode | undefined;
   /** The profiles the check belongs to; a spec file or the run may cover any of them. */
   profiles: readonly Client[] | 'all';
 }
@@ -113,7 +117,7 @@ const concerns = (profiles: readonly Client[] | 'all', profile: Client) => profi
 function unfinishedOf(outcomes: readonly Outcome[], outside: readonly Unfinished[], profilesOf: ReturnType<typeof profilesOfCheck>): Unfinished[] {
   const checks = outcomes.flatMap((o): Unfinished[] => {
     if (o.state !== 'failed' || o.findings.length > 0 || o.error === undefined) return [];
-    return [{ where: o.code ?? o.name, error: o.error, profiles: profilesOf(o.code) }];
+    return [{ where: o.code ?? o.name, error: o.error, code: o.errorCode, profiles: profilesOf(o.code) }];
   });
   return [...checks, ...outside];
 }
@@ -228,7 +232,7 @@ export const UNFINISHED_HINT =
 export function unfinishedLines(unfinished: readonly Unfinished[]): string[] {
   const counts = new Map<string, number>();
   for (const u of unfinished) {
-    const key = `${u.where}: ${u.error}`;
+    const key = `${u.where}: ${u.error}${u.code === undefined ? '' : ` [${u.code}]`}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const lines = [...counts].map(([text, count]) => (count > 1 ? `${text} (×${count})` : text));

@@ -1,5 +1,6 @@
 import { relative, sep } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { LONGEST_CHAINS_FIRST } from '../checks/spec-files.js';
 import { headStartFor } from './head-start.js';
 import { workersShareMemory } from './share.js';
 import { suiteModules } from './suite-modules.js';
@@ -9,7 +10,7 @@ import { suiteModules } from './suite-modules.js';
  * lifecycle), longest first. Started first, they run alongside the short read-only files instead of
  * after them: against a far server, the run then takes about as long as its longest chain.
  */
-const LONG_CHAINS = ['groups', 'users-entra', 'users-okta', 'etag', 'bad-input'];
+const LONG_CHAINS = LONGEST_CHAINS_FIRST;
 
 /** Where a spec file (by path) comes in the run: the long chains first, longest first, then the rest. */
 export function chainRank(path: string): number {
