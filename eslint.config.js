@@ -19,6 +19,20 @@ export default tseslint.config(
     },
   },
   {
+    // The OAuth token request too: one path to the server, with the client's timeout, body cap and redaction.
+    files: ['src/**/*.ts', 'suites/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['src/http/client.ts', 'src/http/dispatcher.ts', 'src/http/undici.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'undici', message: 'Send through the ScimClient in src/http/client.ts.', allowTypeImports: true }],
+          patterns: [{ group: ['**/undici.js'], message: 'Send through the ScimClient in src/http/client.ts.', allowTypeImports: true }],
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.js'],
     languageOptions: { globals: globals.node },
   },

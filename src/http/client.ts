@@ -130,9 +130,9 @@ export class ScimClient {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.dispatcher = createDispatcher(options);
     this.authenticator = createAuthenticator(options.auth, options.token, {
-      dispatcher: () => this.dispatcher,
+      // Outside the limiter: the request that needs the token already holds its place.
+      post: (url, headers, body) => this.attempt('POST', url, headers, body, Date.now() + options.timeoutMs),
       redactor: this.redactor,
-      timeoutMs: options.timeoutMs,
       record: (exchange) => this.record(exchange),
     });
     this.guard = new WriteGuard({
