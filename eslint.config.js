@@ -10,10 +10,7 @@ export default tseslint.config(
   {
     rules: {
       // Every request goes through src/http/client.ts so that it is recorded and redacted.
-      'no-restricted-globals': [
-        'error',
-        { name: 'fetch', message: 'Use the ScimClient in src/http/client.ts: it records and redacts every exchange.' },
-      ],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'Use the ScimClient in src/http/client.ts: it records and redacts every exchange.' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

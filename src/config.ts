@@ -277,7 +277,10 @@ function parseBoolean(name: string, raw: string | undefined): boolean {
 
 function parseProfiles(raw: string | undefined): Client[] {
   if (blank(raw)) return [...CLIENTS];
-  const names = raw.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  const names = raw
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !(CLIENTS as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new ConfigError(`SCIM_PROFILE must be okta, entra, rfc or a comma list of them, not "${raw}".`);

@@ -76,9 +76,21 @@ describe('the codes of our own errors', () => {
 });
 
 test('the verdict names the code of what stopped a check: a halted run is told apart from a fault of ours', () => {
-  const stopped = (code: string, error: string, errorCode: ReturnType<typeof toolErrorCode>) => ({ name: code, code, state: 'failed' as const, findings: [], accepted: undefined, skipReason: undefined, error, errorCode });
+  const stopped = (code: string, error: string, errorCode: ReturnType<typeof toolErrorCode>) => ({
+    name: code,
+    code,
+    state: 'failed' as const,
+    findings: [],
+    accepted: undefined,
+    skipReason: undefined,
+    error,
+    errorCode,
+  });
   const verdict = computeVerdict(
-    [stopped('USER_REACTIVATE_PATCH', "TypeError: Cannot read properties of undefined (reading 'value')", 'INTERNAL_ERROR'), stopped('GROUP_CREATE', 'RunHalted: the run was interrupted', 'RUN_HALTED')],
+    [
+      stopped('USER_REACTIVATE_PATCH', "TypeError: Cannot read properties of undefined (reading 'value')", 'INTERNAL_ERROR'),
+      stopped('GROUP_CREATE', 'RunHalted: the run was interrupted', 'RUN_HALTED'),
+    ],
     ['okta'],
     false,
     [],
@@ -101,7 +113,9 @@ describe('the coverage docs', () => {
   test.for(docs)('every rule of an area of docs/coverage-%s.md is in its table', (doc) => {
     const text = readDoc(doc);
     const generated = text.slice(text.indexOf(BEGIN), text.indexOf(END));
-    const codes = Object.values(RULE_AREAS).filter((area) => area.doc === doc).flatMap((area) => Object.keys(area.rules));
+    const codes = Object.values(RULE_AREAS)
+      .filter((area) => area.doc === doc)
+      .flatMap((area) => Object.keys(area.rules));
     expect(codes.length).toBeGreaterThan(0);
     expect(codes.filter((code) => !generated.includes(`| ${code} |`))).toEqual([]);
   });
