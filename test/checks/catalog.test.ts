@@ -1,5 +1,5 @@
 /** Lints the rules' metadata: every check carries a stable code, a level per client and a source. */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { allRules, knownCodes, RULE_AREAS, SPEC_FILES, TOOL_ERRORS, toolErrorCode, type CoverageDoc } from '../../src/checks/catalog.js';
 import { LEVELS } from '../../src/checks/rule.js';
@@ -49,6 +49,23 @@ describe('the spec files', () => {
   test('the catalog lists every file in suites/, and only those', () => {
     const onDisk = readdirSync(new URL('../../suites/', import.meta.url)).filter((name) => name.endsWith('.spec.ts'));
     expect(SPEC_FILES.map((spec) => `${spec.name}.spec.ts`).sort()).toEqual(onDisk.sort());
+  });
+
+  test("the README's table describes each, and says which need SCIM_WRITE", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)\.spec\.ts` \|.*\| ([^|]*) \|$/gm)].map(([, name, write]) => ({ name, write: write === 'yes' }));
+    expect(rows.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''))).toEqual(
+      SPEC_FILES.map((spec) => ({ name: spec.name, write: spec.kind === 'write' })).sort((a, b) => a.name.localeCompare(b.name)),
+    );
+  });
+
+  test('the write-path coverage doc names each write lifecycle', () => {
+    const named = [...readDoc('write').matchAll(/^\| `suites\/([a-z-]+)\.spec\.ts` \|/gm)].map(([, name]) => name);
+    expect(named.sort()).toEqual(
+      SPEC_FILES.filter((spec) => spec.kind === 'write')
+        .map((spec) => spec.name)
+        .sort(),
+    );
   });
 });
 
