@@ -1,7 +1,7 @@
 import type { Client } from '../config.js';
 import type { Finding, Level } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
-import { allRules, knownCodes, type ToolErrorCode } from '../checks/catalog.js';
+import { allRules, knownCodes, TOOL_ERRORS, type ToolErrorCode } from '../checks/catalog.js';
 import { foldBlockers, group, rootCauses, type VerdictLine } from './causes.js';
 import { flowState, flowSummary, judgeFlows, type FlowVerdict } from './flow-verdict.js';
 
@@ -228,6 +228,13 @@ export const UNFINISHED_HINT =
   'What stops on an error says nothing of the server: it is a fault in scim-conformance, or an answer it did not foresee. ' +
   'Please report it, with the HAR (SCIM_REPORTS=har) if you can share it.';
 
+export const HALTED_HINT = 'The run was stopped before these ended (interrupted, or the server went silent): what they cover is not known.';
+
+/** The request to report a fault, unless all that stopped was stopped by the run's halt (RUN_HALTED), which is no fault. */
+export function unfinishedHint(unfinished: readonly Unfinished[]): string {
+  return unfinished.some((u) => u.code === undefined || TOOL_ERRORS[u.code].cause === 'fault') ? UNFINISHED_HINT : HALTED_HINT;
+}
+
 /** What stopped on an error, one line per place and error. */
 export function unfinishedLines(unfinished: readonly Unfinished[]): string[] {
   const counts = new Map<string, number>();
@@ -292,7 +299,7 @@ function skipLines(verdict: Verdict): string[] {
 
 function unfinishedSection(verdict: Verdict): string[] {
   if (verdict.unfinished.length === 0) return [];
-  return ['  stopped on an error, not on a finding:', ...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`), `    ${UNFINISHED_HINT}`];
+  return ['  stopped on an error, not on a finding:', ...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`), `    ${unfinishedHint(verdict.unfinished)}`];
 }
 
 /** The text printed at the end of every run: each client, its blockers, then its flows. */

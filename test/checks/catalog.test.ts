@@ -7,7 +7,7 @@ import { CLIENTS } from '../../src/config.js';
 import { RunHalted } from '../../src/http/gate.js';
 import { ReadOnlyViolation } from '../../src/http/client.js';
 import { WriteGuardRefusal } from '../../src/http/write-guard.js';
-import { computeVerdict, unfinishedLines } from '../../src/report/verdict.js';
+import { computeVerdict, HALTED_HINT, UNFINISHED_HINT, unfinishedHint, unfinishedLines } from '../../src/report/verdict.js';
 import { BEGIN, COVERAGE_DOCS, END, readDoc, whoNeeds, withGeneratedRules } from '../../scripts/coverage-docs.js';
 
 describe.each(allRules())('rule $code', (rule) => {
@@ -117,6 +117,10 @@ test('the verdict names the code of what stopped a check: a halted run is told a
     "USER_REACTIVATE_PATCH: TypeError: Cannot read properties of undefined (reading 'value') [INTERNAL_ERROR]",
     'GROUP_CREATE: RunHalted: the run was interrupted [RUN_HALTED]',
   ]);
+  // A fault of ours is asked to be reported; a run that was only halted is not.
+  expect(unfinishedHint(verdict.unfinished)).toBe(UNFINISHED_HINT);
+  expect(unfinishedHint(verdict.unfinished.filter((u) => u.code === 'RUN_HALTED'))).toBe(HALTED_HINT);
+  expect(unfinishedHint([{ where: 'the run', error: 'Error: gone', profiles: 'all' }])).toBe(UNFINISHED_HINT);
 });
 
 describe('the coverage docs', () => {
