@@ -10,20 +10,41 @@ export default tseslint.config(
   {
     rules: {
       // Every request goes through src/http/client.ts so that it is recorded and redacted.
-      'no-restricted-globals': [
-        'error',
-        { name: 'fetch', message: 'Use the ScimClient in src/http/client.ts: it records and redacts every exchange.' },
-      ],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'Use the ScimClient in src/http/client.ts: it records and redacts every exchange.' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The OAuth token request too: one path to the server, with the client's timeout, body cap and redaction.
+    files: ['src/**/*.ts', 'suites/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['src/http/client.ts', 'src/http/dispatcher.ts', 'src/http/undici.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'undici', message: 'Send through the ScimClient in src/http/client.ts.', allowTypeImports: true }],
+          patterns: [{ group: ['**/undici.js'], message: 'Send through the ScimClient in src/http/client.ts.', allowTypeImports: true }],
+        },
+      ],
+    },
+  },
+  {
+    // Small functions: one a reader can hold in mind at once.
+    files: ['src/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // checkPaging (94 lines) is still to be split; a warning until it is, so that lint stays green.
+    files: ['src/checks/paging.ts'],
+    rules: { 'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true }] },
   },
   {
     files: ['bin/**/*.js'],
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['src/reference-server/main.ts', 'src/cli/**', 'src/report/**'],
+    files: ['src/reference-server/main.ts', 'src/cli/**', 'src/report/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );

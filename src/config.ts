@@ -103,44 +103,57 @@ const AUTH_VARIABLES: Record<Exclude<AuthMethod, 'bearer'>, string[]> = {
   oauth: ['SCIM_OAUTH_TOKEN_URL', 'SCIM_OAUTH_CLIENT_ID', 'SCIM_OAUTH_CLIENT_SECRET'],
 };
 
+type Env = Record<string, string | undefined>;
+type SettingsOf<Method extends AuthMethod> = Extract<AuthSettings, { method: Method }>;
+
 /** SCIM_AUTH, or the one method whose variables are set; bearer (SCIM_TOKEN, or nothing) otherwise. */
-function parseAuth(env: Record<string, string | undefined>): AuthSettings {
-  const raw = env['SCIM_AUTH'];
-  let method: AuthMethod;
-  if (!blank(raw)) {
-    const named = raw.trim().toLowerCase();
-    if (!(AUTH_METHODS as readonly string[]).includes(named)) {
-      throw new ConfigError(`SCIM_AUTH must be bearer, basic, header or oauth, not "${raw}".`);
-    }
-    method = named as AuthMethod;
-  } else {
-    const candidates: AuthMethod[] = (Object.keys(AUTH_VARIABLES) as Array<keyof typeof AUTH_VARIABLES>).filter((m) =>
-      AUTH_VARIABLES[m].some((name) => !blank(env[name])),
-    );
-    if (!blank(env['SCIM_TOKEN']) && candidates.length > 0) candidates.unshift('bearer');
-    if (candidates.length > 1) {
-      throw new ConfigError(`Credentials for more than one method are set (${candidates.join(' and ')}): set SCIM_AUTH to the one to use.`);
-    }
-    method = candidates[0] ?? 'bearer';
-  }
+function parseAuth(env: Env): AuthSettings {
+  const method = authMethod(env);
   if (method === 'bearer') return { method };
   const missing = AUTH_VARIABLES[method].filter((name) => blank(env[name]));
   if (missing.length > 0) {
     throw new ConfigError(`SCIM_AUTH=${method} needs ${AUTH_VARIABLES[method].join(', ')}: set ${missing.join(' and ')}.`);
   }
-  const value = (name: string) => (env[name] ?? '').trim();
-  if (method === 'basic') {
-    if (value('SCIM_BASIC_USER').includes(':')) throw new ConfigError('SCIM_BASIC_USER must not contain a colon: basic auth cannot carry it.');
-    return { method, user: value('SCIM_BASIC_USER'), password: env['SCIM_BASIC_PASSWORD'] ?? '' };
-  }
-  if (method === 'header') {
-    const name = value('SCIM_AUTH_HEADER_NAME');
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new ConfigError(`SCIM_AUTH_HEADER_NAME must be a header name such as X-API-Key, not "${name}".`);
+  if (method === 'basic') return basicAuth(env);
+  if (method === 'header') return headerAuth(env);
+  return oauthSettings(env);
+}
+
+function authMethod(env: Env): AuthMethod {
+  const raw = env['SCIM_AUTH'];
+  if (!blank(raw)) {
+    const named = raw.trim().toLowerCase();
+    if (!(AUTH_METHODS as readonly string[]).includes(named)) {
+      throw new ConfigError(`SCIM_AUTH must be bearer, basic, header or oauth, not "${raw}".`);
     }
-    return { method, name, value: value('SCIM_AUTH_HEADER_VALUE') };
+    return named as AuthMethod;
   }
-  const tokenUrl = value('SCIM_OAUTH_TOKEN_URL');
+  const candidates: AuthMethod[] = (Object.keys(AUTH_VARIABLES) as Array<keyof typeof AUTH_VARIABLES>).filter((m) => AUTH_VARIABLES[m].some((name) => !blank(env[name])));
+  if (!blank(env['SCIM_TOKEN']) && candidates.length > 0) candidates.unshift('bearer');
+  if (candidates.length > 1) {
+    throw new ConfigError(`Credentials for more than one method are set (${candidates.join(' and ')}): set SCIM_AUTH to the one to use.`);
+  }
+  return candidates[0] ?? 'bearer';
+}
+
+const trimmed = (env: Env, name: string) => (env[name] ?? '').trim();
+
+function basicAuth(env: Env): SettingsOf<'basic'> {
+  const user = trimmed(env, 'SCIM_BASIC_USER');
+  if (user.includes(':')) throw new ConfigError('SCIM_BASIC_USER must not contain a colon: basic auth cannot carry it.');
+  return { method: 'basic', user, password: env['SCIM_BASIC_PASSWORD'] ?? '' };
+}
+
+function headerAuth(env: Env): SettingsOf<'header'> {
+  const name = trimmed(env, 'SCIM_AUTH_HEADER_NAME');
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new ConfigError(`SCIM_AUTH_HEADER_NAME must be a header name such as X-API-Key, not "${name}".`);
+  }
+  return { method: 'header', name, value: trimmed(env, 'SCIM_AUTH_HEADER_VALUE') };
+}
+
+function oauthSettings(env: Env): SettingsOf<'oauth'> {
+  const tokenUrl = trimmed(env, 'SCIM_OAUTH_TOKEN_URL');
   let url: URL | undefined;
   try {
     url = new URL(tokenUrl);
@@ -150,16 +163,16 @@ function parseAuth(env: Record<string, string | undefined>): AuthSettings {
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ConfigError(`SCIM_OAUTH_TOKEN_URL must be the http(s) URL of the token endpoint, not "${echoableUrl(tokenUrl)}".`);
   }
-  const clientAuth = blank(env['SCIM_OAUTH_CLIENT_AUTH']) ? 'basic' : (env['SCIM_OAUTH_CLIENT_AUTH'] ?? '').trim().toLowerCase();
+  const clientAuth = blank(env['SCIM_OAUTH_CLIENT_AUTH']) ? 'basic' : trimmed(env, 'SCIM_OAUTH_CLIENT_AUTH').toLowerCase();
   if (clientAuth !== 'basic' && clientAuth !== 'post') {
     throw new ConfigError(`SCIM_OAUTH_CLIENT_AUTH must be basic or post, not "${env['SCIM_OAUTH_CLIENT_AUTH']}".`);
   }
   return {
-    method,
+    method: 'oauth',
     tokenUrl: url.href,
-    clientId: value('SCIM_OAUTH_CLIENT_ID'),
+    clientId: trimmed(env, 'SCIM_OAUTH_CLIENT_ID'),
     clientSecret: env['SCIM_OAUTH_CLIENT_SECRET'] ?? '',
-    scope: blank(env['SCIM_OAUTH_SCOPE']) ? undefined : value('SCIM_OAUTH_SCOPE'),
+    scope: blank(env['SCIM_OAUTH_SCOPE']) ? undefined : trimmed(env, 'SCIM_OAUTH_SCOPE'),
     clientAuth,
   };
 }
@@ -269,7 +282,10 @@ function parseBoolean(name: string, raw: string | undefined): boolean {
 
 function parseProfiles(raw: string | undefined): Client[] {
   if (blank(raw)) return [...CLIENTS];
-  const names = raw.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+  const names = raw
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !(CLIENTS as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new ConfigError(`SCIM_PROFILE must be okta, entra, rfc or a comma list of them, not "${raw}".`);

@@ -5,15 +5,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
-export type MessageKind =
-  | 'listResponse'
-  | 'error'
-  | 'user'
-  | 'group'
-  | 'serviceProviderConfig'
-  | 'resourceType'
-  | 'schemaDefinition'
-  | 'patchOp';
+export type MessageKind = 'listResponse' | 'error' | 'user' | 'group' | 'serviceProviderConfig' | 'resourceType' | 'schemaDefinition' | 'patchOp';
 
 export interface SchemaIssue {
   /** JSON pointer of the offending member, e.g. `/Resources/0/active`; `""` for the body itself. */
@@ -105,10 +97,7 @@ function toIssues(errors: ErrorObject[]): SchemaIssue[] {
 }
 
 function isPartOf(error: ErrorObject, summary: ErrorObject): boolean {
-  return (
-    error.schemaPath.startsWith(`${summary.schemaPath}/`) &&
-    (error.instancePath === summary.instancePath || error.instancePath.startsWith(`${summary.instancePath}/`))
-  );
+  return error.schemaPath.startsWith(`${summary.schemaPath}/`) && (error.instancePath === summary.instancePath || error.instancePath.startsWith(`${summary.instancePath}/`));
 }
 
 function toIssue(error: ErrorObject): SchemaIssue {

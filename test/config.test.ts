@@ -25,9 +25,9 @@ describe('loadConfig', () => {
   test('the authentication method is inferred from the one set of credentials given', () => {
     expect(loadConfig({ SCIM_BASIC_USER: 'scim', SCIM_BASIC_PASSWORD: 'pw' }).auth).toEqual({ method: 'basic', user: 'scim', password: 'pw' });
     expect(loadConfig({ SCIM_AUTH_HEADER_NAME: 'X-API-Key', SCIM_AUTH_HEADER_VALUE: 'k' }).auth).toEqual({ method: 'header', name: 'X-API-Key', value: 'k' });
-    expect(
-      loadConfig({ SCIM_OAUTH_TOKEN_URL: 'https://idp.example.com/token', SCIM_OAUTH_CLIENT_ID: 'id', SCIM_OAUTH_CLIENT_SECRET: 's', SCIM_OAUTH_SCOPE: 'scim' }).auth,
-    ).toEqual({ method: 'oauth', tokenUrl: 'https://idp.example.com/token', clientId: 'id', clientSecret: 's', scope: 'scim', clientAuth: 'basic' });
+    expect(loadConfig({ SCIM_OAUTH_TOKEN_URL: 'https://idp.example.com/token', SCIM_OAUTH_CLIENT_ID: 'id', SCIM_OAUTH_CLIENT_SECRET: 's', SCIM_OAUTH_SCOPE: 'scim' }).auth).toEqual(
+      { method: 'oauth', tokenUrl: 'https://idp.example.com/token', clientId: 'id', clientSecret: 's', scope: 'scim', clientAuth: 'basic' },
+    );
     expect(loadConfig({ SCIM_TOKEN: 't' }).auth).toEqual({ method: 'bearer' });
   });
 
@@ -130,7 +130,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SCIM_BASE_URL: 'example.com/scim?k=SECRET' })).toThrow('SCIM_BASE_URL "example.com/scim" is not a URL');
   });
 
-  test('merging shards\' reports (the judging settings) needs no SCIM_BASE_URL, in CI or not', () => {
+  test("merging shards' reports (the judging settings) needs no SCIM_BASE_URL, in CI or not", () => {
     expect(loadJudgingConfig({ CI: 'true', SCIM_PROFILE: 'okta' }).profiles).toEqual(['okta']);
     // Control: set but empty is still an error there.
     expect(() => loadJudgingConfig({ CI: 'true', SCIM_BASE_URL: '' })).toThrow('SCIM_BASE_URL is set but empty');

@@ -596,9 +596,7 @@ const invalidCases: InvalidCase[] = [
     kind: 'schemaDefinition',
     value: {
       id: GROUP,
-      attributes: [
-        { name: 'members', type: 'complex', multiValued: true, subAttributes: [{ name: 'value', type: 'text', multiValued: false }] },
-      ],
+      attributes: [{ name: 'members', type: 'complex', multiValued: true, subAttributes: [{ name: 'value', type: 'text', multiValued: false }] }],
     },
     path: '/attributes/0/subAttributes/0/type',
     keyword: 'enum',
@@ -665,9 +663,7 @@ describe('invalid messages', () => {
     ['patchOp', 'PatchOp request'],
   ] as const)('a non-object body fails as one issue naming %s', ([kind, label]) => {
     const issues = validateMessage(kind, 'OK');
-    expect(issues).toEqual([
-      { path: '', keyword: 'type', message: expect.stringContaining(`the body is the string "OK"; a ${label} is a JSON object`) },
-    ]);
+    expect(issues).toEqual([{ path: '', keyword: 'type', message: expect.stringContaining(`the body is the string "OK"; a ${label} is a JSON object`) }]);
   });
 
   test('a long received value is cut to about 60 characters', () => {
@@ -700,8 +696,9 @@ describe('messages a person reads', () => {
   });
 
   test('a missing Resources says Okta needs it even when empty', () => {
-    expect(describeIssues(validateMessage('listResponse', { schemas: [LIST_RESPONSE], totalResults: 0 })))
-      .toMatchInlineSnapshot(`"- Resources is missing; RFC 7644 §3.4.2 requires Resources, an array of resource objects, whenever totalResults is non-zero; Okta requires it always, so send "Resources": [] when nothing matched"`);
+    expect(describeIssues(validateMessage('listResponse', { schemas: [LIST_RESPONSE], totalResults: 0 }))).toMatchInlineSnapshot(
+      `"- Resources is missing; RFC 7644 §3.4.2 requires Resources, an array of resource objects, whenever totalResults is non-zero; Okta requires it always, so send "Resources": [] when nothing matched"`,
+    );
   });
 
   test('a wrong schemas URN is one sentence naming the URN', () => {
@@ -729,17 +726,21 @@ describe('messages a person reads', () => {
   });
 
   test('a bare array body is one sentence', () => {
-    expect(describeIssues(validateMessage('listResponse', [minimalUser]))).toMatchInlineSnapshot(`"- the body is an array: [{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],…; a ListResponse is a JSON object (RFC 7644 §3.4.2)"`);
+    expect(describeIssues(validateMessage('listResponse', [minimalUser]))).toMatchInlineSnapshot(
+      `"- the body is an array: [{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],…; a ListResponse is a JSON object (RFC 7644 §3.4.2)"`,
+    );
   });
 
   test('active "false" as a string names the member and the RFC', () => {
-    expect(describeIssues(validateMessage('user', { ...minimalUser, active: 'false' }))).toMatchInlineSnapshot(`"- active is the string "false"; RFC 7643 §4.1.1 requires active to be a JSON boolean, true or false (not the string "true" or "false"); Okta and Entra deactivate users by setting it to false"`);
+    expect(describeIssues(validateMessage('user', { ...minimalUser, active: 'false' }))).toMatchInlineSnapshot(
+      `"- active is the string "false"; RFC 7643 §4.1.1 requires active to be a JSON boolean, true or false (not the string "true" or "false"); Okta and Entra deactivate users by setting it to false"`,
+    );
   });
 
   test('status as a number asks for a JSON string', () => {
-    expect(
-      describeIssues(validateMessage('error', { schemas: [ERROR], status: 404, detail: 'User not found' })),
-    ).toMatchInlineSnapshot(`"- status is the number 404; RFC 7644 §3.12 requires status, the HTTP status code as a JSON string of three digits, e.g. "404" (not the number 404)"`);
+    expect(describeIssues(validateMessage('error', { schemas: [ERROR], status: 404, detail: 'User not found' }))).toMatchInlineSnapshot(
+      `"- status is the number 404; RFC 7644 §3.12 requires status, the HTTP status code as a JSON string of three digits, e.g. "404" (not the number 404)"`,
+    );
   });
 
   test('a password in a response is reported without its value', () => {
@@ -755,21 +756,19 @@ describe('messages a person reads', () => {
   });
 
   test('a scimType outside the RFC list names the allowed values', () => {
-    expect(
-      describeIssues(validateMessage('error', { schemas: [ERROR], status: '409', scimType: 'conflict' })),
-    ).toMatchInlineSnapshot(`"- scimType is the string "conflict"; RFC 7644 §3.12 allows scimType only from its list: invalidFilter, tooMany, uniqueness, mutability, invalidSyntax, invalidPath, noTarget, invalidValue, invalidVers, sensitive"`);
+    expect(describeIssues(validateMessage('error', { schemas: [ERROR], status: '409', scimType: 'conflict' }))).toMatchInlineSnapshot(
+      `"- scimType is the string "conflict"; RFC 7644 §3.12 allows scimType only from its list: invalidFilter, tooMany, uniqueness, mutability, invalidSyntax, invalidPath, noTarget, invalidValue, invalidVers, sensitive"`,
+    );
   });
 
   test('a bad date-time in meta names meta.created', () => {
-    expect(
-      describeIssues(validateMessage('user', { ...minimalUser, meta: { ...minimalUser.meta, created: '23/01/2010' } })),
-    ).toMatchInlineSnapshot(`"- meta.created is the string "23/01/2010"; RFC 7643 §3.1 requires meta.created to be an RFC 3339 date-time string, e.g. "2011-08-01T18:29:49.793Z""`);
+    expect(describeIssues(validateMessage('user', { ...minimalUser, meta: { ...minimalUser.meta, created: '23/01/2010' } }))).toMatchInlineSnapshot(
+      `"- meta.created is the string "23/01/2010"; RFC 7643 §3.1 requires meta.created to be an RFC 3339 date-time string, e.g. "2011-08-01T18:29:49.793Z""`,
+    );
   });
 
   test('several problems in one body are listed one a line', () => {
-    expect(
-      describeIssues(validateMessage('user', { schemas: [GROUP], id: 7, active: 'false', userName: 'bjensen' })),
-    ).toMatchInlineSnapshot(`
+    expect(describeIssues(validateMessage('user', { schemas: [GROUP], id: 7, active: 'false', userName: 'bjensen' }))).toMatchInlineSnapshot(`
       "- schemas does not contain "urn:ietf:params:scim:schemas:core:2.0:User"; received ["urn:ietf:params:scim:schemas:core:2.0:Group"] (RFC 7643 §3)
       - id is the number 7; RFC 7643 §3.1 requires id, a non-empty string assigned by the service provider (returned always)
       - active is the string "false"; RFC 7643 §4.1.1 requires active to be a JSON boolean, true or false (not the string "true" or "false"); Okta and Entra deactivate users by setting it to false"

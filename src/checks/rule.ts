@@ -97,7 +97,12 @@ function reportedExchange(exchange: Exchange): Exchange {
   const { request, response } = exchange;
   return {
     ...exchange,
-    request: { ...request, url: escapeBeyondJson(request.url), headers: safeHeaders(request.headers), ...(request.body === undefined ? {} : { body: escapeBeyondJson(request.body) }) },
+    request: {
+      ...request,
+      url: escapeBeyondJson(request.url),
+      headers: safeHeaders(request.headers),
+      ...(request.body === undefined ? {} : { body: escapeBeyondJson(request.body) }),
+    },
     ...(response === undefined ? {} : { response: { ...response, headers: safeHeaders(response.headers), body: escapeBeyondJson(response.body) } }),
   };
 }

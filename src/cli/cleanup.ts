@@ -59,9 +59,7 @@ async function main(): Promise<number> {
     const lines = describeSweep(report);
     process.stdout.write(lines.length === 0 ? '  nothing to remove\n' : `${lines.map((line) => `  ${line}`).join('\n')}\n`);
     const failed = report.failed.length + report.unlisted.length;
-    process.stdout.write(
-      `  ${report.deleted.length} deleted, ${report.deactivated.length} deactivated${failed > 0 ? `, ${failed} failed` : ''}\n`,
-    );
+    process.stdout.write(`  ${report.deleted.length} deleted, ${report.deactivated.length} deactivated${failed > 0 ? `, ${failed} failed` : ''}\n`);
     return failed > 0 ? 1 : 0;
   } finally {
     await client.close();

@@ -1,8 +1,5 @@
-import type { Dispatcher } from 'undici';
-import { request } from './undici.js';
 import type { AuthSettings } from '../config.js';
-import { describeTransportError } from './errors.js';
-import type { Exchange } from './exchange.js';
+import type { Exchange, RecordedResponse } from './exchange.js';
 import { escapeControl } from '../diagnose/escape.js';
 import { REDACTED, safeUrl, TOKEN_PLACEHOLDER, userinfoSecrets, withoutQueryValues, type Redactor, type Secret } from './redact.js';
 
@@ -40,10 +37,20 @@ export interface Authenticator {
   refresh(sent: Record<string, string>): Promise<boolean>;
 }
 
+/** What the token endpoint answered, or why it did not. */
+export interface TokenEndpointAnswer {
+  response?: RecordedResponse;
+  error?: Exchange['error'];
+}
+
 export interface TokenEndpointContext {
-  dispatcher: () => Dispatcher;
+  /**
+   * Sends the token request as the HTTP client sends every request: through its dispatcher and
+   * proxy, within its timeout, with its body cap. The answer still holds the tokens it issues: they
+   * are secrets only known once it is read, and are redacted from it here before it is recorded.
+   */
+  post: (url: string, headers: Record<string, string>, body: string) => Promise<TokenEndpointAnswer>;
   redactor: Redactor;
-  timeoutMs: number;
   /** Called with the (redacted) exchange with the token endpoint, for the log and the diagnosis. */
   record: (exchange: Exchange) => void;
 }
@@ -181,8 +188,9 @@ export class OAuthClientCredentials implements Authenticator {
     return Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
   }
 
-  private async fetch(): Promise<string> {
-    const { settings, context } = this;
+  /** The client credentials grant, with the client authenticated as configured (RFC 6749 §2.3.1). */
+  private tokenRequest(): { headers: Record<string, string>; body: string } {
+    const { settings } = this;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (settings.scope !== undefined) form.set('scope', settings.scope);
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
@@ -191,7 +199,12 @@ export class OAuthClientCredentials implements Authenticator {
       form.set('client_id', settings.clientId);
       form.set('client_secret', settings.clientSecret);
     }
-    const body = form.toString();
+    return { headers, body: form.toString() };
+  }
+
+  private async fetch(): Promise<string> {
+    const { settings, context } = this;
+    const { headers, body } = this.tokenRequest();
     const started = Date.now();
     const record: Exchange = {
       request: {
@@ -203,55 +216,38 @@ export class OAuthClientCredentials implements Authenticator {
       timing: { startedAt: new Date(started).toISOString(), durationMs: 0 },
     };
     try {
-      let text: string;
-      let status: number;
-      let responseHeaders: Record<string, string>;
-      try {
-        const response = await request(settings.tokenUrl, {
-          method: 'POST',
-          headers,
-          body,
-          dispatcher: context.dispatcher(),
-          signal: AbortSignal.timeout(context.timeoutMs),
-        });
-        status = response.statusCode;
-        responseHeaders = Object.fromEntries(
-          Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])),
-        );
-        text = (await response.body.text()).slice(0, 64 * 1024);
-      } catch (error) {
-        record.error = describeTransportError(error, context.timeoutMs, context.redactor);
+      const { response, error } = await context.post(settings.tokenUrl, headers, body);
+      if (response === undefined) {
+        record.error = error ?? { code: 'NETWORK_ERROR', message: 'no answer' };
         throw new OAuthTokenError(`the OAuth token endpoint ${safeUrl(settings.tokenUrl)} could not be reached: ${record.error.message}`, record);
       }
-      const answer = parseTokenAnswer(text);
-      const token = typeof answer?.access_token === 'string' && answer.access_token !== '' ? answer.access_token : undefined;
-      // Registered before anything is recorded, so no token reaches a record or a log.
-      this.issued.push(...registerIssuedTokens(answer, context.redactor).filter((s) => s.placeholder !== PLACEHOLDERS.accessToken));
-      record.response = {
-        status,
-        headers: context.redactor.headers(responseHeaders),
-        body: context.redactor.text(text),
-        truncated: false,
-        bytes: Buffer.byteLength(text),
-      };
-      if (status !== 200 || token === undefined) {
-        const reason =
-          typeof answer?.error === 'string'
-            ? `${answer.error}${typeof answer.error_description === 'string' ? `: ${answer.error_description}` : ''}`
-            : status === 200
-              ? 'the answer has no access_token'
-              : `status ${status}`;
-        throw new OAuthTokenError(
-          `the OAuth token endpoint ${safeUrl(settings.tokenUrl)} did not issue a token (${escapeControl(context.redactor.text(reason))}); check SCIM_OAUTH_CLIENT_ID, SCIM_OAUTH_CLIENT_SECRET and SCIM_OAUTH_SCOPE`,
-          record,
-        );
-      }
-      return token;
+      return this.tokenFrom(response, record);
     } finally {
       record.timing.durationMs = Date.now() - started;
       context.record(record);
     }
   }
+
+  /** The access token of the answer; every token in it is registered before the answer is recorded. */
+  private tokenFrom(response: RecordedResponse, record: Exchange): string {
+    const { redactor } = this.context;
+    const answer = parseTokenAnswer(response.body);
+    const token = typeof answer?.access_token === 'string' && answer.access_token !== '' ? answer.access_token : undefined;
+    this.issued.push(...registerIssuedTokens(answer, redactor).filter((s) => s.placeholder !== PLACEHOLDERS.accessToken));
+    record.response = { ...response, headers: redactor.headers(response.headers), body: redactor.text(response.body) };
+    if (response.status === 200 && token !== undefined) return token;
+    const reason = escapeControl(redactor.text(refusalReason(answer, response.status)));
+    throw new OAuthTokenError(
+      `the OAuth token endpoint ${safeUrl(this.settings.tokenUrl)} did not issue a token (${reason}); check SCIM_OAUTH_CLIENT_ID, SCIM_OAUTH_CLIENT_SECRET and SCIM_OAUTH_SCOPE`,
+      record,
+    );
+  }
+}
+
+/** Why no token came: the endpoint's own error (RFC 6749 §5.2), or what was wrong with the answer. */
+function refusalReason(answer: TokenAnswer | undefined, status: number): string {
+  if (typeof answer?.error === 'string') return `${answer.error}${typeof answer.error_description === 'string' ? `: ${answer.error_description}` : ''}`;
+  return status === 200 ? 'the answer has no access_token' : `status ${status}`;
 }
 
 function formEncode(value: string): string {

@@ -12,6 +12,7 @@ import { REDACTED, Redactor, safeUrl, userinfoSecrets, type Secret } from './red
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
 import { parsedBody, WriteGuard } from './write-guard.js';
 import { isSilent, SILENT_REQUESTS_IN_A_ROW, silenceCause } from './silence.js';
+import type { ToolErrorCode } from '../checks/tool-errors.js';
 
 export { describeTransportError } from './errors.js';
 export { WriteGuardRefusal } from './write-guard.js';
@@ -66,6 +67,7 @@ export interface ClientOptions {
 /** Thrown for a write on a read-only run: a bug in a check, never a server's fault. */
 export class ReadOnlyViolation extends Error {
   override name = 'ReadOnlyViolation';
+  readonly code: ToolErrorCode = 'READ_ONLY_VIOLATION';
 }
 
 function isReadOnly(method: string, path: string, searchPost: boolean): boolean {
@@ -129,9 +131,9 @@ export class ScimClient {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.dispatcher = createDispatcher(options);
     this.authenticator = createAuthenticator(options.auth, options.token, {
-      dispatcher: () => this.dispatcher,
+      // Outside the limiter: the request that needs the token already holds its place.
+      post: (url, headers, body) => this.attempt('POST', url, headers, body, Date.now() + options.timeoutMs),
       redactor: this.redactor,
-      timeoutMs: options.timeoutMs,
       record: (exchange) => this.record(exchange),
     });
     this.guard = new WriteGuard({

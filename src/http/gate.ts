@@ -1,3 +1,4 @@
+import type { ToolErrorCode } from '../checks/tool-errors.js';
 import type { SilenceState } from './silence.js';
 
 /** What an answer tells the politeness limits of the server's load. */
@@ -27,6 +28,7 @@ const INTERRUPTED = 'the run was interrupted: no more requests are sent';
 /** Thrown instead of sending a request once the run was interrupted, or the server went silent. */
 export class RunHalted extends Error {
   override name = 'RunHalted';
+  readonly code: ToolErrorCode = 'RUN_HALTED';
   constructor(cause = INTERRUPTED) {
     super(cause);
   }

@@ -7,6 +7,7 @@
 import { escapeControl } from '../diagnose/escape.js';
 import { isObject, jsonBody, type Exchange } from './exchange.js';
 import { isRunName } from './run-marker.js';
+import type { ToolErrorCode } from '../checks/tool-errors.js';
 
 export type GuardedKind = 'Users' | 'Groups';
 
@@ -20,7 +21,7 @@ export type RefusalReason = 'foreign' | 'missing' | 'unreadable' | 'members' | '
 /** A write the guard did not let through. Stable code, for the flows and the reports. */
 export class WriteGuardRefusal extends Error {
   override name = 'WriteGuardRefusal';
-  readonly code = 'WRITE_GUARD_REFUSED';
+  readonly code: ToolErrorCode = 'WRITE_GUARD_REFUSED';
   constructor(
     readonly method: string,
     readonly path: string,

@@ -1,12 +1,5 @@
 import { ScimHttpError } from './responses.js';
-import {
-  ALL_SCHEMAS,
-  RESOURCE_TYPES,
-  SCHEMA_URN,
-  sameName,
-  type ResourceTypeDefinition,
-  type SchemaDefinition,
-} from './schemas.js';
+import { ALL_SCHEMAS, RESOURCE_TYPES, SCHEMA_URN, sameName, type ResourceTypeDefinition, type SchemaDefinition } from './schemas.js';
 import type { JsonObject } from './values.js';
 
 /** RFC 7643 §5. Everything advertised here is implemented: the suite skips features by what this says. */

@@ -1,13 +1,6 @@
 import { parse, type AttrExp, type Filter, type ValuePath } from 'scim2-parse-filter';
 import { badRequest } from './responses.js';
-import {
-  findAttribute,
-  leafOf,
-  resolveAttribute,
-  type AttributeDefinition,
-  type ResolvedAttribute,
-  type ResourceTypeDefinition,
-} from './schemas.js';
+import { findAttribute, leafOf, resolveAttribute, type AttributeDefinition, type ResolvedAttribute, type ResourceTypeDefinition } from './schemas.js';
 import { readBoolean } from './validate.js';
 import { isObject, readValues, type JsonObject } from './values.js';
 
@@ -154,12 +147,7 @@ function isPresent(value: unknown): boolean {
 
 type ComparisonOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'lt' | 'ge' | 'le';
 
-function compileComparison(
-  op: ComparisonOperator,
-  attrPath: string,
-  compValue: string | number | boolean | null,
-  scope: Scope,
-): Predicate {
+function compileComparison(op: ComparisonOperator, attrPath: string, compValue: string | number | boolean | null, scope: Scope): Predicate {
   const accessor = scope(attrPath);
   if (accessor === undefined) return op === 'ne' ? () => true : () => false;
   if (compValue === null) {
@@ -176,12 +164,7 @@ function compileComparison(
 
 type ValueTest = (value: unknown) => boolean;
 
-function valueTest(
-  op: Exclude<ComparisonOperator, 'ne'>,
-  definition: AttributeDefinition,
-  compValue: string | number | boolean,
-  attrPath: string,
-): ValueTest {
+function valueTest(op: Exclude<ComparisonOperator, 'ne'>, definition: AttributeDefinition, compValue: string | number | boolean, attrPath: string): ValueTest {
   const unsupported = (why: string) => badRequest('invalidFilter', `"${attrPath} ${op}" is not supported: ${why}.`);
   switch (definition.type) {
     case 'complex':

@@ -21,10 +21,7 @@ export type InProcessSend = (method: string, path: string, request?: InProcessRe
  * live-looking SCIM exchange. `path` is relative to `basePath` and carries no query string: pass
  * `query` instead.
  */
-export function inProcessClient(
-  service: ScimService,
-  defaults: { basePath?: string; headers?: Record<string, string> } = {},
-): InProcessSend {
+export function inProcessClient(service: ScimService, defaults: { basePath?: string; headers?: Record<string, string> } = {}): InProcessSend {
   const basePath = defaults.basePath ?? '/scim/v2';
   return (method, path, request = {}) => {
     const { body } = request;

@@ -18,9 +18,7 @@ export interface ReferenceServer {
 }
 
 /** The reference server over HTTP, on 127.0.0.1 and a free port unless told otherwise. */
-export async function startReferenceServer(
-  options: ServiceOptions & { host?: string; port?: number } = {},
-): Promise<ReferenceServer> {
+export async function startReferenceServer(options: ServiceOptions & { host?: string; port?: number } = {}): Promise<ReferenceServer> {
   const { host, port, ...serviceOptions } = options;
   const service = createScimService(serviceOptions);
   const server = await serve(service.handle, {

@@ -11,16 +11,7 @@ import {
 } from 'scim-patch';
 import { compileValueFilter, type Predicate } from './filter.js';
 import { badRequest, ScimHttpError } from './responses.js';
-import {
-  COMMON_ATTRIBUTES,
-  MESSAGE_URN,
-  findAttribute,
-  findExtension,
-  sameName,
-  splitSchemaPrefix,
-  type AttributeDefinition,
-  type ResourceTypeDefinition,
-} from './schemas.js';
+import { COMMON_ATTRIBUTES, MESSAGE_URN, findAttribute, findExtension, sameName, splitSchemaPrefix, type AttributeDefinition, type ResourceTypeDefinition } from './schemas.js';
 import { deepCopy, isObject, type JsonObject } from './values.js';
 
 type Op = 'add' | 'remove' | 'replace';
@@ -146,9 +137,7 @@ function parsePath(resourceType: ResourceTypeDefinition, path: string): PatchPat
   const invalid = (why: string) => badRequest('invalidPath', `The path ${JSON.stringify(path)} is not valid: ${why}.`);
   if (match === null) throw invalid('expected attribute, attribute.subAttribute or attribute[filter].subAttribute');
   const [, attributeName = '', filterText, subAttributeName] = match;
-  const attribute =
-    findAttribute(schema.attributes, attributeName) ??
-    (extension === undefined ? findAttribute(COMMON_ATTRIBUTES, attributeName) : undefined);
+  const attribute = findAttribute(schema.attributes, attributeName) ?? (extension === undefined ? findAttribute(COMMON_ATTRIBUTES, attributeName) : undefined);
   if (attribute === undefined) throw invalid(`"${attributeName}" is not an attribute of ${schema.id}`);
   const subAttribute = subAttributeName === undefined ? undefined : findAttribute(attribute.subAttributes, subAttributeName);
   if (subAttributeName !== undefined && subAttribute === undefined) {
@@ -189,9 +178,7 @@ function applyStep(document: JsonObject & ScimResource, step: PatchStep): void {
   const container = path.extension === undefined ? document : document[path.extension];
   const values = isObject(container) ? container[path.attribute.name] : undefined;
   const selected =
-    path.selector === undefined || !Array.isArray(values)
-      ? []
-      : values.filter((element): element is JsonObject => isObject(element) && path.selector?.matches(element) === true);
+    path.selector === undefined || !Array.isArray(values) ? [] : values.filter((element): element is JsonObject => isObject(element) && path.selector?.matches(element) === true);
   if (path.selector !== undefined && selected.length === 0) {
     // Removing values that are not there changes nothing (Okta removes members that may already be gone).
     if (op === 'remove' || path.selector.text === undefined) return;

@@ -1,10 +1,4 @@
-import {
-  COMMON_ATTRIBUTES,
-  keysOf,
-  resolveAttribute,
-  sameName,
-  type ResourceTypeDefinition,
-} from './schemas.js';
+import { COMMON_ATTRIBUTES, keysOf, resolveAttribute, sameName, type ResourceTypeDefinition } from './schemas.js';
 import { isObject, type JsonObject } from './values.js';
 
 export interface Projection {
@@ -43,9 +37,7 @@ export function attributeList(text: string | null | undefined): string[] {
 }
 
 function alwaysReturned(resourceType: ResourceTypeDefinition): string[] {
-  return [...COMMON_ATTRIBUTES, ...resourceType.schema.attributes]
-    .filter((definition) => definition.returned === 'always')
-    .map((definition) => definition.name);
+  return [...COMMON_ATTRIBUTES, ...resourceType.schema.attributes].filter((definition) => definition.returned === 'always').map((definition) => definition.name);
 }
 
 function select(resourceType: ResourceTypeDefinition, paths: string[]): Selection {
@@ -53,7 +45,11 @@ function select(resourceType: ResourceTypeDefinition, paths: string[]): Selectio
   for (const path of paths) {
     const extension = resourceType.extensions.find((candidate) => sameName(candidate.schema.id, path));
     const keys = extension !== undefined ? [extension.schema.id] : keysFor(resourceType, path);
-    if (keys !== undefined) addPath(selection, keys.map((key) => key.toLowerCase()));
+    if (keys !== undefined)
+      addPath(
+        selection,
+        keys.map((key) => key.toLowerCase()),
+      );
   }
   return selection;
 }

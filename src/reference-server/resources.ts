@@ -39,12 +39,7 @@ export function createResource(state: ServiceState, exchange: Exchange, resource
 }
 
 /** Stores validated attributes as a new resource; also used to load the seed. */
-export function insertResource(
-  state: ServiceState,
-  resourceType: ResourceTypeDefinition,
-  attributes: JsonObject,
-  id: string,
-): StoredResource {
+export function insertResource(state: ServiceState, resourceType: ResourceTypeDefinition, attributes: JsonObject, id: string): StoredResource {
   const timestamp = state.now().toISOString();
   const resource: StoredResource = { id, resourceType, attributes, created: timestamp, lastModified: timestamp, version: 1 };
   state.store.save(resource);
@@ -91,12 +86,7 @@ export function deleteResource(state: ServiceState, exchange: Exchange, resource
   return noContent(204);
 }
 
-export function listResources(
-  state: ServiceState,
-  exchange: Exchange,
-  resourceTypes: ResourceTypeDefinition[],
-  query: ListQuery,
-): ScimResponse {
+export function listResources(state: ServiceState, exchange: Exchange, resourceTypes: ResourceTypeDefinition[], query: ListQuery): ScimResponse {
   const stored = resourceTypes.flatMap((resourceType) => state.store.list(resourceType).map((resource) => ({ resourceType, resource })));
   const rendered = ({ resourceType, resource }: (typeof stored)[number]) => ({ resourceType, resource: render(resource, state.store, exchange.baseUrl) });
   if (query.filter === undefined && query.sortBy === undefined) {
@@ -152,13 +142,7 @@ function touchMembers(state: ServiceState, before: JsonObject, after: JsonObject
   }
 }
 
-function resourceResponse(
-  state: ServiceState,
-  exchange: Exchange,
-  resource: StoredResource,
-  status: number,
-  headers: Record<string, string> = {},
-): ScimResponse {
+function resourceResponse(state: ServiceState, exchange: Exchange, resource: StoredResource, status: number, headers: Record<string, string> = {}): ScimResponse {
   const rendered = render(resource, state.store, exchange.baseUrl);
   const body = project(rendered, resource.resourceType, projectionFromParameters(exchange.request.query));
   return json(status, body, { etag: etagOf(resource), ...headers });
@@ -183,9 +167,7 @@ function checkUniqueness(state: ServiceState, resourceType: ResourceTypeDefiniti
   for (const definition of resourceType.schema.attributes) {
     if (definition.uniqueness === 'none') continue;
     const value = attributes[definition.name];
-    const clash = state.store
-      .list(resourceType)
-      .find((other) => other.id !== id && sameValue(definition, other.attributes[definition.name], value));
+    const clash = state.store.list(resourceType).find((other) => other.id !== id && sameValue(definition, other.attributes[definition.name], value));
     if (clash !== undefined) {
       throw new ScimHttpError(409, `${definition.name} ${JSON.stringify(value)} is already taken by ${resourceType.name} ${clash.id}.`, 'uniqueness');
     }

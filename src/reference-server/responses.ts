@@ -4,17 +4,7 @@ import type { ScimResponse } from './types.js';
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 /** The scimType values RFC 7644 §3.12 defines; nothing else may be sent. */
-export type ScimType =
-  | 'invalidFilter'
-  | 'tooMany'
-  | 'uniqueness'
-  | 'mutability'
-  | 'invalidSyntax'
-  | 'invalidPath'
-  | 'noTarget'
-  | 'invalidValue'
-  | 'invalidVers'
-  | 'sensitive';
+export type ScimType = 'invalidFilter' | 'tooMany' | 'uniqueness' | 'mutability' | 'invalidSyntax' | 'invalidPath' | 'noTarget' | 'invalidValue' | 'invalidVers' | 'sensitive';
 
 /** Thrown anywhere below the router; the router turns it into an Error response (RFC 7644 §3.12). */
 export class ScimHttpError extends Error {
@@ -41,12 +31,7 @@ export function noContent(status: 204 | 304, headers: Record<string, string> = {
   return { status, headers };
 }
 
-export function errorResponse(
-  status: number,
-  detail: string,
-  scimType?: ScimType,
-  headers: Record<string, string> = {},
-): ScimResponse {
+export function errorResponse(status: number, detail: string, scimType?: ScimType, headers: Record<string, string> = {}): ScimResponse {
   const body = {
     schemas: [MESSAGE_URN.error],
     // RFC 7644 §3.12: status is a string, e.g. "404".

@@ -4,15 +4,7 @@
  * all read them, so what the server advertises is what it does.
  */
 
-export type AttributeType =
-  | 'string'
-  | 'boolean'
-  | 'decimal'
-  | 'integer'
-  | 'dateTime'
-  | 'reference'
-  | 'binary'
-  | 'complex';
+export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'binary' | 'complex';
 
 export interface AttributeDefinition {
   name: string;
@@ -155,11 +147,11 @@ export const USER_SCHEMA: SchemaDefinition = {
     attribute('displayName', 'string', { description: 'The name of the User, suitable for display to end-users.' }),
     attribute('nickName', 'string', { description: 'The casual way to address the user.' }),
     attribute('profileUrl', 'reference', { description: "A URL of the User's online profile.", referenceTypes: ['external'] }),
-    attribute('title', 'string', { description: "The user's title, such as \"Vice President\"." }),
+    attribute('title', 'string', { description: 'The user\'s title, such as "Vice President".' }),
     attribute('userType', 'string', { description: 'The relationship between the organization and the user.' }),
     attribute('preferredLanguage', 'string', { description: "The User's preferred written or spoken language." }),
-    attribute('locale', 'string', { description: "The User's default location for localization, e.g. \"en-US\"." }),
-    attribute('timezone', 'string', { description: "The User's time zone, e.g. \"America/Los_Angeles\"." }),
+    attribute('locale', 'string', { description: 'The User\'s default location for localization, e.g. "en-US".' }),
+    attribute('timezone', 'string', { description: 'The User\'s time zone, e.g. "America/Los_Angeles".' }),
     attribute('active', 'boolean', { description: "The User's administrative status." }),
     attribute('password', 'string', {
       description: "The User's cleartext password. Write-only: never returned.",
@@ -308,18 +300,11 @@ export function leafOf(resolved: ResolvedAttribute): AttributeDefinition {
 
 /** The storage keys, in canonical case, that lead to the attribute's values. */
 export function keysOf(resolved: ResolvedAttribute): string[] {
-  return [
-    ...(resolved.extension === undefined ? [] : [resolved.extension]),
-    resolved.attribute.name,
-    ...(resolved.subAttribute === undefined ? [] : [resolved.subAttribute.name]),
-  ];
+  return [...(resolved.extension === undefined ? [] : [resolved.extension]), resolved.attribute.name, ...(resolved.subAttribute === undefined ? [] : [resolved.subAttribute.name])];
 }
 
 /** Splits an optional schema URN prefix from an attribute path: the URN ends at the last colon. */
-export function splitSchemaPrefix(
-  resourceType: ResourceTypeDefinition,
-  path: string,
-): { schema: SchemaDefinition; extension: string | undefined; rest: string } {
+export function splitSchemaPrefix(resourceType: ResourceTypeDefinition, path: string): { schema: SchemaDefinition; extension: string | undefined; rest: string } {
   const knownSchemas = [resourceType.schema, ...resourceType.extensions.map((extension) => extension.schema)];
   for (const schema of knownSchemas) {
     if (path.length > schema.id.length && path.slice(0, schema.id.length + 1).toLowerCase() === `${schema.id.toLowerCase()}:`) {
@@ -335,9 +320,7 @@ export function resolveAttribute(resourceType: ResourceTypeDefinition, path: str
   const { schema, extension, rest } = splitSchemaPrefix(resourceType, path);
   const [attributeName, subAttributeName, ...tooDeep] = rest.split('.');
   if (attributeName === undefined || tooDeep.length > 0) return undefined;
-  const attribute =
-    findAttribute(schema.attributes, attributeName) ??
-    (extension === undefined ? findAttribute(COMMON_ATTRIBUTES, attributeName) : undefined);
+  const attribute = findAttribute(schema.attributes, attributeName) ?? (extension === undefined ? findAttribute(COMMON_ATTRIBUTES, attributeName) : undefined);
   if (attribute === undefined) return undefined;
   if (subAttributeName === undefined) return { extension, attribute, subAttribute: undefined };
   const subAttribute = findAttribute(attribute.subAttributes, subAttributeName);

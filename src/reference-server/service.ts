@@ -142,19 +142,16 @@ function route(state: ServiceState, exchange: Exchange, relativePath: string): S
 
 function splitPath(relativePath: string): string[] {
   try {
-    return relativePath.split('/').filter((segment) => segment !== '').map(decodeURIComponent);
+    return relativePath
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map(decodeURIComponent);
   } catch {
     throw new ScimHttpError(404, 'The path is not correctly percent-encoded.');
   }
 }
 
-function resourceEndpoint(
-  state: ServiceState,
-  exchange: Exchange,
-  resourceType: ResourceTypeDefinition,
-  method: string,
-  id: string | undefined,
-): ScimResponse {
+function resourceEndpoint(state: ServiceState, exchange: Exchange, resourceType: ResourceTypeDefinition, method: string, id: string | undefined): ScimResponse {
   if (id === undefined) {
     if (method === 'GET') return listResources(state, exchange, [resourceType], queryFromParameters(exchange.request.query, state.maxResults));
     if (method === 'POST') return createResource(state, exchange, resourceType);
@@ -178,13 +175,7 @@ function resourceEndpoint(
   }
 }
 
-function discoveryEndpoint(
-  state: ServiceState,
-  exchange: Exchange,
-  endpoint: string,
-  method: string,
-  id: string | undefined,
-): ScimResponse {
+function discoveryEndpoint(state: ServiceState, exchange: Exchange, endpoint: string, method: string, id: string | undefined): ScimResponse {
   // RFC 7644 §4: discovery endpoints are read-only.
   if (method !== 'GET') throw methodNotAllowed(method, 'GET');
   // RFC 7644 §4: a filter here SHOULD be refused, so that clients do not assume it was applied.

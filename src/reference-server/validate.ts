@@ -1,11 +1,5 @@
 import { badRequest } from './responses.js';
-import {
-  COMMON_ATTRIBUTES,
-  findAttribute,
-  sameName,
-  type AttributeDefinition,
-  type ResourceTypeDefinition,
-} from './schemas.js';
+import { COMMON_ATTRIBUTES, findAttribute, sameName, type AttributeDefinition, type ResourceTypeDefinition } from './schemas.js';
 import { isObject, type JsonObject } from './values.js';
 
 /**

@@ -47,7 +47,7 @@ const LIST = ['LIST_NOT_AN_OBJECT', 'LIST_SCHEMAS', 'LIST_TOTAL_RESULTS', 'LIST_
 const PAGED_LIST = [...LIST, 'LIST_PAGING_NUMBERS'];
 /** What only the RFC asks of a list: neither client reads itemsPerPage or sends a count it could exceed. */
 const RFC_LIST = ['LIST_ITEMS_PER_PAGE', 'LIST_COUNT_RESPECTED'];
-const CREDENTIALS: FlowChecks = { within: BLOCKS.credentials, codes: ['PREFLIGHT', 'BASE_URL_ENDS_WITH_RESOURCE', 'AUTH_TOKEN_ACCEPTED'] };
+const CREDENTIALS: FlowChecks = { within: BLOCKS.credentials, codes: ['PREFLIGHT', 'AUTH_OAUTH_TOKEN', 'BASE_URL_ENDS_WITH_RESOURCE', 'AUTH_TOKEN_ACCEPTED'] };
 const REFUSED = ['AUTH_NO_CREDENTIALS_REFUSED', 'AUTH_WRONG_TOKEN_REFUSED', 'AUTH_ERROR_BODY'];
 const ERROR_BODY = ['ERROR_NOT_FOUND_STATUS', 'ERROR_SCHEMAS', 'ERROR_STATUS_STRING', 'ERROR_DETAIL'];
 const DUPLICATES = ['USER_DUPLICATE_CONFLICT', 'USER_DUPLICATE_UNIQUENESS', 'USER_DUPLICATE_ANY_CASE'];
@@ -254,7 +254,16 @@ const ENTRA: readonly Flow[] = [
 const rfcArea = (name: string, stage: Stage, basis: string, codes: readonly string[]): Flow => ({ name, stage, basis, checks: [{ codes }] });
 
 const RFC: readonly Flow[] = [
-  rfcArea('authentication', 'core protocol', 'RFC 7644 §2, §7.2; RFC 6750 §3.1', ['PREFLIGHT', 'BASE_URL_ENDS_WITH_RESOURCE', 'TRANSPORT_TLS', 'AUTH_TOKEN_ACCEPTED', ...REFUSED, 'AUTH_CHALLENGE', 'AUTH_CHALLENGE_ERROR_CODE']),
+  rfcArea('authentication', 'core protocol', 'RFC 7644 §2, §7.2; RFC 6750 §3.1', [
+    'PREFLIGHT',
+    'AUTH_OAUTH_TOKEN',
+    'BASE_URL_ENDS_WITH_RESOURCE',
+    'TRANSPORT_TLS',
+    'AUTH_TOKEN_ACCEPTED',
+    ...REFUSED,
+    'AUTH_CHALLENGE',
+    'AUTH_CHALLENGE_ERROR_CODE',
+  ]),
   rfcArea('responses and ListResponse', 'core protocol', 'RFC 7644 §3.1, §3.4.2, §8.1; RFC 8259 §8.1', [
     ...ANSWER,
     'CONTENT_TYPE_NOT_SCIM',

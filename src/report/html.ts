@@ -5,7 +5,7 @@ import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
 import { foldBlockers } from './causes.js';
 import { FLOWS, inFlow } from './flows.js';
-import { flowLine, headline, PROFILE_NAMES, shortFix, status, UNFINISHED_HINT, unfinishedLines, type Outcome, type ProfileVerdict } from './verdict.js';
+import { flowLine, headline, PROFILE_NAMES, shortFix, status, unfinishedHint, unfinishedLines, type Outcome, type ProfileVerdict } from './verdict.js';
 
 function escape(text: string): string {
   return escapeControl(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -80,7 +80,7 @@ export function renderHtml(summary: RunSummary): string {
 <table><tr><th>Verdict</th><th>Blockers, root causes first</th><th>Flows</th></tr>
 ${rows}
 </table>
-${stopped === '' ? '' : `<h2>Stopped on an error, not on a finding</h2>\n<ul>${stopped}</ul>\n<p>${escape(UNFINISHED_HINT)}</p>`}
+${stopped === '' ? '' : `<h2>Stopped on an error, not on a finding</h2>\n<ul>${stopped}</ul>\n<p>${escape(unfinishedHint(summary.verdict.unfinished))}</p>`}
 ${failed === '' ? '' : `<h2>Failed checks</h2>\n${failed}`}
 ${warned === '' ? '' : `<h2>Warnings</h2>\n${warned}`}
 ${accepted === '' ? '' : `<h2>Accepted deviations</h2><ul>${accepted}</ul>`}

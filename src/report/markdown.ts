@@ -7,7 +7,7 @@ import type { Finding } from '../checks/rule.js';
 import { failedOutcomes, warnedOutcomes, type RunSummary } from './summary.js';
 import { throttlingNote } from './throttling.js';
 import { foldBlockers } from './causes.js';
-import { flowLine, headline, PROFILE_NAMES, shortFix, status, UNFINISHED_HINT, unfinishedLines, type FlowVerdict, type ProfileStatus, type ProfileVerdict } from './verdict.js';
+import { flowLine, headline, PROFILE_NAMES, shortFix, status, unfinishedHint, unfinishedLines, type FlowVerdict, type ProfileStatus, type ProfileVerdict } from './verdict.js';
 
 /** Only a client, or a flow, that ran and passed gets a tick: a partial or untested one never does. */
 const MARKS: Record<ProfileStatus, string> = { ready: '✅', partial: '➖', blocked: '❌', unknown: '❓' };
@@ -62,7 +62,7 @@ export function renderMarkdown(summary: RunSummary): string {
   }
   for (const profile of summary.verdict.profiles) out.push(...profileSection(profile));
   if (summary.verdict.unfinished.length > 0) {
-    out.push('', '### Stopped on an error, not on a finding', '', ...unfinishedLines(summary.verdict.unfinished).map((text) => `- ${cell(text)}`), '', UNFINISHED_HINT);
+    out.push('', '### Stopped on an error, not on a finding', '', ...unfinishedLines(summary.verdict.unfinished).map((text) => `- ${cell(text)}`), '', unfinishedHint(summary.verdict.unfinished));
   }
   const failed = failedOutcomes(summary).flatMap((o) => o.findings);
   const warned = warnedOutcomes(summary).flatMap((o) => o.findings);

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { SerializedError, TestModule, TestRunEndReason } from 'vitest/node';
 import { loadAcceptances } from '../accept.js';
 import { loadJudgingConfig } from '../config.js';
+import { toolErrorCode } from '../checks/tool-errors.js';
 import type { Target } from '../suite/target.js';
 import { escapeControl } from '../diagnose/escape.js';
 import { safeUrl } from '../http/redact.js';
@@ -40,6 +41,7 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
         skipKind: result.state === 'skipped' ? (meta.skipKind ?? skipKindOf(result.note)) : undefined,
         // A failed check without findings stopped on an error: the verdict must not call that a pass.
         error: result.state === 'failed' && findings.length === 0 ? escapeControl(firstLine(result.errors[0])) : undefined,
+        errorCode: result.state === 'failed' && findings.length === 0 ? toolErrorCode(result.errors[0]) : undefined,
       };
     }),
   );
@@ -48,9 +50,9 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
 /** Errors outside any check: a spec file that could not load, a failed hook (cleanup), an unhandled rejection. */
 function outsideChecks(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): Unfinished[] {
   const ofModules = modules.flatMap((module) =>
-    [module, ...module.children.allSuites()].flatMap((suite) => suite.errors().map((error) => ({ where: module.relativeModuleId, error: escapeControl(firstLine(error)), profiles: 'all' as const }))),
+    [module, ...module.children.allSuites()].flatMap((suite) => suite.errors().map((error) => ({ where: module.relativeModuleId, error: escapeControl(firstLine(error)), code: toolErrorCode(error), profiles: 'all' as const }))),
   );
-  return [...ofModules, ...unhandled.map((error) => ({ where: 'the run', error: escapeControl(firstLine(error)), profiles: 'all' as const }))];
+  return [...ofModules, ...unhandled.map((error) => ({ where: 'the run', error: escapeControl(firstLine(error)), code: toolErrorCode(error), profiles: 'all' as const }))];
 }
 
 export interface RunEnd {

@@ -1,7 +1,7 @@
 import type { Client } from '../config.js';
 import type { Finding, Level } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
-import { allRules, knownCodes } from '../checks/catalog.js';
+import { allRules, knownCodes, TOOL_ERRORS, type ToolErrorCode } from '../checks/catalog.js';
 import { renderFinding } from '../diagnose/render.js';
 import { foldBlockers, group, rootCauses, type VerdictLine } from './causes.js';
 import { flowState, flowSummary, judgeFlows, type FlowVerdict } from './flow-verdict.js';
@@ -40,6 +40,8 @@ export interface Outcome {
   skipKind?: SkipKind | undefined;
   /** A check that failed on an error of its own, not on a finding: the error's first line. */
   error?: string | undefined;
+  /** …and which of our errors it was (src/checks/tool-errors.ts). */
+  errorCode?: ToolErrorCode | undefined;
 }
 
 /**
@@ -50,6 +52,8 @@ export interface Unfinished {
   /** The check (its code), the spec file, or "the run". */
   where: string;
   error: string;
+  /** Which of our errors it was: a fault of ours, or the run being stopped (src/checks/tool-errors.ts). */
+  code?: ToolErrorCode | undefined;
   /** The profiles the check belongs to; a spec file or the run may cover any of them. */
   profiles: readonly Client[] | 'all';
 }
@@ -114,7 +118,7 @@ const concerns = (profiles: readonly Client[] | 'all', profile: Client) => profi
 function unfinishedOf(outcomes: readonly Outcome[], outside: readonly Unfinished[], profilesOf: ReturnType<typeof profilesOfCheck>): Unfinished[] {
   const checks = outcomes.flatMap((o): Unfinished[] => {
     if (o.state !== 'failed' || o.findings.length > 0 || o.error === undefined) return [];
-    return [{ where: o.code ?? o.name, error: o.error, profiles: profilesOf(o.code) }];
+    return [{ where: o.code ?? o.name, error: o.error, code: o.errorCode, profiles: profilesOf(o.code) }];
   });
   return [...checks, ...outside];
 }
@@ -235,11 +239,18 @@ export const UNFINISHED_HINT =
   'What stops on an error says nothing of the server: it is a fault in scim-conformance, or an answer it did not foresee. ' +
   'Please report it, with the HAR (SCIM_REPORTS=har) if you can share it.';
 
+export const HALTED_HINT = 'The run was stopped before these ended (interrupted, or the server went silent): what they cover is not known.';
+
+/** The request to report a fault, unless all that stopped was stopped by the run's halt (RUN_HALTED), which is no fault. */
+export function unfinishedHint(unfinished: readonly Unfinished[]): string {
+  return unfinished.some((u) => u.code === undefined || TOOL_ERRORS[u.code].cause === 'fault') ? UNFINISHED_HINT : HALTED_HINT;
+}
+
 /** What stopped on an error, one line per place and error. */
 export function unfinishedLines(unfinished: readonly Unfinished[]): string[] {
   const counts = new Map<string, number>();
   for (const u of unfinished) {
-    const key = `${u.where}: ${u.error}`;
+    const key = `${u.where}: ${u.error}${u.code === undefined ? '' : ` [${u.code}]`}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const lines = [...counts].map(([text, count]) => (count > 1 ? `${text} (×${count})` : text));
@@ -299,7 +310,7 @@ function skipLines(verdict: Verdict): string[] {
 
 function unfinishedSection(verdict: Verdict): string[] {
   if (verdict.unfinished.length === 0) return [];
-  return ['  stopped on an error, not on a finding:', ...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`), `    ${UNFINISHED_HINT}`];
+  return ['  stopped on an error, not on a finding:', ...unfinishedLines(verdict.unfinished).map((text) => `    ? ${text}`), `    ${unfinishedHint(verdict.unfinished)}`];
 }
 
 /**

@@ -1,11 +1,12 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { LONGEST_CHAINS_FIRST } from '../checks/spec-files.js';
 
 /**
  * Spec files whose checks follow one long chain of requests (a create, change, read, delete
  * lifecycle), longest first. Started first, they run alongside the short read-only files instead of
  * after them: against a far server, the run then takes about as long as its longest chain.
  */
-const LONG_CHAINS = ['groups', 'users-entra', 'users-okta', 'etag', 'bad-input'];
+const LONG_CHAINS = LONGEST_CHAINS_FIRST;
 
 /** Where a spec file (by path) comes in the run: the long chains first, longest first, then the rest. */
 export function chainRank(path: string): number {

@@ -13,13 +13,14 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WRITE_SPEC_PATHS } from '../../src/checks/spec-files.js';
 import { bystanders, bystanderSeed, leftovers, RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
 import type { ScimResponse } from '../../src/reference-server/types.js';
 import { leftLines } from '../../src/suite/interrupt.js';
 import { PROJECT_ROOT, twoAtATime, userEnv } from '../support/run-suite.js';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'scim-conformance.js');
-const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts'];
+const WRITE_SPECS = [...WRITE_SPEC_PATHS];
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const POINTS = 20;
 /** Only against a hang: every run ends on its own well before. */

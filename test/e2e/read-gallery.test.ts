@@ -6,13 +6,13 @@
  * SCIM_SEARCH_POST=true asks for it.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { READ_SPECS, specPath } from '../../src/checks/spec-files.js';
 import { GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
 import { readGallery, startReadServer, type ReadBreakage, type ReadSpec } from '../servers/read-gallery.js';
 import { RecordedRuns } from '../support/recorded-runs.js';
 import { runSuites, twoAtATime, type SuiteRun } from '../support/run-suite.js';
 
-const READ_SPECS: ReadSpec[] = ['paging', 'filters', 'query-params', 'discovery', 'errors', 'auth'];
-const specFile = (spec: ReadSpec) => `suites/${spec}.spec.ts`;
+const specFile = specPath;
 const runs = new RecordedRuns();
 const requests: Array<{ method: string; path: string }> = [];
 let readOnlyRun: SuiteRun | undefined;

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WRITE_SPEC_PATHS } from '../../src/checks/spec-files.js';
 import type { ScimService } from '../../src/reference-server/index.js';
 import { NO_CHECK_RAN } from '../../src/report/run-end.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
@@ -16,7 +17,7 @@ import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText
 import { writeGallery } from '../servers/write-gallery.js';
 import { PROJECT_ROOT, runSuites, userEnv, type SuiteRun } from '../support/run-suite.js';
 
-const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts'];
+const WRITE_SPECS = [...WRITE_SPEC_PATHS];
 const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const servers: RecordingServer[] = [];

@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { CheckRun } from '../../src/checks/run.js';
+import { WRITE_SPEC_PATHS } from '../../src/checks/spec-files.js';
 import { ScimClient, WriteGuardRefusal } from '../../src/http/client.js';
 import { READ_BACK_DELAYS_MS } from '../../src/http/write-guard.js';
 import { cleanupSweepOptions, describeSweep, sweepLeftovers } from '../../src/suite/sweep.js';
@@ -269,7 +270,7 @@ describe('a sweep facing look-alikes', () => {
 });
 
 describe('a whole write run against a server that answers creates with a bystander\'s id and cannot delete groups', () => {
-  const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts'];
+  const WRITE_SPECS = [...WRITE_SPEC_PATHS];
   let server: RecordingServer;
   let before: string;
   let run: SuiteRun;

@@ -78,8 +78,15 @@ describe('/Schemas (RFC 7643 §7, §8.7.1)', () => {
     const attributes = user['attributes'] as Resource[];
     const userName = attributes.find((attribute) => attribute['name'] === 'userName');
     expect(userName).toStrictEqual({
-      name: 'userName', type: 'string', multiValued: false, description: expect.any(String), required: true,
-      caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'server',
+      name: 'userName',
+      type: 'string',
+      multiValued: false,
+      description: expect.any(String),
+      required: true,
+      caseExact: false,
+      mutability: 'readWrite',
+      returned: 'default',
+      uniqueness: 'server',
     });
     const emails = attributes.find((attribute) => attribute['name'] === 'emails');
     expect((emails?.['subAttributes'] as Resource[]).map((sub) => sub['name'])).toStrictEqual(['value', 'display', 'type', 'primary']);

@@ -1,12 +1,6 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  createScimService,
-  demoSeed,
-  serve,
-  startReferenceServer,
-  type ReferenceServer,
-} from '../../src/reference-server/index.js';
+import { createScimService, demoSeed, serve, startReferenceServer, type ReferenceServer } from '../../src/reference-server/index.js';
 
 describe('startReferenceServer over HTTP', () => {
   let server: ReferenceServer;

@@ -199,19 +199,31 @@ describe('sorting (RFC 7644 §3.4.2.3)', () => {
 
   test('sortBy orders case-insensitively for a caseExact=false attribute', () => {
     expect(userNames(send('GET', '/Users', { query: 'sortBy=userName' }))).toStrictEqual([
-      'alice@example.com', 'Bob@Example.com', 'carol@example.org', 'dave@example.org', 'eve@example.net',
+      'alice@example.com',
+      'Bob@Example.com',
+      'carol@example.org',
+      'dave@example.org',
+      'eve@example.net',
     ]);
   });
 
   test('sortOrder=descending reverses the order', () => {
     expect(userNames(send('GET', '/Users', { query: 'sortBy=userName&sortOrder=descending' }))).toStrictEqual([
-      'eve@example.net', 'dave@example.org', 'carol@example.org', 'Bob@Example.com', 'alice@example.com',
+      'eve@example.net',
+      'dave@example.org',
+      'carol@example.org',
+      'Bob@Example.com',
+      'alice@example.com',
     ]);
   });
 
   test('sortBy a sub-attribute puts unassigned values last when ascending', () => {
     expect(userNames(send('GET', '/Users', { query: 'sortBy=name.familyName' }))).toStrictEqual([
-      'carol@example.org', 'Bob@Example.com', 'alice@example.com', 'dave@example.org', 'eve@example.net',
+      'carol@example.org',
+      'Bob@Example.com',
+      'alice@example.com',
+      'dave@example.org',
+      'eve@example.net',
     ]);
   });
 

@@ -49,7 +49,7 @@ describe('PATCH on users (RFC 7644 §3.5.2)', () => {
     expect(body(response)['active']).toBe(false);
   });
 
-  test('Entra\'s no-path replace with dotted and extension-prefixed keys updates just those sub-attributes', () => {
+  test("Entra's no-path replace with dotted and extension-prefixed keys updates just those sub-attributes", () => {
     const send = demoServer();
     const response = send(
       'PATCH',
@@ -67,7 +67,7 @@ describe('PATCH on users (RFC 7644 §3.5.2)', () => {
     expect(body(response)['name']).toMatchObject({ givenName: 'Ada', familyName: 'King' });
   });
 
-  test('Entra\'s replace of a work email the user does not have adds it', () => {
+  test("Entra's replace of a work email the user does not have adds it", () => {
     const send = demoServer();
     send('PATCH', `/Users/${GRACE}`, patch({ op: 'remove', path: 'emails' }));
     const response = send('PATCH', `/Users/${GRACE}`, patch({ op: 'Replace', path: 'emails[type eq "work"].value', value: 'grace@example.com' }));
@@ -221,7 +221,7 @@ describe('PATCH on groups (Okta and Entra membership forms)', () => {
     expect(response.json).toMatchObject({ status: '400', scimType: 'invalidValue' });
   });
 
-  test('a membership change shows in the user\'s groups', () => {
+  test("a membership change shows in the user's groups", () => {
     const send = demoServer();
     send('PATCH', `/Groups/${ENGINEERING}`, patch({ op: 'add', path: 'members', value: [{ value: GRACE }] }));
     expect(body(send('GET', `/Users/${GRACE}`))['groups']).toStrictEqual([expect.objectContaining({ value: ENGINEERING, display: 'Engineering' })]);

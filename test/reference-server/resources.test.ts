@@ -1,11 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  createScimService,
-  demoSeed,
-  inProcessClient,
-  type InProcessResponse,
-  type ServiceOptions,
-} from '../../src/reference-server/index.js';
+import { createScimService, demoSeed, inProcessClient, type InProcessResponse, type ServiceOptions } from '../../src/reference-server/index.js';
 
 type Resource = Record<string, unknown>;
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -109,7 +103,17 @@ describe('POST (RFC 7644 §3.3)', () => {
     { name: 'name as a string', user: { userName: 'a@b.c', name: 'Ada' }, scimType: 'invalidValue' },
     { name: 'emails as an object', user: { userName: 'a@b.c', emails: { value: 'a@b.c' } }, scimType: 'invalidValue' },
     { name: 'active as "yes"', user: { userName: 'a@b.c', active: 'yes' }, scimType: 'invalidValue' },
-    { name: 'two primary emails', user: { userName: 'a@b.c', emails: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }, scimType: 'invalidValue' },
+    {
+      name: 'two primary emails',
+      user: {
+        userName: 'a@b.c',
+        emails: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: true },
+        ],
+      },
+      scimType: 'invalidValue',
+    },
     { name: 'a JSON array as the body', user: [], scimType: 'invalidSyntax' },
   ])('$name is 400 $scimType', ({ user, scimType }) => {
     const response = serverWith().send('POST', '/Users', { body: user });
@@ -175,9 +179,7 @@ describe('GET one resource (RFC 7644 §3.4.1)', () => {
 
   test('group members carry display, $ref and type', () => {
     const group = body(send('GET', '/Groups', { query: 'count=1' }))['Resources'] as Resource[];
-    expect(group[0]?.['members']).toStrictEqual([
-      { value: adaId, display: 'Ada Lovelace', $ref: `http://scim.example.test/scim/v2/Users/${adaId}`, type: 'User' },
-    ]);
+    expect(group[0]?.['members']).toStrictEqual([{ value: adaId, display: 'Ada Lovelace', $ref: `http://scim.example.test/scim/v2/Users/${adaId}`, type: 'User' }]);
   });
 
   test('attributes applies to a single resource too', () => {
@@ -223,7 +225,9 @@ describe('ETags (RFC 7644 §3.14)', () => {
     const member = String(body(send('POST', '/Users', { body: oktaUser() }))['id']);
     const bystander = String(body(send('POST', '/Users', { body: oktaUser('bystander@example.com') }))['id']);
     const etag = (id: string) => send('GET', `/Users/${id}`).headers['etag'];
-    const group = String(body(send('POST', '/Groups', { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Singers', members: [{ value: member }] } }))['id']);
+    const group = String(
+      body(send('POST', '/Groups', { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Singers', members: [{ value: member }] } }))['id'],
+    );
     expect(etag(member)).toBe('W/"2"');
     const patch = (operation: object) => send('PATCH', `/Groups/${group}`, { body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [operation] } });
     patch({ op: 'replace', path: 'displayName', value: 'Choir' });
@@ -256,7 +260,7 @@ describe('PUT (RFC 7644 §3.5.1)', () => {
     expect(body(response)['name']).toBeUndefined();
   });
 
-  test('renaming to another user\'s userName is 409', () => {
+  test("renaming to another user's userName is 409", () => {
     const { send } = serverWith();
     send('POST', '/Users', { body: oktaUser('taken@example.com') });
     const id = String(body(send('POST', '/Users', { body: oktaUser('free@example.com') }))['id']);

@@ -4,6 +4,7 @@
  * rules that the same breakage cannot help changing (a server that ignores `and` cannot have its
  * and-combined operator cases judged); every other rule keeps the status it has on the reference.
  */
+import type { ReadSpecName } from '../../src/checks/spec-files.js';
 import { createScimService, demoSeed, serve } from '../../src/reference-server/index.js';
 import type { ScimHandler, ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 import { GALLERY_TOKEN, type RunningServer } from './gallery.js';
@@ -13,7 +14,7 @@ const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const LIST_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const JSON_TYPE = { 'content-type': 'application/scim+json; charset=utf-8' };
 
-export type ReadSpec = 'paging' | 'filters' | 'query-params' | 'discovery' | 'errors' | 'auth';
+export type ReadSpec = ReadSpecName;
 
 export interface ReadBreakage {
   name: string;
