@@ -10,6 +10,7 @@
  * `--reporter=verbose` lists every check; the verdict and the reports follow either way.
  */
 import type { RunnerTask as Task, RunnerTestFile as File } from 'vitest';
+import { escapeControl } from '../diagnose/escape.js';
 import { DefaultReporter, type TestCase, type TestModule, type TestModuleState } from 'vitest/node';
 
 /** A check that failed, as the failure section names it. */
@@ -66,6 +67,16 @@ function suitesOf(task: Task): Task[] {
   return task.type === 'suite' ? [task, ...task.tasks.flatMap(suitesOf)] : [];
 }
 
+/** An error as printed: its message may quote a server (a fault of ours on a hostile answer), escaped and redacted. */
+export function shownSafely<T extends { message: string; stack?: string | undefined }>(error: T): T {
+  const message = escapeControl(error.message);
+  return { ...error, message, ...(error.stack === undefined ? {} : { stack: error.stack.replace(error.message, message) }) };
+}
+
+function isErrorLike(value: unknown): value is { message: string; stack?: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
 export default class ConformanceConsoleReporter extends DefaultReporter {
   protected override printTestModule(testModule: TestModule): void {
     if (testModule.state() !== 'failed') return;
@@ -85,7 +96,7 @@ export default class ConformanceConsoleReporter extends DefaultReporter {
     const text = renderFailures(failed);
     if (text !== '') this.error(text);
     this.printUndiagnosed([...files.flatMap(suitesOf).filter((suite) => (suite.result?.errors ?? []).length > 0), ...failedTests.filter((task) => !diagnosed.includes(task))]);
-    if (errors.length > 0) this.ctx.logger.printUnhandledErrors(errors);
+    if (errors.length > 0) this.ctx.logger.printUnhandledErrors(errors.map((error) => (isErrorLike(error) ? shownSafely(error) : error)));
     this.reportTestSummary(files, errors, 0);
   }
 
@@ -93,7 +104,7 @@ export default class ConformanceConsoleReporter extends DefaultReporter {
   private printUndiagnosed(tasks: readonly Task[]): void {
     for (const task of tasks) {
       this.error(`\n FAIL  ${this.getFullName(task, ' > ')} (${this.relative(task.file.filepath)})`);
-      for (const error of task.result?.errors ?? []) this.ctx.logger.printError(error, { project: this.ctx.getProjectByName(task.file.projectName ?? ''), task });
+      for (const error of task.result?.errors ?? []) this.ctx.logger.printError(shownSafely(error), { project: this.ctx.getProjectByName(task.file.projectName ?? ''), task });
     }
   }
 }

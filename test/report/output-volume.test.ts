@@ -13,7 +13,7 @@ import { finding, type Rule } from '../../src/checks/rule.js';
 import { loadConfig } from '../../src/config.js';
 import { renderFindings } from '../../src/diagnose/render.js';
 import { ScimClient } from '../../src/http/client.js';
-import ConformanceConsoleReporter, { moduleLine, renderFailures, type FailedCheck } from '../../src/report/console.js';
+import ConformanceConsoleReporter, { moduleLine, renderFailures, shownSafely, type FailedCheck } from '../../src/report/console.js';
 import { FLOWS } from '../../src/report/flows.js';
 import { renderHtml } from '../../src/report/html.js';
 import { skipNote } from '../../src/report/skip-note.js';
@@ -109,6 +109,16 @@ describe('the failure section of the console reporter', () => {
     const text = renderFailures([...failedChecks(2, silence), ...failedChecks(1, 'LIST_SCHEMAS (MUST): the ListResponse names its schema')]);
     expect(text.split('\n').filter((line) => line.startsWith(' FAIL'))).toHaveLength(2);
     expect(text).toContain('\nLIST_SCHEMAS (MUST)');
+  });
+});
+
+describe('an error that is not a finding (a fault of ours on a hostile answer)', () => {
+  test('is printed with the server\'s control characters escaped, in its message and its stack', () => {
+    const error = new TypeError('cannot read "\x1b[2J\r\nVerdict\n  Okta: ready"');
+    const shown = shownSafely({ name: error.name, message: error.message, stack: error.stack });
+    expect(shown.message).toBe('cannot read "\\x1b[2J\\r\\nVerdict\\n  Okta: ready"');
+    expect(shown.stack?.split('\n')[0]).toBe(`TypeError: ${shown.message}`);
+    expect(shown.stack).toMatch(/\n\s+at /);
   });
 });
 
