@@ -39,7 +39,7 @@ const known = once(async () => {
     const reason = tooLittle('the server lists no user to read');
     for (const rule of [errorRules.RESOURCE_GET_IS_RESOURCE, ...Object.values(userResourceRules)]) run.skip(rule, reason);
   }
-  // The first group Okta's group import probe listed (read once for the run).
+  // The first group the global setup listed (read once for the run).
   const groupId = firstListedGroup()?.['id'];
   if (typeof groupId === 'string') run.merge(checkResourceRead(await client.send({ path: `/Groups/${encodeURIComponent(groupId)}` }), groupId, 'group'));
   return run;

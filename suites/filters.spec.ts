@@ -49,7 +49,7 @@ interface Subject {
 
 /**
  * The server's own, read once for the run: the first user the preflight listed, another user of the
- * store's first page as the bystander, and the first group Okta's group import probe listed.
+ * store's first page as the bystander, and the first group the global setup listed.
  */
 function listedSubject(): Subject {
   const first = firstListedUser();

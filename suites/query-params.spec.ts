@@ -24,7 +24,7 @@ interface Subjects {
 
 /**
  * The server's own, read once for the run: the first user the preflight listed, and the first group
- * Okta's group import probe listed with members (or else the first).
+ * the global setup listed with members (or else the first).
  */
 function listedSubjects(): Subjects {
   const user = firstListedUser();

@@ -46,7 +46,7 @@ export function sharedFilterAnswer(filter: string): Exchange | undefined {
   return shared?.filter === filter ? shared.exchange : undefined;
 }
 
-/** The first group Okta's group import probe listed (read once for the run), one with members first. */
+/** The first group the global setup listed (read once for the run), one with members first. */
 export function firstListedGroup(): Record<string, unknown> | undefined {
   return firstListedGroupOf(sharedReads().groups);
 }

@@ -9,7 +9,6 @@ import { MALFORMED_FILTERS } from '../checks/malformed-filters.js';
 import { gatherPages, pageOf, type Page } from '../checks/paging.js';
 import type { ScimClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
-import { groupsProbe } from '../probes.js';
 import { isRunName } from './test-data.js';
 
 export interface SharedReads {
@@ -24,9 +23,13 @@ export interface SharedReads {
    * FILTER_USERNAME_EQ and POST /.search's GET when they filter for the same user.
    */
   firstUserByName?: { filter: string; exchange: Exchange };
-  /** GET /Groups?startIndex=1&count=100, Okta's group import probe: the connection check's first try, and the groups the other checks read. */
+  /**
+   * GET /Groups?startIndex=1&count=20: the groups the errors, filters and query-parameter checks
+   * read. Not Okta's group import probe: the connection check times that one, and asks it again
+   * while it is slow.
+   */
   groups: Exchange;
-  /** Entra's group lookup (groupLookupQuery) for the first listed group (firstListedGroupOf), when it listed one: filters and query parameters. */
+  /** Entra's group lookup (groupLookupQuery) for the first listed group (firstListedGroupOf), when there is one: filters and query parameters. */
   groupLookup?: { displayName: string; exchange: Exchange };
   /** The pages of GET /Users the paging checks judge (src/checks/paging.ts, gatherPages), startIndex=1&count=100 first. */
   paging: Page[];
@@ -34,6 +37,9 @@ export interface SharedReads {
 
 /** The filter both the errors and the filters checks judge a refusal of. */
 export const SHARED_MALFORMED_FILTER = MALFORMED_FILTERS[0] ?? 'userName eq';
+
+/** Groups enough to find one with members among them. */
+const GROUPS_LISTED = 20;
 
 /** The preflight asked for startIndex=1&count=2 (Okta's connection probe). */
 const PREFLIGHT_COUNT = 2;
@@ -47,7 +53,7 @@ export function firstListedUserOf(preflight: Exchange): Record<string, unknown> 
   return (listedResources(preflight) ?? []).find((user) => !isRunName(user['userName']));
 }
 
-/** The first group Okta's group import probe listed, one with members first; leftovers of earlier runs passed over. */
+/** The first group listed, one with members first; leftovers of earlier runs passed over. */
 export function firstListedGroupOf(groups: Exchange): Record<string, unknown> | undefined {
   const listed = (listedResources(groups) ?? []).filter((group) => !isRunName(group['displayName']));
   return listed.find((group) => Array.isArray(group['members']) && group['members'].length > 0) ?? listed[0];
@@ -73,7 +79,7 @@ export async function readShared(client: ScimClient, preflight: Exchange, swept:
   const [id, userName] = [user?.['id'], user?.['userName']];
   const byName = typeof userName === 'string' ? `userName eq ${JSON.stringify(userName)}` : undefined;
   const pageAt = async (startIndex: number, count: number) => pageOf(await client.send({ path: '/Users', query: { startIndex, count } }), startIndex, count);
-  const groupsRead = groupsProbe(client);
+  const groupsRead = client.send({ path: '/Groups', query: { startIndex: 1, count: GROUPS_LISTED } });
   const [serviceProviderConfig, malformedFilter, groups, groupLookup, firstUser, firstUserByName, paging] = await Promise.all([
     client.send({ path: '/ServiceProviderConfig' }),
     client.send({ path: '/Users', query: { filter: SHARED_MALFORMED_FILTER } }),

@@ -3,6 +3,7 @@ import {
   advertised,
   checkAdvertisedEtag,
   checkMaxResults,
+  maxResultsToProbe,
   checkResourceTypes,
   checkServiceProviderConfig,
   readFeatures,
@@ -54,6 +55,13 @@ describe('what is advertised against what the server does', () => {
     const config = features({ ...spc, filter: { supported: true, maxResults: 2 } });
     expect(codes(checkMaxResults(config, exchangeOf({ body: list([{ id: 'a' }, { id: 'b' }, { id: 'c' }]) })))).toEqual(['DISCOVERY_FILTER_MAX_RESULTS']);
     expect(checkMaxResults(config, exchangeOf({ body: list([{ id: 'a' }]) })).skipped.get('DISCOVERY_FILTER_MAX_RESULTS')).toMatch(/cannot be observed/);
+  });
+
+  test('the cap is not probed when the store held no more users than it before the run wrote, and is when it held more', () => {
+    const config = features({ ...spc, filter: { supported: true, maxResults: 2 } });
+    expect(maxResultsToProbe(config, 2)).toMatch(/the server holds 2 users, not more than filter.maxResults 2: the cap cannot be observed/);
+    expect(maxResultsToProbe(config, 3)).toBe(2);
+    expect(maxResultsToProbe(config)).toBe(2);
   });
 
   test('sort is skipped with the reason when it is not advertised', () => {
