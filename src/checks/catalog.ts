@@ -13,6 +13,7 @@ import { listRules } from './list-response.js';
 import { ownershipRules } from './ownership.js';
 import { protocolRules } from './protocol.js';
 import { representationRules } from './representation.js';
+import { rfcWriteRules } from './rfc-writes.js';
 import { responseRules } from './response.js';
 import { schemaDefinitionRules } from './schema-definitions.js';
 import type { Rule } from './rule.js';
@@ -44,6 +45,7 @@ export const ruleSets: Record<string, Record<string, Rule>> = {
   etag: etagRules,
   throughput: throughputRules,
   ownership: ownershipRules,
+  rfcWrites: rfcWriteRules,
 };
 
 /** Codes that are not rules but still name a test: the preflight. */

@@ -9,7 +9,7 @@ import { suiteModules } from './suite-modules.js';
  * lifecycle), longest first. Started first, they run alongside the short read-only files instead of
  * after them: against a far server, the run then takes about as long as its longest chain.
  */
-const LONG_CHAINS = ['groups', 'users-entra', 'users-okta', 'etag', 'bad-input'];
+const LONG_CHAINS = ['groups', 'users-entra', 'users-okta', 'rfc-writes', 'etag', 'bad-input'];
 
 /** Where a spec file (by path) comes in the run: the long chains first, longest first, then the rest. */
 export function chainRank(path: string): number {
