@@ -16,7 +16,7 @@ import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText
 import { writeGallery } from '../servers/write-gallery.js';
 import { PROJECT_ROOT, runSuites, userEnv, type SuiteRun } from '../support/run-suite.js';
 
-const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts'];
+const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts', 'suites/rfc-writes.spec.ts'];
 const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const servers: RecordingServer[] = [];

@@ -269,7 +269,7 @@ describe('a sweep facing look-alikes', () => {
 });
 
 describe('a whole write run against a server that answers creates with a bystander\'s id and cannot delete groups', () => {
-  const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts'];
+  const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts', 'suites/rfc-writes.spec.ts'];
   let server: RecordingServer;
   let before: string;
   let run: SuiteRun;
