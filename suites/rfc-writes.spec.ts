@@ -5,7 +5,9 @@
  * remove of userName, remove of emails, null), deleted, and its userName created again with a
  * client-chosen id and meta. Everything created carries the run prefix and is removed afterwards.
  */
+import { advertised } from '../src/checks/discovery.js';
 import { ownershipRules } from '../src/checks/ownership.js';
+import { featuresOnce } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
 import { RFC_WRITE_RULES, rfcWriteFlow } from '../src/suite/rfc-write-flow.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
@@ -15,6 +17,11 @@ const { WRITE_CREATED_NOT_OURS } = ownershipRules;
 const { target } = suiteTarget();
 const client = useClient(target);
 const data = useTestData(client, target, 'rfc');
-const flow = once(() => rfcWriteFlow({ client, data }));
+const features = featuresOnce();
+const flow = once(async () => {
+  const patch = advertised(await features(), 'patch');
+  const patchNotOffered = patch.supported ? undefined : `not offered: ${patch.reason}`;
+  return rfcWriteFlow({ patchNotOffered })({ client, data });
+});
 
 writeRuleTests('RFC writes: readOnly and caseExact on create, PATCH semantics, after DELETE', [...RFC_WRITE_RULES, WRITE_CREATED_NOT_OURS], flow);

@@ -11,7 +11,7 @@ import { ScimClient } from '../../src/http/client.js';
 import type { ScimService } from '../../src/reference-server/index.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 import { exchangeOf } from '../support/exchange.js';
-import { RFC_WRITE_RULES, rfcWriteFlow } from '../../src/suite/rfc-write-flow.js';
+import { RFC_WRITE_RULES, rfcWriteFlow, type RfcWriteOptions } from '../../src/suite/rfc-write-flow.js';
 import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type Breakage, type RecordingServer } from '../servers/recording.js';
 
@@ -20,14 +20,14 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function runFlow(breakage?: Breakage) {
+async function runFlow(breakage?: Breakage, options: RfcWriteOptions = {}) {
   const server = await startRecordingServer(breakage === undefined ? {} : { breakage });
   servers.push(server);
   const before = bystanders(server.service);
   const client = new ScimClient({ baseUrl: server.baseUrl, token: RECORDING_TOKEN, timeoutMs: 5000, maxInFlight: 4 });
   const data = new TestData(client, newRunPrefix(), 'rfc');
   try {
-    const run = await rfcWriteFlow({ client, data });
+    const run = await rfcWriteFlow(options)({ client, data });
     const report = await data.cleanup();
     return { run, report, server, before, codes: run.findings.map((f) => f.code) };
   } finally {
@@ -185,6 +185,35 @@ describe.for(brokenServers)('against a server that $name', ({ expected, breakage
     expect(new Set(codes)).toEqual(new Set([expected]));
     expect(leftovers(server.service)).toEqual([]);
     expect(bystanders(server.service)).toBe(before);
+  });
+});
+
+describe('controls: a server that breaks something else is not blamed for these rules', () => {
+  test('a PATCH answer that leaves out attributes asked for is read again before the replace is judged', async () => {
+    const { codes, run } = await runFlow((request, service) => {
+      const response = service.handle(request);
+      if (!is(request, 'PATCH', USER) || !request.query.has('attributes') || response.body === undefined) return response;
+      const { nickName: _dropped, ...rest } = parsed(response.body);
+      return { ...response, body: JSON.stringify(rest) };
+    });
+    expect(codes).toEqual([]);
+    expect(run.checked).toContain(rfcWriteRules.PATCH_REPLACE_ABSENT_ADDS.code);
+  });
+
+  test('a server that refuses every PATCH fails only the rules of the operations it refused alone, and skips the others with the reason', async () => {
+    const { codes, run } = await runFlow((request, service) => (is(request, 'PATCH', USER) ? scimError(400, 'invalidSyntax', 'PATCH is not supported.') : service.handle(request)));
+    expect(run.skipped.get(rfcWriteRules.PATCH_ATTRIBUTES_ANSWERS_200.code)).toMatch(/^not judged: the same PATCH without \?attributes= was refused too/);
+    expect(run.skipped.get(rfcWriteRules.PATCH_ATOMIC.code)).toMatch(/^not judged: the title/);
+    expect(codes).not.toContain(rfcWriteRules.RESOURCE_READONLY_IGNORED_ON_CREATE.code);
+    expect(codes).not.toContain(rfcWriteRules.USER_DELETED_NOT_LISTED.code);
+  });
+
+  test('on a server that does not advertise PATCH, no PATCH is sent and its rules are skipped with that reason', async () => {
+    const { codes, run, server } = await runFlow(undefined, { patchNotOffered: 'not offered: patch.supported is false' });
+    expect(server.calls.filter((call) => call.method === 'PATCH')).toEqual([]);
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.PATCH_ATOMIC.code)).toBe('not offered: patch.supported is false');
+    expect(run.checked).toContain(rfcWriteRules.USER_DELETED_NAME_REUSABLE.code);
   });
 });
 

@@ -19,7 +19,7 @@ import { leftLines } from '../../src/suite/interrupt.js';
 import { PROJECT_ROOT, twoAtATime, userEnv } from '../support/run-suite.js';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'scim-conformance.js');
-const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts'];
+const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/users-entra.spec.ts', 'suites/groups.spec.ts', 'suites/bad-input.spec.ts', 'suites/etag.spec.ts', 'suites/rfc-writes.spec.ts'];
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const POINTS = 20;
 /** Only against a hang: every run ends on its own well before. */
