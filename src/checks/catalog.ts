@@ -13,6 +13,7 @@ import { listRules } from './list-response.js';
 import { ownershipRules } from './ownership.js';
 import { protocolRules } from './protocol.js';
 import { representationRules } from './representation.js';
+import { rfcWriteRules } from './rfc-writes.js';
 import { responseRules } from './response.js';
 import { schemaDefinitionRules } from './schema-definitions.js';
 import type { Rule } from './rule.js';
@@ -64,6 +65,7 @@ export const RULE_AREAS = {
   badInput: area('Bad input', 'checks/bad-input.ts', 'write', badInputRules),
   etag: area('ETag and If-Match', 'checks/etag.ts', 'write', etagRules),
   ownership: area('Ownership of what the run writes', 'checks/ownership.ts', 'write', ownershipRules),
+  rfcWrites: area('RFC rules of writes', 'checks/rfc-writes.ts', 'write', rfcWriteRules),
 } satisfies Record<string, RuleArea>;
 
 /** Codes that are not rules but still name a test: the preflight. */

@@ -26,6 +26,7 @@ export const SPEC_FILES = [
   { name: 'groups', kind: 'write' },
   { name: 'users-entra', kind: 'write' },
   { name: 'users-okta', kind: 'write' },
+  { name: 'rfc-writes', kind: 'write' },
   { name: 'etag', kind: 'write' },
   { name: 'bad-input', kind: 'write' },
   { name: 'connection', kind: 'connection' },

@@ -45,8 +45,29 @@ interface PatchStep {
 export function applyPatch(resourceType: ResourceTypeDefinition, attributes: JsonObject, body: unknown): JsonObject {
   const steps = readPatchRequest(body).flatMap((operation) => toSteps(resourceType, operation));
   const document = deepCopy(attributes) as JsonObject & ScimResource;
-  for (const step of steps) applyStep(document, step);
+  for (const step of steps) {
+    applyStep(document, step);
+    keepOnePrimary(document, step);
+  }
   return document;
+}
+
+/** RFC 7644 §3.5.2: a value an add or replace makes primary makes the attribute's other values not primary. */
+function keepOnePrimary(document: JsonObject, step: PatchStep): void {
+  const { attribute, subAttribute, selector, extension } = step.path;
+  if (step.op === 'remove' || !attribute.multiValued || attribute.type !== 'complex') return;
+  const container = extension === undefined ? document : document[extension];
+  const values = isObject(container) ? container[attribute.name] : undefined;
+  if (!Array.isArray(values)) return;
+  const sent = (Array.isArray(step.value) ? step.value : [step.value]).filter(isObject);
+  const madePrimary = (element: JsonObject) =>
+    subAttribute === undefined
+      ? sent.some((entry) => entry['primary'] === true && entry['value'] === element['value'])
+      : sameName(subAttribute.name, 'primary') && step.value === true && selector?.matches(element) === true;
+  const chosen = values.filter((element): element is JsonObject => isObject(element) && element['primary'] === true && madePrimary(element));
+  const keep = chosen[chosen.length - 1];
+  if (keep === undefined) return;
+  for (const element of values) if (isObject(element) && element !== keep && element['primary'] === true) element['primary'] = false;
 }
 
 interface PatchOperation {
@@ -96,6 +117,10 @@ function toSteps(resourceType: ResourceTypeDefinition, operation: PatchOperation
     return stepsForAttributeMap(resourceType, op, value, `${extension.id}:`);
   }
   const parsed = parsePath(resourceType, path);
+  // RFC 7644 §3.5.2.2: removing a required attribute is a mutability error.
+  if (op === 'remove' && parsed.attribute.required && parsed.selector === undefined && parsed.subAttribute === undefined) {
+    throw badRequest('mutability', `"${parsed.attribute.name}" is required and cannot be removed.`);
+  }
   if (op === 'remove' && operation.hasValue && parsed.selector === undefined && parsed.subAttribute === undefined) {
     const byValue = removeByValue(parsed, value);
     if (byValue !== undefined) return [{ op, path: byValue, value: undefined }];

@@ -25,6 +25,7 @@ import {
   checkRenamed,
   groupRules,
 } from '../checks/group-lifecycle.js';
+import type { Rule } from '../checks/rule.js';
 import { CheckRun } from '../checks/run.js';
 import {
   checkDuplicateRefused,
@@ -65,7 +66,7 @@ const STOPS_FLOW = new Set<RefusalReason>(['foreign', 'missing', 'unreadable']);
  * one created is the WRITE_CREATED_NOT_OURS finding; what the flow could not send then is skipped
  * with that reason. Any other refusal is a bug of ours, and fails loudly.
  */
-function guardedFlow(steps: (context: FlowContext, run: CheckRun) => Promise<CheckRun>): (context: FlowContext) => Promise<CheckRun> {
+export function guardedFlow(steps: (context: FlowContext, run: CheckRun) => Promise<CheckRun>, flowRules: readonly Rule[] = FLOW_RULES): (context: FlowContext) => Promise<CheckRun> {
   return async (context) => {
     const run = new CheckRun();
     const earlier = context.data.noticed.foreign.length;
@@ -84,7 +85,7 @@ function guardedFlow(steps: (context: FlowContext, run: CheckRun) => Promise<Che
     }
     if (foreign.length === 0 && context.data.ownCreations > owned) run.pass(rule);
     const reason = foreign.length > 0 ? `not sent: the server answered a create with a resource that is not the one created (${rule.code})` : stopped;
-    if (reason !== undefined) for (const other of FLOW_RULES) run.skip(other, reason);
+    if (reason !== undefined) for (const other of flowRules) run.skip(other, reason);
     return run;
   };
 }

@@ -74,6 +74,16 @@ describe('PATCH on users (RFC 7644 §3.5.2)', () => {
     expect(body(response)['emails']).toStrictEqual([{ type: 'work', value: 'grace@example.com' }]);
   });
 
+  test('an add of a primary email makes the email that was primary not primary (RFC 7644 §3.5.2)', () => {
+    const send = demoServer();
+    const response = send('PATCH', `/Users/${ADA}`, patch({ op: 'add', path: 'emails', value: [{ value: 'ada@home.example', type: 'home', primary: true }] }));
+    expect(response.status).toBe(200);
+    expect(body(response)['emails']).toStrictEqual([
+      { value: 'ada.lovelace@example.com', type: 'work', primary: false },
+      { value: 'ada@home.example', type: 'home', primary: true },
+    ]);
+  });
+
   test('an extension attribute is replaced by its full path', () => {
     const send = demoServer();
     const response = send('PATCH', `/Users/${GRACE}`, patch({ op: 'add', path: `${ENTERPRISE}:manager`, value: { value: ADA } }));
@@ -121,7 +131,8 @@ describe('PATCH on users (RFC 7644 §3.5.2)', () => {
     { name: 'an add without a value', operation: { op: 'add', path: 'title' }, scimType: 'invalidValue' },
     { name: 'a value of the wrong type', operation: { op: 'replace', path: 'active', value: 'maybe' }, scimType: 'invalidValue' },
     { name: 'a no-path replace whose value is not an object', operation: { op: 'replace', value: 'x' }, scimType: 'invalidValue' },
-    { name: 'removing a required attribute', operation: { op: 'remove', path: 'userName' }, scimType: 'invalidValue' },
+    { name: 'removing a required attribute', operation: { op: 'remove', path: 'userName' }, scimType: 'mutability' },
+    { name: 'a replace of a sub-attribute whose sw filter matches no value', operation: { op: 'replace', path: 'emails[type sw "fax"].value', value: 'x' }, scimType: 'noTarget' },
     { name: 'a read-only attribute', operation: { op: 'replace', path: 'meta.created', value: '2020-01-01T00:00:00Z' }, scimType: 'mutability' },
   ])('$name is 400 $scimType', ({ operation, scimType }) => {
     const response = demoServer()('PATCH', `/Users/${ADA}`, patch(operation));

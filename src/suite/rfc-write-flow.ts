@@ -1,0 +1,213 @@
+/**
+ * The RFC rules only a write shows, chained on one user of the run: created with a mixed-case
+ * externalId, changed by four PATCHes (whose answers serve as the read-backs), deleted, and its
+ * userName created again with a client-chosen id and meta. A variant that is refused is followed by
+ * its control, the plainer request: only then is the variant blamed.
+ */
+import { randomUUID } from 'node:crypto';
+import { acceptedUpdate, isSuccess, statusOf, type JsonObject } from '../checks/answers.js';
+import {
+  checkAtomic,
+  checkAttributesAnswer,
+  checkCaseExactPreserved,
+  checkDeletedNameReusable,
+  checkDeletedNotListed,
+  checkNoTarget,
+  checkNullUnassigns,
+  checkPrimaryExclusive,
+  checkReadOnlyIgnored,
+  checkRemoveRequiredRefused,
+  checkRemoveUnassigns,
+  checkReplaceAbsentAdded,
+  failReadOnlyRefused,
+  resourceOf,
+  rfcWriteRules,
+  RFC_WRITE_VALUES,
+} from '../checks/rfc-writes.js';
+import type { Rule } from '../checks/rule.js';
+import type { CheckRun } from '../checks/run.js';
+import { describeResponse } from '../diagnose/describe.js';
+import type { Exchange } from '../http/exchange.js';
+import type { ScimClient } from '../http/client.js';
+import { oktaUserPayload, PATCH_SCHEMA, type TestData } from './test-data.js';
+import { guardedFlow, type FlowContext } from './write-flows.js';
+
+const rules = rfcWriteRules;
+const userPath = (id: string) => `/Users/${encodeURIComponent(id)}`;
+type Operation = Record<string, unknown>;
+
+interface UserSteps {
+  id: string;
+  patch: (operations: readonly Operation[], query?: Record<string, string>) => Promise<Exchange>;
+  read: () => Promise<Exchange>;
+}
+
+interface State {
+  resource: JsonObject | undefined;
+  exchange: Exchange;
+}
+
+/**
+ * The user after an accepted PATCH: its answer when that carries the user (and shows the change, if
+ * `shows` is given: a projected answer that leaves it out is the projection's problem), else a GET.
+ */
+async function stateAfter(steps: UserSteps, answer: Exchange, shows: (resource: JsonObject) => boolean = () => true): Promise<State> {
+  const resource = resourceOf(answer, steps.id);
+  if (resource !== undefined && shows(resource)) return { resource, exchange: answer };
+  const read = await steps.read();
+  return { resource: resourceOf(read, steps.id), exchange: read };
+}
+
+/** One operation of a PATCH and the rule a refusal of it alone breaks (none: only later checks need it). */
+interface Part {
+  operation: Operation;
+  rule?: Rule;
+}
+
+/**
+ * Sends the parts as one PATCH; when that is refused, each part alone, so that a refusal is blamed
+ * on the operation that causes it. Says which parts took effect.
+ */
+async function patchParts(run: CheckRun, steps: UserSteps, parts: readonly Part[]): Promise<{ state: State; applied: Set<Part> }> {
+  const together = await steps.patch(parts.map((part) => part.operation));
+  if (acceptedUpdate(together)) return { state: await stateAfter(steps, together), applied: new Set(parts) };
+  const applied = new Set<Part>();
+  for (const part of parts) {
+    const alone = await steps.patch([part.operation]);
+    if (acceptedUpdate(alone)) applied.add(part);
+    else if (part.rule !== undefined) run.fail(part.rule, { got: `Sent alone, ${JSON.stringify(part.operation)} was refused: ${describeResponse(alone)}`, exchange: alone });
+  }
+  const read = await steps.read();
+  return { state: { resource: resourceOf(read, steps.id), exchange: read }, applied };
+}
+
+/** The first PATCH asks for attributes=: refused, the same PATCH without it is its control. */
+async function firstPatch(run: CheckRun, steps: UserSteps, parts: readonly Part[], shows: (resource: JsonObject) => boolean): Promise<{ state: State; applied: Set<Part> }> {
+  const withAttributes = await steps.patch(
+    parts.map((part) => part.operation),
+    { attributes: 'userName,title,nickName,emails' },
+  );
+  if (acceptedUpdate(withAttributes)) {
+    checkAttributesAnswer(run, withAttributes, steps.id);
+    return { state: await stateAfter(steps, withAttributes, shows), applied: new Set(parts) };
+  }
+  const outcome = await patchParts(run, steps, parts);
+  if (outcome.applied.size === parts.length) {
+    run.fail(rules.PATCH_ATTRIBUTES_ANSWERS_200, { got: `The PATCH with ?attributes= was refused, the same PATCH without it was not: ${describeResponse(withAttributes)}`, exchange: withAttributes });
+  } else {
+    run.skip(rules.PATCH_ATTRIBUTES_ANSWERS_200, `not judged: the same PATCH without ?attributes= was refused too (${statusOf(withAttributes) ?? 'no answer'})`);
+  }
+  return outcome;
+}
+
+/**
+ * add title, replace the absent nickName, add a primary email (with ?attributes=); replace title
+ * then a value filter matching nothing; remove userName; remove emails and replace nickName with null.
+ */
+async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Promise<void> {
+  const { nickName, title, atomicTitle } = RFC_WRITE_VALUES;
+  const homeEmail = userName.replace('@', '.home@');
+  const setTitle: Part = { operation: { op: 'add', path: 'title', value: title } };
+  const replaceNick: Part = { operation: { op: 'replace', path: 'nickName', value: nickName }, rule: rules.PATCH_REPLACE_ABSENT_ADDS };
+  const addPrimary: Part = { operation: { op: 'add', path: 'emails', value: [{ value: homeEmail, type: 'home', primary: true }] }, rule: rules.PATCH_PRIMARY_EXCLUSIVE };
+  const showsAll = (user: JsonObject) => user['title'] === title && user['nickName'] === nickName && JSON.stringify(user['emails'] ?? null).includes(JSON.stringify(homeEmail));
+  const first = await firstPatch(run, steps, [setTitle, replaceNick, addPrimary], showsAll);
+  const { resource: patched, exchange: shown } = first.state;
+  if (patched === undefined) {
+    for (const rule of [rules.PATCH_REPLACE_ABSENT_ADDS, rules.PATCH_PRIMARY_EXCLUSIVE]) run.skip(rule, `not judged: the user could not be read after the PATCH: ${describeResponse(shown)}`);
+  } else {
+    if (first.applied.has(replaceNick)) checkReplaceAbsentAdded(run, patched, shown);
+    if (first.applied.has(addPrimary)) checkPrimaryExclusive(run, patched, shown, homeEmail);
+  }
+
+  const failing = await steps.patch([
+    { op: 'replace', path: 'title', value: atomicTitle },
+    // Not eq: Entra replaces emails[type eq "work"].value on a user without one and expects an add.
+    { op: 'replace', path: 'emails[type sw "scimc-none"].value', value: 'other@example.com' },
+  ]);
+  checkNoTarget(run, failing);
+  checkRemoveRequiredRefused(run, await steps.patch([{ op: 'remove', path: 'userName' }]));
+
+  const removeEmails: Part = { operation: { op: 'remove', path: 'emails' }, rule: rules.PATCH_REMOVE_UNASSIGNS };
+  const nullNick: Part = { operation: { op: 'replace', path: 'nickName', value: null }, rule: rules.PATCH_NULL_UNASSIGNS };
+  const last = await patchParts(run, steps, first.applied.has(replaceNick) ? [removeEmails, nullNick] : [removeEmails]);
+  if (!first.applied.has(replaceNick)) run.skip(rules.PATCH_NULL_UNASSIGNS, 'not judged: nickName could not be set first (PATCH_REPLACE_ABSENT_ADDS)');
+  const { resource, exchange } = last.state;
+  if (resource === undefined) {
+    for (const rule of [rules.PATCH_ATOMIC, rules.PATCH_REMOVE_UNASSIGNS, rules.PATCH_NULL_UNASSIGNS]) run.skip(rule, `not judged: the user could not be read: ${describeResponse(exchange)}`);
+    return;
+  }
+  if (first.applied.has(setTitle)) checkAtomic(run, failing, resource, exchange);
+  else run.skip(rules.PATCH_ATOMIC, 'not judged: the title the refused PATCH would change could not be set first');
+  if (last.applied.has(removeEmails)) checkRemoveUnassigns(run, resource, exchange);
+  if (last.applied.has(nullNick)) checkNullUnassigns(run, resource, exchange);
+}
+
+/**
+ * A create carrying a client-chosen id (a fresh random GUID, never one seen on the server) and a
+ * made-up meta; refused, the same create without them is its control. Returns the create that
+ * decides whether the name was free.
+ */
+async function createWithClientReadOnly(run: CheckRun, data: TestData, userName: string): Promise<Exchange> {
+  const clientId = randomUUID();
+  const sent = await data.create('Users', { ...oktaUserPayload(userName), id: clientId, meta: { ...RFC_WRITE_VALUES.clientMeta } });
+  if (isSuccess(sent.exchange)) {
+    checkReadOnlyIgnored(run, sent.exchange, clientId);
+    return sent.exchange;
+  }
+  const control = await data.create('Users', oktaUserPayload(userName));
+  if (isSuccess(control.exchange)) failReadOnlyRefused(run, sent.exchange);
+  else run.skip(rules.RESOURCE_READONLY_IGNORED_ON_CREATE, `not judged: the same create without id and meta was refused too: ${describeResponse(control.exchange)}`);
+  return control.exchange;
+}
+
+/** DELETE, then a read (404: gone) beside the filter for its userName, then the userName created again. */
+async function deletionChain(run: CheckRun, client: ScimClient, data: TestData, id: string, userName: string): Promise<void> {
+  const deletion = await client.send({ method: 'DELETE', path: userPath(id) });
+  const [after, query] = isSuccess(deletion)
+    ? await Promise.all([client.send({ path: userPath(id) }), client.send({ path: '/Users', query: { filter: `userName eq "${userName}"` } })])
+    : [undefined, undefined];
+  const gone = after !== undefined && statusOf(after) === 404;
+  if (gone) {
+    data.forget(id);
+    checkDeletedNotListed(run, query ?? after, id);
+  } else {
+    const why = `not judged: the user was not deleted (${describeResponse(after ?? deletion)})`;
+    for (const rule of [rules.USER_DELETED_NOT_LISTED, rules.USER_DELETED_NAME_REUSABLE]) run.skip(rule, why);
+  }
+  const creation = await createWithClientReadOnly(run, data, gone ? userName : data.name('Users'));
+  if (gone) checkDeletedNameReusable(run, creation);
+}
+
+export const RFC_WRITE_RULES: readonly Rule[] = Object.values(rfcWriteRules);
+const PATCH_RULES: readonly Rule[] = RFC_WRITE_RULES.filter((rule) => rule.code.startsWith('PATCH_'));
+
+export interface RfcWriteOptions {
+  /** Why PATCH is not offered (patch.supported is not true): its rules are skipped, no PATCH is sent. */
+  patchNotOffered?: string | undefined;
+}
+
+/** The PATCH rules are judged only on a server that advertises PATCH, as a client would use it. */
+export function rfcWriteFlow(options: RfcWriteOptions = {}): (context: FlowContext) => Promise<CheckRun> {
+  return guardedFlow(async ({ client, data }, run) => {
+    const userName = data.name('Users');
+    const externalId = `${userName.split('@')[0] ?? userName}-MixedCase`;
+    const creation = await data.create('Users', { ...oktaUserPayload(userName), externalId });
+    const id = creation.created?.id;
+    if (id === undefined) {
+      for (const rule of RFC_WRITE_RULES) run.skip(rule, `not sent: the run's user could not be created: ${describeResponse(creation.exchange)}`);
+      return run;
+    }
+    checkCaseExactPreserved(run, creation.exchange, externalId);
+    const patchBody = (operations: readonly Operation[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
+    const steps: UserSteps = {
+      id,
+      patch: (operations, query) => client.send({ method: 'PATCH', path: userPath(id), json: patchBody(operations), ...(query === undefined ? {} : { query }) }),
+      read: () => client.send({ path: userPath(id) }),
+    };
+    if (options.patchNotOffered === undefined) await patchChain(run, steps, userName);
+    else for (const rule of PATCH_RULES) run.skip(rule, options.patchNotOffered);
+    await deletionChain(run, client, data, id, userName);
+    return run;
+  }, RFC_WRITE_RULES);
+}
