@@ -16,6 +16,9 @@ export interface SharedReads {
   firstUser?: { id: string; exchange: Exchange };
   /** GET /Users?filter=<a malformed filter>: a 400 invalidFilter with a SCIM Error body (errors, filters). */
   malformedFilter: Exchange;
+  /** GET /ResourceTypes and GET /Groups?startIndex=1&count=1: whether the server offers Groups at all (src/suite/capabilities.ts). */
+  resourceTypes: Exchange;
+  groups: Exchange;
 }
 
 /** The filter both the errors and the filters checks judge a refusal of. */
@@ -32,10 +35,12 @@ export function firstListedUserOf(preflight: Exchange): Record<string, unknown> 
 
 export async function readShared(client: ScimClient, preflight: Exchange): Promise<SharedReads> {
   const id = firstListedUserOf(preflight)?.['id'];
-  const [serviceProviderConfig, malformedFilter, firstUser] = await Promise.all([
+  const [serviceProviderConfig, malformedFilter, resourceTypes, groups, firstUser] = await Promise.all([
     client.send({ path: '/ServiceProviderConfig' }),
     client.send({ path: '/Users', query: { filter: SHARED_MALFORMED_FILTER } }),
+    client.send({ path: '/ResourceTypes' }),
+    client.send({ path: '/Groups', query: { startIndex: 1, count: 1 } }),
     typeof id === 'string' && id !== '' ? client.send({ path: `/Users/${encodeURIComponent(id)}` }) : undefined,
   ]);
-  return { serviceProviderConfig, malformedFilter, ...(firstUser !== undefined && typeof id === 'string' ? { firstUser: { id, exchange: firstUser } } : {}) };
+  return { serviceProviderConfig, malformedFilter, resourceTypes, groups, ...(firstUser !== undefined && typeof id === 'string' ? { firstUser: { id, exchange: firstUser } } : {}) };
 }

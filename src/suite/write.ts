@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe } from 'vitest';
+import { afterAll, beforeEach, describe, type TestContext } from 'vitest';
 import type { Rule } from '../checks/rule.js';
 import type { SkipKind } from '../report/verdict.js';
 import type { CheckRun } from '../checks/run.js';
@@ -24,34 +24,44 @@ export interface WriteTestOptions {
    * run them. The verdict marks the block's flows "not offered", not "not tested".
    */
   precondition?: () => Promise<string | undefined>;
+  /**
+   * The precondition sends nothing (it reads what the global setup read for the run), so it is
+   * asked in a read-only run too: a feature the server does not offer is "not offered" there, not
+   * "set SCIM_WRITE=true", which would test nothing more.
+   */
+  askedReadOnly?: boolean;
 }
 
 /**
  * `ruleTests` for checks that write: a describe block whose tests skip with WRITE_SKIP_REASON
  * unless SCIM_WRITE=true (so nothing is sent, not even the block's first request), then with the
- * precondition's reason, and otherwise judge each rule exactly as `ruleTests` does.
+ * precondition's reason (asked first when it sends nothing: `askedReadOnly`), and otherwise judge
+ * each rule exactly as `ruleTests` does.
  */
 export function writeRuleTests(title: string, rules: readonly Rule[], evaluate: () => Promise<CheckRun>, options: WriteTestOptions = {}): void {
   const { target, preflight } = suiteTarget();
   const precondition = options.precondition === undefined ? undefined : once(options.precondition);
   describe(title, () => {
     beforeEach(async (context) => {
-      if (!target.write) {
-        context.task.meta.skipReason = WRITE_SKIP_REASON;
-        context.task.meta.skipKind = 'read-only';
-        return context.skip(WRITE_SKIP_REASON);
-      }
+      const readOnly = !target.write;
+      if (readOnly && options.askedReadOnly !== true) return skipReadOnly(context);
       // A failed preflight is ruleTests' to report; asking the precondition would only add noise.
-      if (precondition === undefined || preflight.status !== 'ok') return;
-      const reason = await precondition();
+      const reason = precondition === undefined || preflight.status !== 'ok' ? undefined : await precondition();
       if (reason !== undefined) {
         context.task.meta.skipReason = reason;
         context.task.meta.skipKind = 'not-offered';
         return context.skip(reason);
       }
+      if (readOnly) return skipReadOnly(context);
     });
     ruleTests(rules, evaluate);
   });
+}
+
+function skipReadOnly(context: TestContext): void {
+  context.task.meta.skipReason = WRITE_SKIP_REASON;
+  context.task.meta.skipKind = 'read-only';
+  context.skip(WRITE_SKIP_REASON);
 }
 
 /**
