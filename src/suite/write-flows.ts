@@ -121,7 +121,7 @@ export const oktaUserFlow = guardedFlow(async ({ client, data }, run) => {
   const userName = data.name('Users');
   checkNothingFound(run, rules.USER_LOOKUP_BEFORE_CREATE, await oktaFilter(client, 'Users', `userName eq "${userName}"`));
 
-  const payload = oktaUserPayload(userName);
+  const payload = data.user(oktaUserPayload(userName));
   const creation = await data.create('Users', payload);
   checkUserCreated(run, creation.exchange, payload);
   const id = creation.created?.id;
@@ -172,8 +172,12 @@ export const oktaUserFlow = guardedFlow(async ({ client, data }, run) => {
   return run;
 });
 
-/** A user as Entra creates one: enterprise extension, externalId, a work email. */
-export function entraUserPayload(userName: string, externalId: string, workEmail: string): Record<string, unknown> {
+/**
+ * A user as Entra creates one: externalId, a work email, and the enterprise extension attributes
+ * Entra's default mapping sends (employeeNumber, department, and the manager's id once the manager
+ * is provisioned).
+ */
+export function entraUserPayload(userName: string, externalId: string, workEmail: string, managerId?: string): Record<string, unknown> {
   return {
     schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA],
     externalId,
@@ -182,7 +186,7 @@ export function entraUserPayload(userName: string, externalId: string, workEmail
     displayName: 'Entra Test',
     name: { formatted: 'Entra Test', familyName: 'Test', givenName: 'Entra' },
     emails: [{ primary: true, type: 'work', value: workEmail }],
-    [ENTERPRISE_SCHEMA]: { employeeNumber: '42', department: 'Provisioning' },
+    [ENTERPRISE_SCHEMA]: { employeeNumber: '42', department: 'Provisioning', ...(managerId === undefined ? {} : { manager: { value: managerId } }) },
   };
 }
 
@@ -213,9 +217,11 @@ export const entraUserFlow = guardedFlow(async ({ client, data }, run) => {
   const externalId = randomUUID();
   const workEmail = userName.replace('@', '.work@');
   const byExternalId = () => client.send({ path: '/Users', query: { filter: `externalId eq "${externalId}"` } });
-  checkNothingFound(run, rules.USER_MATCH_EXTERNAL_ID, await byExternalId());
+  // The manager first, as Entra provisions a manager before the people who report to them.
+  const [before, manager] = await Promise.all([byExternalId(), data.createUser()]);
+  checkNothingFound(run, rules.USER_MATCH_EXTERNAL_ID, before);
 
-  const payload = entraUserPayload(userName, externalId, workEmail);
+  const payload = data.user(entraUserPayload(userName, externalId, workEmail, manager.created?.id));
   const creation = await data.create('Users', payload);
   checkUserCreated(run, creation.exchange, payload);
   const id = creation.created?.id;
@@ -305,7 +311,7 @@ async function checkMembership(run: CheckRun, { patch, read, list, id, displayNa
  */
 export const groupFlow = guardedFlow(async ({ client, data }, run) => {
   const rules = groupRules;
-  const payloads = [oktaUserPayload(data.name('Users')), oktaUserPayload(data.name('Users'))];
+  const payloads = [data.user(oktaUserPayload(data.name('Users'))), data.user(oktaUserPayload(data.name('Users')))];
   const displayName = data.name('Groups');
   const [lookup, ...users] = await Promise.all([
     oktaFilter(client, 'Groups', `displayName eq "${displayName}"`),
@@ -391,7 +397,7 @@ export function etagPrecondition(config: Exchange): string | undefined {
 
 /** ETag / If-Match / If-None-Match on a user of our own. */
 export const etagFlow = guardedFlow(async ({ client, data }, run) => {
-  const payload = oktaUserPayload(data.name('Users'));
+  const payload = data.user(oktaUserPayload(data.name('Users')));
   const creation = await data.create('Users', payload);
   const id = creation.created?.id;
   if (id === undefined) {

@@ -72,7 +72,7 @@ function skipReadOnly(context: TestContext): void {
  */
 export function useTestData(client: ScimClient, target: Target, scope: string, prefix = target.runPrefix): TestData {
   if (!prefix.startsWith(target.runPrefix)) throw new Error(`test data of this run is named under ${target.runPrefix}, not ${prefix}`);
-  const data = new TestData(client, prefix, scope);
+  const data = new TestData(client, prefix, scope, { emailDomain: target.emailDomain, userTemplate: target.userTemplate });
   const label = `${prefix.slice(target.runPrefix.length)}${scope}`;
   afterAll(async () => {
     let lines: string[];
