@@ -333,23 +333,28 @@ export function checkDuplicateRefused(run: CheckRun, conflictRule: Rule, exchang
 /** Members of a user that a PUT does not set: readOnly ones the server keeps (id, meta, groups), and the write-only password. */
 const NOT_SET_BY_PUT = new Set(['schemas', 'id', 'meta', 'groups', 'password']);
 
-/** Every leaf of what a client sent, as dotted paths (`name.givenName`, `emails.0.value`), with its value. */
-export function sentLeaves(sent: JsonObject): Array<[string, unknown]> {
-  const leaves: Array<[string, unknown]> = [];
-  const walk = (value: unknown, path: string) => {
-    if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}.${index}`));
-    else if (typeof value === 'object' && value !== null) for (const [key, inner] of Object.entries(value)) walk(inner, `${path}.${key}`);
+/** Every leaf of what a client sent, as its path of keys (`name`, `givenName`; `emails`, `0`, `value`), with its value. */
+export function sentLeaves(sent: JsonObject): Array<[string[], unknown]> {
+  const leaves: Array<[string[], unknown]> = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, String(index)]));
+    else if (typeof value === 'object' && value !== null) for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
     else leaves.push([path, value]);
   };
-  for (const [key, value] of Object.entries(sent)) if (!NOT_SET_BY_PUT.has(key)) walk(value, key);
+  for (const [key, value] of Object.entries(sent)) if (!NOT_SET_BY_PUT.has(key)) walk(value, [key]);
   return leaves;
 }
 
-/** What a resource shows differently from what was sent: "locale is undefined (sent "en-US")". */
+/** The value at a path of keys: an extension's URN holds dots ("…:2.0:User"), so a dotted path cannot name it. */
+function atKeys(value: unknown, keys: readonly string[]): unknown {
+  return keys.reduce<unknown>((current, key) => (typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[key] : undefined), value);
+}
+
+/** What a resource shows differently from what was sent: "locale is absent (sent "en-US")". */
 export function differencesFrom(sent: JsonObject, shown: JsonObject | undefined): string[] {
   return sentLeaves(sent)
-    .filter(([path, value]) => at(shown, path) !== value)
-    .map(([path, value]) => `${path} is ${show(at(shown, path))} (sent ${show(value)})`);
+    .filter(([keys, value]) => atKeys(shown, keys) !== value)
+    .map(([keys, value]) => `${keys.join('.')} is ${show(atKeys(shown, keys))} (sent ${show(value)})`);
 }
 
 /**
