@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
+import { judgeFlow, type FlowContext } from '../../src/report/flow-verdict.js';
+import type { Flow } from '../../src/report/flows.js';
+import type { Outcome } from '../../src/report/verdict.js';
 import { groupsAbsence } from '../../src/suite/capabilities.js';
 import { RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
 import { exchangeOf } from '../support/exchange.js';
@@ -90,5 +93,30 @@ describe('a write run against a server without Groups', () => {
 
   test('sends no write to /Groups: nothing is pushed to a server that has none', () => {
     expect(server.calls.filter((call) => /\/Groups(\/|$)/.test(call.path) && call.method !== 'GET')).toEqual([]);
+  });
+});
+
+describe('a check a flow judged in one block and that another block skipped as not offered', () => {
+  const flow: Flow = { name: 'users', stage: 'core protocol', basis: 'RFC 7644 §3.3', checks: [{ codes: ['WRITE_CREATED_NOT_OURS', 'USER_CREATE_STATUS'] }] };
+  const outcome = (name: string, code: string, state: Outcome['state'], skip?: string): Outcome => ({
+    name,
+    code,
+    state,
+    findings: [],
+    accepted: undefined,
+    skipReason: skip,
+    ...(skip === undefined ? {} : { skipKind: 'not-offered' as const }),
+  });
+  const context = (outcomes: Outcome[]): FlowContext => ({ outcomes, profile: 'rfc', blocks: () => true, warns: () => false, required: () => true, canBlock: () => true, causes: [] });
+  const etagSkip = outcome('ETag and If-Match, when advertised > WRITE_CREATED_NOT_OURS', 'WRITE_CREATED_NOT_OURS', 'skipped', 'the ServiceProviderConfig does not advertise etag');
+
+  test('leaves the flow working: its checks were judged (better-auth, whose users area was "not offered")', () => {
+    const outcomes = [outcome('Okta provisions a user > WRITE_CREATED_NOT_OURS', 'WRITE_CREATED_NOT_OURS', 'passed'), outcome('Okta provisions a user > USER_CREATE_STATUS', 'USER_CREATE_STATUS', 'passed'), etagSkip];
+    expect(judgeFlow(flow, context(outcomes)).state).toBe('works');
+  });
+
+  test('control: a check skipped as not offered everywhere still makes the flow not offered', () => {
+    const outcomes = [etagSkip, outcome('ETag > USER_CREATE_STATUS', 'USER_CREATE_STATUS', 'skipped', 'the ServiceProviderConfig does not advertise etag')];
+    expect(judgeFlow(flow, context(outcomes))).toMatchObject({ state: 'not offered', why: 'the ServiceProviderConfig does not advertise etag' });
   });
 });
