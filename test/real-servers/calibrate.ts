@@ -27,7 +27,8 @@ export function differences(first: Map<string, string>, other: Map<string, strin
 function flowLines(run: SuiteRun): string[] {
   const output = `${run.stdout}\n${run.stderr}`;
   const verdict = output.slice(output.lastIndexOf('\nVerdict\n') + 1).split('\n');
-  return verdict.filter((line) => /^ {2}\S/.test(line) || /^ {6}[✓✗–○?] /.test(line));
+  // Each client's headline and its flows; the skip reasons and the findings' details come after.
+  return verdict.filter((line) => /^ {2}(Okta|Entra ID|RFC 7643\/7644):/.test(line) || /^ {6}[✓✗–○?] /.test(line));
 }
 
 async function calibrate(server: RealServer, mode: Mode, runs: number): Promise<{ row: string; notes: string[] }> {
