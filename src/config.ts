@@ -4,6 +4,7 @@
  * what to set, never a stack trace.
  */
 import { existsSync } from 'node:fs';
+import { readUserTemplate, type UserTemplate } from './suite/user-template.js';
 
 export const CLIENTS = ['okta', 'entra', 'rfc'] as const;
 export type Client = (typeof CLIENTS)[number];
@@ -33,6 +34,10 @@ export interface Config {
   throughputCheck: boolean;
   /** SCIM_SEARCH_POST: a read-only run also sends POST /.search (off: some servers route that POST to create). */
   searchPost: boolean;
+  /** SCIM_EMAIL_DOMAIN: the domain of the test users' userName and e-mail addresses. */
+  emailDomain: string;
+  /** SCIM_USER_TEMPLATE: attributes (from a JSON file) merged into every user the suite creates. */
+  userTemplate: UserTemplate | undefined;
 }
 
 export const AUTH_METHODS = ['bearer', 'basic', 'header', 'oauth'] as const;
@@ -63,6 +68,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  * that cannot take them says so (429, 503, slower answers) and the bound halves.
  */
 export const DEFAULT_LIMITS = { maxInFlight: 16 } as const;
+/** Reserved for examples (RFC 2606): no real person's address. */
+export const DEFAULT_EMAIL_DOMAIN = 'example.com';
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const baseUrl = parseBaseUrl(env['SCIM_BASE_URL'], isCi(env));
@@ -86,7 +93,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     throughputCheck: parseBoolean('SCIM_THROUGHPUT_CHECK', env['SCIM_THROUGHPUT_CHECK']),
     searchPost: parseBoolean('SCIM_SEARCH_POST', env['SCIM_SEARCH_POST']),
+    emailDomain: parseEmailDomain(env['SCIM_EMAIL_DOMAIN']),
+    userTemplate: parseUserTemplate(env['SCIM_USER_TEMPLATE']),
   };
+}
+
+/** The test users' domain: one a server that accepts only its own domains takes. */
+function parseEmailDomain(raw: string | undefined): string {
+  if (blank(raw)) return DEFAULT_EMAIL_DOMAIN;
+  const domain = raw.trim().replace(/^@/, '').toLowerCase();
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(domain)) {
+    throw new ConfigError(`SCIM_EMAIL_DOMAIN must be a domain such as staging.example.com, not "${raw}".`);
+  }
+  return domain;
+}
+
+function parseUserTemplate(raw: string | undefined): UserTemplate | undefined {
+  if (blank(raw)) return undefined;
+  const template = readUserTemplate(raw.trim());
+  if (typeof template === 'string') throw new ConfigError(template);
+  return template;
 }
 
 /**

@@ -37,8 +37,8 @@ const { target, preflight } = suiteTarget();
 const client = useClient(target);
 const data = useTestData(client, target, 't', `${target.runPrefix}dsc-`);
 const features = featuresOnce();
-// Read once for every check that compares against it.
-const resourceTypes = once(() => client.send({ path: '/ResourceTypes' }));
+// Read once for the run, by the global setup (src/suite/shared-reads.ts): it also tells whether Groups are offered.
+const resourceTypes = once(async () => sharedReads().resourceTypes);
 const WRITES_NEEDED = 'this check sends a write; the run is read-only (set SCIM_WRITE=true to allow it)';
 const GUARDED_WRITE = 'not sent: the suite writes only to users and groups it created and read back as its own, and this check would write elsewhere';
 

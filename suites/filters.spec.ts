@@ -29,6 +29,7 @@ import type { Exchange } from '../src/http/exchange.js';
 import { CheckRun } from '../src/checks/run.js';
 import { firstListedGroup, firstListedUser, groupLookup, resourcesIn, sharedFilterAnswer, sharedReads, tooLittle } from '../src/suite/read.js';
 import { groupLookupQuery, SHARED_MALFORMED_FILTER } from '../src/suite/shared-reads.js';
+import { groupsAbsence } from '../src/suite/capabilities.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { isRunName } from '../src/suite/test-data.js';
 import { useTestData } from '../src/suite/write.js';
@@ -61,20 +62,25 @@ function listedSubject(): Subject {
   return {
     user: user ?? tooLittle('the server lists no user with an id and a userName to filter for'),
     bystander,
-    group: typeof group?.['id'] === 'string' && typeof groupName === 'string' ? { id: group['id'], displayName: groupName } : tooLittle('the server lists no group to filter for'),
+    group:
+      typeof group?.['id'] === 'string' && typeof groupName === 'string'
+        ? { id: group['id'], displayName: groupName }
+        : (groupsAbsence(sharedReads()) ?? tooLittle('the server lists no group to filter for')),
   };
 }
 
 /** Two users of the run's own (the subject and the bystander) and a group with the first as member. */
 async function createdSubject(): Promise<Subject> {
   const [user, other] = await Promise.all([data.createUser(), data.createUser()]);
-  const group = user.created === undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
+  // Only where there are groups: a server without them is not asked to create one (src/suite/capabilities.ts).
+  const groupsAbsent = groupsAbsence(sharedReads());
+  const group = user.created === undefined || groupsAbsent !== undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
   const found = user.resource === undefined ? undefined : filterTargetOf(user.resource);
   const displayName = group?.resource?.['displayName'];
   return {
     user: found ?? 'the test user could not be created (see the write checks)',
     bystander: other.resource === undefined ? undefined : filterTargetOf(other.resource),
-    group: group?.created !== undefined && typeof displayName === 'string' ? { id: group.created.id, displayName } : 'the test group could not be created (see the write checks)',
+    group: group?.created !== undefined && typeof displayName === 'string' ? { id: group.created.id, displayName } : (groupsAbsent ?? 'the test group could not be created (see the write checks)'),
   };
 }
 
@@ -136,7 +142,8 @@ const evaluation = once(async (): Promise<CheckRun> => {
       // Okta's existence check before create, Entra's matching on externalId, Okta's group push lookup.
       users({ filter: `userName eq "${nobody}"`, startIndex: 1, count: 100 }),
       users({ filter: `externalId eq "${randomUUID()}"` }),
-      client.send({ path: '/Groups', query: groupLookupQuery(`scimc-nobody-${randomUUID()}`) }),
+      // Only where there are groups: a server without them is not asked for one (src/suite/capabilities.ts).
+      ...(groupsAbsence(sharedReads()) === undefined ? [client.send({ path: '/Groups', query: groupLookupQuery(`scimc-nobody-${randomUUID()}`) })] : []),
     ]),
     // The first malformed filter was sent once for the run (src/suite/shared-reads.ts).
     Promise.all(MALFORMED_FILTERS.map((filter) => (filter === SHARED_MALFORMED_FILTER ? sharedReads().malformedFilter : byFilter(filter)))),

@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       proxy: { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined },
       throughputCheck: false,
       searchPost: false,
+      emailDomain: 'example.com',
+      userTemplate: undefined,
     });
   });
 

@@ -62,8 +62,8 @@ export const groupRules = defineRules({
     title: 'a group PATCH answers 200 with the group, or 204',
     requiredBy: ALL_MUST,
     source: 'RFC 7644 §3.5.2; Okta SCIM guide',
-    requirement: '200 with the Group in the body, or 204 No Content.',
-    fix: 'Answer 204, or 200 with the updated group (as GET returns it).',
+    requirement: '200 with the Group in the body, as it is after the change (its members included), or 204 No Content.',
+    fix: 'Answer 204, or 200 with the updated group (as GET returns it after the change, not as it was before).',
   },
   GROUP_PATCH_NO_CONTENT: {
     title: 'a group PATCH answers 204 No Content',
@@ -114,8 +114,13 @@ export function checkGroupCreated(run: CheckRun, exchange: Exchange, displayName
   return ok ? (id as string) : undefined;
 }
 
-/** Each group PATCH: 200 with the group or 204 (all clients), 204 (Entra's preference). */
-export function checkGroupPatchAnswer(run: CheckRun, exchange: Exchange, id: string): boolean {
+/**
+ * Each group PATCH: 200 with the group or 204 (all clients), 204 (Entra's preference). A 200 that
+ * carries the group must show the change: with `members` after a membership change, exactly the
+ * members expected (RFC 7644 §3.5.2: "200 OK … and the entire resource"). The PATCH was applied
+ * all the same, so the answer is accepted; what the GET after it shows is judged apart.
+ */
+export function checkGroupPatchAnswer(run: CheckRun, exchange: Exchange, id: string, members?: readonly string[]): boolean {
   const status = statusOf(exchange);
   const body = objectBody(exchange);
   const ok = status === 204 || (status === 200 && body?.['id'] === id);
@@ -123,8 +128,23 @@ export function checkGroupPatchAnswer(run: CheckRun, exchange: Exchange, id: str
     ...gotFrom(exchange, status === 200 ? 'A 200 must carry the group:' : 'Expected 200 or 204:'),
     ...(isServerError(exchange) ? { fix: SERVER_ERROR_FIX } : {}),
   }));
-  if (ok) run.expect(groupRules.GROUP_PATCH_NO_CONTENT, status === 204, () => gotFrom(exchange, 'Expected 204:'));
-  return ok;
+  if (!ok) return false;
+  run.expect(groupRules.GROUP_PATCH_NO_CONTENT, status === 204, () => gotFrom(exchange, 'Expected 204:'));
+  if (status === 200 && members !== undefined) checkAnswerMembers(run, exchange, members);
+  return true;
+}
+
+/** The members a 200 to a membership PATCH shows: the change, not the group as it was. */
+function checkAnswerMembers(run: CheckRun, exchange: Exchange, expected: readonly string[]): void {
+  const body = objectBody(exchange);
+  const shown = memberIdsOf(body).sort();
+  const want = [...expected].sort();
+  // No "members" at all is a fair answer only for a group that has none.
+  const silent = body !== undefined && !('members' in body) && want.length === 0;
+  run.expect(groupRules.GROUP_PATCH_ANSWER, silent || JSON.stringify(shown) === JSON.stringify(want), () => ({
+    got: `The PATCH answered 200 with the group, but its members are ${show(shown)}; after the change they are ${show(want)}: the answer shows the group as it was.`,
+    exchange,
+  }));
 }
 
 /** GET /Groups/{id} after a membership change: exactly `expected` members. */

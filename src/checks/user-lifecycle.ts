@@ -119,7 +119,7 @@ export const userLifecycleRules = defineRules({
     title: 'GET then PUT of the whole user answers 200 and the change is kept',
     requiredBy: ALL_MUST,
     source: 'RFC 7644 §3.5.1; Okta CRUD test (profile update, then GET /Users/{id}); Microsoft SCIM collection ("User 2 replace test")',
-    requirement: 'PUT /Users/{id} with the resource as read (readOnly members such as id and meta included) answers 200 with the updated user, and a later GET shows the change.',
+    requirement: 'PUT /Users/{id} with the resource as read (readOnly members such as id and meta included) and one change answers 200 with the updated user; the answer and a later GET keep everything that was sent, not only the change.',
     fix: 'Accept the resource as GET returned it: ignore readOnly attributes (id, meta, groups) rather than refusing them, and replace the stored attributes.',
   },
   USER_DEACTIVATE_PATCH: {
@@ -330,26 +330,69 @@ export function checkDuplicateRefused(run: CheckRun, conflictRule: Rule, exchang
   }));
 }
 
-/** PUT of the whole resource, then GET: both show `givenName`. */
-export function checkPutReplaced(run: CheckRun, put: Exchange, after: Exchange, givenName: string): void {
+/** Members of a user that a PUT does not set: readOnly ones the server keeps (id, meta, groups), and the write-only password. */
+const NOT_SET_BY_PUT = new Set(['schemas', 'id', 'meta', 'groups', 'password']);
+
+/** Every leaf of what a client sent, as its path of keys (`name`, `givenName`; `emails`, `0`, `value`), with its value. */
+export function sentLeaves(sent: JsonObject): Array<[string[], unknown]> {
+  const leaves: Array<[string[], unknown]> = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, String(index)]));
+    else if (typeof value === 'object' && value !== null) for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
+    else leaves.push([path, value]);
+  };
+  for (const [key, value] of Object.entries(sent)) if (!NOT_SET_BY_PUT.has(key)) walk(value, [key]);
+  return leaves;
+}
+
+/** The value at a path of keys: an extension's URN holds dots ("…:2.0:User"), so a dotted path cannot name it. */
+function atKeys(value: unknown, keys: readonly string[]): unknown {
+  return keys.reduce<unknown>((current, key) => (typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[key] : undefined), value);
+}
+
+/** What a resource shows differently from what was sent: "locale is absent (sent "en-US")". */
+export function differencesFrom(sent: JsonObject, shown: JsonObject | undefined): string[] {
+  return sentLeaves(sent)
+    .filter(([keys, value]) => atKeys(shown, keys) !== value)
+    .map(([keys, value]) => `${keys.join('.')} is ${show(atKeys(shown, keys))} (sent ${show(value)})`);
+}
+
+/**
+ * PUT of the whole resource as Okta sends it (what GET returned, with the change), then GET: the
+ * answer and the GET both keep everything that was sent, not only the attribute that changed.
+ */
+export function checkPutReplaced(run: CheckRun, put: Exchange, after: Exchange, sent: JsonObject): void {
   const putBody = objectBody(put);
-  const afterName = at(objectBody(after), 'name.givenName');
-  run.expect(userLifecycleRules.USER_PUT_REPLACES, statusOf(put) === 200 && at(putBody, 'name.givenName') === givenName && afterName === givenName, () =>
-    statusOf(put) !== 200 || at(putBody, 'name.givenName') !== givenName
-      ? { ...gotFrom(put, `Expected 200 with name.givenName ${show(givenName)}:`), ...(isServerError(put) ? { fix: SERVER_ERROR_FIX } : {}) }
-      : { got: `The PUT answered 200, but a later GET shows name.givenName ${show(afterName)}.`, exchange: after },
-  );
+  const answered = differencesFrom(sent, putBody);
+  const kept = differencesFrom(sent, objectBody(after));
+  run.expect(userLifecycleRules.USER_PUT_REPLACES, statusOf(put) === 200 && answered.length === 0 && statusOf(after) === 200 && kept.length === 0, () => {
+    if (statusOf(put) !== 200 || putBody === undefined) return { ...gotFrom(put, 'Expected 200 with the user:'), ...(isServerError(put) ? { fix: SERVER_ERROR_FIX } : {}) };
+    if (answered.length > 0) return { got: `The PUT answered 200, but not with what was sent: ${answered.join('; ')}.`, exchange: put };
+    if (statusOf(after) !== 200) return gotFrom(after, 'The PUT answered 200, but the GET after it:');
+    return { got: `The PUT answered 200, but a later GET does not keep what was sent: ${kept.join('; ')}.`, exchange: after };
+  });
   if (putBody !== undefined) checkUserBody(run, putBody, put, 'The PUT answer');
 }
 
-/** A PATCH answer: 200 or 204; a 200 body is checked like any user. Returns whether it was accepted. */
-export function checkPatchAccepted(run: CheckRun, rule: Rule, exchange: Exchange): boolean {
+/**
+ * A PATCH answer: 200 or 204; a 200 body is checked like any user, and must show the change
+ * (`expected`, values by path; undefined for a removed attribute): RFC 7644 §3.5.2, "200 OK …
+ * and the entire resource". Returns whether it was accepted (applied), whatever its body shows.
+ */
+export function checkPatchAccepted(run: CheckRun, rule: Rule, exchange: Exchange, expected?: Record<string, unknown>): boolean {
   const ok = run.expect(rule, acceptedUpdate(exchange), () => ({
     ...gotFrom(exchange, 'Expected 200 or 204:'),
     ...(isServerError(exchange) ? { fix: SERVER_ERROR_FIX } : {}),
   }));
   const body = objectBody(exchange);
-  if (ok && statusOf(exchange) === 200 && body !== undefined) checkUserBody(run, body, exchange, 'The PATCH answer');
+  if (!ok || statusOf(exchange) !== 200 || body === undefined) return ok;
+  checkUserBody(run, body, exchange, 'The PATCH answer');
+  const wrong = Object.entries(expected ?? {}).filter(([path, value]) => at(body, path) !== value);
+  run.expect(rule, wrong.length === 0, () => ({
+    got: `The PATCH answered 200 with the user, but the answer does not show the change: ${wrong.map(([path, value]) => `${path} is ${show(at(body, path))} (expected ${show(value)})`).join('; ')}.`,
+    exchange,
+    fix: 'Answer a PATCH with 204, or with 200 and the user as it is after the change (as GET returns it then), not as it was before.',
+  }));
   return ok;
 }
 

@@ -31,6 +31,8 @@ export interface SharedReads {
   groups: Exchange;
   /** Entra's group lookup (groupLookupQuery) for the first listed group (firstListedGroupOf), when there is one: filters and query parameters. */
   groupLookup?: { displayName: string; exchange: Exchange };
+  /** GET /ResourceTypes: with the groups above, whether the server offers Groups at all (src/suite/capabilities.ts). */
+  resourceTypes: Exchange;
   /** The pages of GET /Users the paging checks judge (src/checks/paging.ts, gatherPages), startIndex=1&count=100 first. */
   paging: Page[];
 }
@@ -80,9 +82,10 @@ export async function readShared(client: ScimClient, preflight: Exchange, swept:
   const byName = typeof userName === 'string' ? `userName eq ${JSON.stringify(userName)}` : undefined;
   const pageAt = async (startIndex: number, count: number) => pageOf(await client.send({ path: '/Users', query: { startIndex, count } }), startIndex, count);
   const groupsRead = client.send({ path: '/Groups', query: { startIndex: 1, count: GROUPS_LISTED } });
-  const [serviceProviderConfig, malformedFilter, groups, groupLookup, firstUser, firstUserByName, paging] = await Promise.all([
+  const [serviceProviderConfig, malformedFilter, resourceTypes, groups, groupLookup, firstUser, firstUserByName, paging] = await Promise.all([
     client.send({ path: '/ServiceProviderConfig' }),
     client.send({ path: '/Users', query: { filter: SHARED_MALFORMED_FILTER } }),
+    client.send({ path: '/ResourceTypes' }),
     groupsRead,
     groupsRead.then((listed) => lookUpFirstGroup(client, listed)),
     typeof id === 'string' && id !== '' ? client.send({ path: `/Users/${encodeURIComponent(id)}` }) : undefined,
@@ -92,6 +95,7 @@ export async function readShared(client: ScimClient, preflight: Exchange, swept:
   return {
     serviceProviderConfig,
     malformedFilter,
+    resourceTypes,
     groups,
     paging,
     ...(groupLookup !== undefined ? { groupLookup } : {}),

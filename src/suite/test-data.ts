@@ -5,6 +5,8 @@ import type { Exchange } from '../http/exchange.js';
 import { WriteGuardRefusal, type ScimClient } from '../http/client.js';
 import { isRunName, runStartOf, TEST_PREFIX } from '../http/run-marker.js';
 import { createdId, type Verification } from '../http/write-guard.js';
+import { DEFAULT_EMAIL_DOMAIN } from '../config.js';
+import { withUserTemplate, type UserTemplate } from './user-template.js';
 
 /**
  * Every resource the suite creates carries the run prefix `scimc-<time>-<random>-` in its userName
@@ -99,6 +101,12 @@ export function newPassword(): string {
   return `Pw-${randomBytes(9).toString('base64url')}!1`;
 }
 
+/** What a team sets for its test users: SCIM_EMAIL_DOMAIN and SCIM_USER_TEMPLATE. */
+export interface TestDataSettings {
+  emailDomain?: string;
+  userTemplate?: UserTemplate | undefined;
+}
+
 /**
  * Creates test resources and removes them again. Each one is read back the moment the server says
  * it exists (also when it should not have: a duplicate it accepted) and registered when it is ours;
@@ -121,27 +129,34 @@ export class TestData {
     private readonly client: ScimClient,
     readonly prefix: string,
     readonly scope = 't',
+    private readonly settings: TestDataSettings = {},
   ) {
     if (runStartOf(prefix) === undefined) throw new Error(`the run prefix must have the shape scimc-<time>-<random>-, not ${prefix}`);
     if (!/^[a-z0-9]+$/.test(scope)) throw new Error(`a test data scope is lower-case letters and digits, not ${scope}`);
     client.guard.claimRun(prefix);
   }
 
-  /** A fresh name under the run prefix: `scimc-…-okta-3@example.com` for users, `scimc-…-okta-3` for groups. */
+  /** A fresh name under the run prefix: `scimc-…-okta-3@example.com` (SCIM_EMAIL_DOMAIN) for users, `scimc-…-okta-3` for groups. */
   name(kind: ResourceKind): string {
     this.counter += 1;
     const base = `${this.prefix}${this.scope}-${this.counter}`;
-    return kind === 'Users' ? `${base}@example.com` : base;
+    return kind === 'Users' ? `${base}@${this.settings.emailDomain ?? DEFAULT_EMAIL_DOMAIN}` : base;
+  }
+
+  /** A user as it will be sent: with the team's template (SCIM_USER_TEMPLATE) merged in. Checks compare answers with this. */
+  user(body: Record<string, unknown>): Record<string, unknown> {
+    return withUserTemplate(body, this.settings.userTemplate);
   }
 
   /**
-   * POSTs `body`. `label` names a resource sent without its name attribute (a bad-input check);
-   * it must carry the run prefix like every name.
+   * POSTs `body` (a user with the template merged in). `label` names a resource sent without its
+   * name attribute (a bad-input check); it must carry the run prefix like every name.
    */
   async create(kind: ResourceKind, body: Record<string, unknown>, label?: string): Promise<Creation> {
     const name = label ?? String(body[NAME_ATTRIBUTE[kind]]);
     this.assertOurs(name);
-    return this.registerAnswer(kind, name, await this.client.send({ method: 'POST', path: `/${kind}`, json: body }), true);
+    const json = kind === 'Users' ? this.user(body) : body;
+    return this.registerAnswer(kind, name, await this.client.send({ method: 'POST', path: `/${kind}`, json }), true);
   }
 
   /** POSTs a raw (possibly malformed) body; anything the server creates from it is registered. */

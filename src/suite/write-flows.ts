@@ -121,7 +121,7 @@ export const oktaUserFlow = guardedFlow(async ({ client, data }, run) => {
   const userName = data.name('Users');
   checkNothingFound(run, rules.USER_LOOKUP_BEFORE_CREATE, await oktaFilter(client, 'Users', `userName eq "${userName}"`));
 
-  const payload = oktaUserPayload(userName);
+  const payload = data.user(oktaUserPayload(userName));
   const creation = await data.create('Users', payload);
   checkUserCreated(run, creation.exchange, payload);
   const id = creation.created?.id;
@@ -141,8 +141,9 @@ export const oktaUserFlow = guardedFlow(async ({ client, data }, run) => {
   const putBack = async (current: Record<string, unknown> | undefined) => {
     if (current === undefined) return undefined;
     const name = typeof current['name'] === 'object' && current['name'] !== null ? current['name'] : {};
-    const put = await send({ method: 'PUT', path: userPath(id), json: { ...current, name: { ...name, givenName } } });
-    return { put, read: await send({ path: userPath(id) }) };
+    const sent = { ...current, name: { ...name, givenName } };
+    const put = await send({ method: 'PUT', path: userPath(id), json: sent });
+    return { put, sent, read: await send({ path: userPath(id) }) };
   };
   // After the lookups, so that a duplicate the server wrongly accepts cannot spoil them.
   const [duplicate, caseDuplicate, replaced] = await Promise.all([
@@ -153,15 +154,15 @@ export const oktaUserFlow = guardedFlow(async ({ client, data }, run) => {
   ]);
   checkDuplicateRefused(run, rules.USER_DUPLICATE_CONFLICT, duplicate.exchange, true);
   checkDuplicateRefused(run, rules.USER_DUPLICATE_ANY_CASE, caseDuplicate.exchange, false);
-  if (replaced !== undefined) checkPutReplaced(run, replaced.put, replaced.read, givenName);
+  if (replaced !== undefined) checkPutReplaced(run, replaced.put, replaced.read, replaced.sent);
 
   const deactivate = await send({ method: 'PATCH', path: userPath(id), json: patchBody({ op: 'replace', value: { active: false } }) });
-  if (checkPatchAccepted(run, rules.USER_DEACTIVATE_PATCH, deactivate)) {
+  if (checkPatchAccepted(run, rules.USER_DEACTIVATE_PATCH, deactivate, { active: false })) {
     const [inactive, foundInactive] = await Promise.all([send({ path: userPath(id) }), oktaFilter(client, 'Users', `userName eq "${userName}"`)]);
     checkReadShows(run, rules.USER_DEACTIVATED_READABLE, inactive, { id, active: false }, 'deactivation');
     checkFoundInactive(run, foundInactive, id);
     const reactivate = await send({ method: 'PATCH', path: userPath(id), json: patchBody({ op: 'replace', value: { active: true } }) });
-    if (checkPatchAccepted(run, rules.USER_REACTIVATE_PATCH, reactivate)) {
+    if (checkPatchAccepted(run, rules.USER_REACTIVATE_PATCH, reactivate, { active: true })) {
       checkReadShows(run, rules.USER_REACTIVATE_PATCH, await send({ path: userPath(id) }), { active: true }, 'reactivation');
     }
   }
@@ -171,8 +172,12 @@ export const oktaUserFlow = guardedFlow(async ({ client, data }, run) => {
   return run;
 });
 
-/** A user as Entra creates one: enterprise extension, externalId, a work email. */
-export function entraUserPayload(userName: string, externalId: string, workEmail: string): Record<string, unknown> {
+/**
+ * A user as Entra creates one: externalId, a work email, and the enterprise extension attributes
+ * Entra's default mapping sends (employeeNumber, department, and the manager's id once the manager
+ * is provisioned).
+ */
+export function entraUserPayload(userName: string, externalId: string, workEmail: string, managerId?: string): Record<string, unknown> {
   return {
     schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA],
     externalId,
@@ -181,7 +186,7 @@ export function entraUserPayload(userName: string, externalId: string, workEmail
     displayName: 'Entra Test',
     name: { formatted: 'Entra Test', familyName: 'Test', givenName: 'Entra' },
     emails: [{ primary: true, type: 'work', value: workEmail }],
-    [ENTERPRISE_SCHEMA]: { employeeNumber: '42', department: 'Provisioning' },
+    [ENTERPRISE_SCHEMA]: { employeeNumber: '42', department: 'Provisioning', ...(managerId === undefined ? {} : { manager: { value: managerId } }) },
   };
 }
 
@@ -195,9 +200,9 @@ async function checkCapitalisedOps(run: CheckRun, patch: (...operations: unknown
   const control = await patch({ op: 'replace', path: 'displayName', value: 'Entra Control' }, { op: 'add', path: 'nickName', value: 'Control' });
   if (!controlAccepted(run, rule, control, 'the same replace of displayName and add of nickName with lower-case ops')) return;
   const capitalised = await patch({ op: 'Replace', path: 'displayName', value: 'Entra Renamed' }, { op: 'Add', path: 'nickName', value: 'Nick' });
-  if (!checkPatchAccepted(run, rule, capitalised)) return;
+  if (!checkPatchAccepted(run, rule, capitalised, { displayName: 'Entra Renamed', nickName: 'Nick' })) return;
   checkReadShows(run, rule, await read(), { displayName: 'Entra Renamed', nickName: 'Nick' }, '"Replace" and "Add"');
-  if (checkPatchAccepted(run, rule, await patch({ op: 'Remove', path: 'nickName' }))) {
+  if (checkPatchAccepted(run, rule, await patch({ op: 'Remove', path: 'nickName' }), { nickName: undefined })) {
     checkReadShows(run, rule, await read(), { nickName: undefined }, '"Remove" of nickName');
   }
 }
@@ -212,9 +217,11 @@ export const entraUserFlow = guardedFlow(async ({ client, data }, run) => {
   const externalId = randomUUID();
   const workEmail = userName.replace('@', '.work@');
   const byExternalId = () => client.send({ path: '/Users', query: { filter: `externalId eq "${externalId}"` } });
-  checkNothingFound(run, rules.USER_MATCH_EXTERNAL_ID, await byExternalId());
+  // The manager first, as Entra provisions a manager before the people who report to them.
+  const [before, manager] = await Promise.all([byExternalId(), data.createUser()]);
+  checkNothingFound(run, rules.USER_MATCH_EXTERNAL_ID, before);
 
-  const payload = entraUserPayload(userName, externalId, workEmail);
+  const payload = data.user(entraUserPayload(userName, externalId, workEmail, manager.created?.id));
   const creation = await data.create('Users', payload);
   checkUserCreated(run, creation.exchange, payload);
   const id = creation.created?.id;
@@ -234,19 +241,21 @@ export const entraUserFlow = guardedFlow(async ({ client, data }, run) => {
     { op: 'replace', path: 'name.familyName', value: 'Operations' },
     { op: 'add', path: 'title', value: 'Tester' },
   );
-  if (checkPatchAccepted(run, rules.PATCH_SEVERAL_OPERATIONS, several)) {
-    checkReadShows(run, rules.PATCH_SEVERAL_OPERATIONS, await read(), { 'name.givenName': 'Several', 'name.familyName': 'Operations', title: 'Tester' }, 'three operations in one PATCH');
+  const severalShown = { 'name.givenName': 'Several', 'name.familyName': 'Operations', title: 'Tester' };
+  if (checkPatchAccepted(run, rules.PATCH_SEVERAL_OPERATIONS, several, severalShown)) {
+    checkReadShows(run, rules.PATCH_SEVERAL_OPERATIONS, await read(), severalShown, 'three operations in one PATCH');
   }
 
   // With the flag: a no-path replace whose keys are attribute paths.
   const dotted = await patch({ op: 'replace', value: { 'name.givenName': 'Dotted', 'name.familyName': 'Keys', displayName: 'Dotted Keys' } });
-  if (checkPatchAccepted(run, rules.PATCH_NO_PATH_DOTTED_KEYS, dotted)) {
-    checkReadShows(run, rules.PATCH_NO_PATH_DOTTED_KEYS, await read(), { 'name.givenName': 'Dotted', 'name.familyName': 'Keys', displayName: 'Dotted Keys' }, 'a no-path replace with dotted keys');
+  const dottedShown = { 'name.givenName': 'Dotted', 'name.familyName': 'Keys', displayName: 'Dotted Keys' };
+  if (checkPatchAccepted(run, rules.PATCH_NO_PATH_DOTTED_KEYS, dotted, dottedShown)) {
+    checkReadShows(run, rules.PATCH_NO_PATH_DOTTED_KEYS, await read(), dottedShown, 'a no-path replace with dotted keys');
   }
 
   // Soft delete: the user stays, inactive, and is still matched.
   const softDelete = await patch({ op: 'Replace', path: 'active', value: 'False' });
-  if (checkPatchAccepted(run, rules.PATCH_ACTIVE_STRING, softDelete)) {
+  if (checkPatchAccepted(run, rules.PATCH_ACTIVE_STRING, softDelete, { active: false })) {
     const [after, stillMatched] = await Promise.all([read(), byExternalId()]);
     checkReadShows(run, rules.PATCH_ACTIVE_STRING, after, { active: false }, '{"op":"Replace","path":"active","value":"False"}');
     checkReadShows(run, userLifecycleRules.USER_DEACTIVATED_READABLE, after, { id, active: false }, 'the soft delete');
@@ -262,6 +271,39 @@ export const entraUserFlow = guardedFlow(async ({ client, data }, run) => {
   return run;
 });
 
+interface Membership {
+  patch: (...operations: unknown[]) => Promise<Exchange>;
+  read: (query?: Record<string, string>) => Promise<Exchange>;
+  list: ScimClient;
+  id: string;
+  displayName: string;
+  first: string;
+  second: string;
+}
+
+/**
+ * Membership with two members throughout, so that "removed one" and "removed all" differ, and
+ * "added one" and "replaced the list with it" too: add one, add the other, remove the first by
+ * filter, replace with both, Entra's "Remove" of the second. Each PATCH answer that carries the
+ * group must show the change.
+ */
+async function checkMembership(run: CheckRun, { patch, read, list, id, displayName, first, second }: Membership): Promise<void> {
+  const rules = groupRules;
+  const step = async (rule: Rule, operation: Record<string, unknown>, expected: string[], what: string) => {
+    if (checkGroupPatchAnswer(run, await patch(operation), id, expected)) checkMembers(run, rule, await read(), expected, what);
+  };
+  await step(rules.GROUP_ADD_MEMBER, { op: 'add', path: 'members', value: [{ value: first, display: 'first' }] }, [first], 'add on members');
+  await step(rules.GROUP_ADD_MEMBER, { op: 'add', path: 'members', value: [{ value: second, display: 'second' }] }, [first, second], 'a second add on members');
+  const [excluded, listedExcluded] = await Promise.all([
+    read({ excludedAttributes: 'members' }),
+    list.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` } }),
+  ]);
+  checkMembersExcluded(run, excluded, listedExcluded, id);
+  await step(rules.GROUP_REMOVE_MEMBER_BY_FILTER, { op: 'remove', path: `members[value eq "${first}"]` }, [second], `remove of members[value eq "${first}"] from two members`);
+  await step(rules.GROUP_REPLACE_MEMBERS, { op: 'replace', path: 'members', value: [{ value: first }, { value: second }] }, [first, second], 'replace of members');
+  await step(rules.GROUP_REMOVE_MEMBER_BY_VALUE, { op: 'Remove', path: 'members', value: [{ value: second }] }, [first], `"Remove" of members with value [{"value":"${second}"}] from two members`);
+}
+
 /**
  * Groups: create empty, find by displayName, membership the Okta way (add, remove by filter,
  * replace) and the Entra way (Remove with a value list), excludedAttributes, rename by PATCH and
@@ -269,7 +311,7 @@ export const entraUserFlow = guardedFlow(async ({ client, data }, run) => {
  */
 export const groupFlow = guardedFlow(async ({ client, data }, run) => {
   const rules = groupRules;
-  const payloads = [oktaUserPayload(data.name('Users')), oktaUserPayload(data.name('Users'))];
+  const payloads = [data.user(oktaUserPayload(data.name('Users'))), data.user(oktaUserPayload(data.name('Users')))];
   const displayName = data.name('Groups');
   const [lookup, ...users] = await Promise.all([
     oktaFilter(client, 'Groups', `displayName eq "${displayName}"`),
@@ -290,25 +332,7 @@ export const groupFlow = guardedFlow(async ({ client, data }, run) => {
   const patch = (...operations: unknown[]) => client.send({ method: 'PATCH', path: groupPath(id), json: patchBody(...operations) });
   const read = (query?: Record<string, string>) => client.send({ path: groupPath(id), ...(query === undefined ? {} : { query }) });
 
-  if (first !== undefined && second !== undefined) {
-    if (checkGroupPatchAnswer(run, await patch({ op: 'add', path: 'members', value: [{ value: first, display: 'first' }] }), id)) {
-      checkMembers(run, rules.GROUP_ADD_MEMBER, await read(), [first], 'add on members');
-    }
-    const [excluded, listedExcluded] = await Promise.all([
-      read({ excludedAttributes: 'members' }),
-      client.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` } }),
-    ]);
-    checkMembersExcluded(run, excluded, listedExcluded, id);
-    if (checkGroupPatchAnswer(run, await patch({ op: 'remove', path: `members[value eq "${first}"]` }), id)) {
-      checkMembers(run, rules.GROUP_REMOVE_MEMBER_BY_FILTER, await read(), [], `remove of members[value eq "${first}"]`);
-    }
-    if (checkGroupPatchAnswer(run, await patch({ op: 'replace', path: 'members', value: [{ value: first }, { value: second }] }), id)) {
-      checkMembers(run, rules.GROUP_REPLACE_MEMBERS, await read(), [first, second], 'replace of members');
-    }
-    if (checkGroupPatchAnswer(run, await patch({ op: 'Remove', path: 'members', value: [{ value: second }] }), id)) {
-      checkMembers(run, rules.GROUP_REMOVE_MEMBER_BY_VALUE, await read(), [first], `"Remove" of members with value [{"value":"${second}"}]`);
-    }
-  }
+  if (first !== undefined && second !== undefined) await checkMembership(run, { patch, read, list: client, id, displayName, first, second });
 
   const patchedName = `${displayName}-renamed`;
   const rename = await patch({ op: 'replace', value: { id, displayName: patchedName } });
@@ -373,7 +397,7 @@ export function etagPrecondition(config: Exchange): string | undefined {
 
 /** ETag / If-Match / If-None-Match on a user of our own. */
 export const etagFlow = guardedFlow(async ({ client, data }, run) => {
-  const payload = oktaUserPayload(data.name('Users'));
+  const payload = data.user(oktaUserPayload(data.name('Users')));
   const creation = await data.create('Users', payload);
   const id = creation.created?.id;
   if (id === undefined) {

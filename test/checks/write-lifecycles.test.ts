@@ -12,6 +12,7 @@ import type { Rule } from '../../src/checks/rule.js';
 import type { CheckRun } from '../../src/checks/run.js';
 import { entraUserRules, userLifecycleRules } from '../../src/checks/user-lifecycle.js';
 import { ScimClient } from '../../src/http/client.js';
+import type { ScimRequest } from '../../src/reference-server/types.js';
 import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
 import { badInputFlow, entraUserFlow, etagFlow, etagPrecondition, groupFlow, oktaUserFlow, otherCase, type FlowContext } from '../../src/suite/write-flows.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText, type Breakage, type RecordingServer } from '../servers/recording.js';
@@ -122,4 +123,95 @@ describe('the ETag precondition', () => {
 test('the other-case name keeps the run prefix as it is, so a stray duplicate is still swept', () => {
   const prefix = newRunPrefix();
   expect(otherCase(`${prefix}okta-1@example.com`, prefix)).toBe(`${prefix}OKTA-1@EXAMPLE.COM`);
+});
+
+/** Helpers for the breakages below: the reference server, with one step of it changed. */
+const GROUP_PATH = /\/Groups\/[^/]+$/;
+const USER_PATH = /\/Users\/[^/]+$/;
+const JSON_ANSWER = { 'content-type': 'application/scim+json; charset=utf-8' };
+const bodyOf = (request: ScimRequest): Record<string, unknown> => JSON.parse(request.body === '' ? '{}' : request.body) as Record<string, unknown>;
+const opsOf = (request: ScimRequest) => (bodyOf(request)['Operations'] ?? []) as Array<Record<string, unknown>>;
+const asGet = (request: ScimRequest): ScimRequest => ({ ...request, method: 'GET', body: '', query: new URLSearchParams() });
+const withOps = (request: ScimRequest, Operations: unknown[]): ScimRequest => ({ ...request, body: JSON.stringify({ ...bodyOf(request), Operations }) });
+
+/** Answers a PATCH of `path` with 200 and the resource as it was before the change, having applied it. */
+const staleAnswer =
+  (path: RegExp): Breakage =>
+  async (request, service) => {
+    if (request.method !== 'PATCH' || !path.test(request.path)) return service.handle(request);
+    const before = await service.handle(asGet(request));
+    const applied = await service.handle(request);
+    return applied.status < 300 ? { status: 200, headers: JSON_ANSWER, ...(before.body === undefined ? {} : { body: before.body }) } : applied;
+  };
+
+/** Answers every successful PATCH of `path` with 204 and no body. */
+const noContent =
+  (path: RegExp): Breakage =>
+  async (request, service) => {
+    const answer = await service.handle(request);
+    return request.method === 'PATCH' && path.test(request.path) && answer.status < 300 ? { status: 204, headers: {} } : answer;
+  };
+
+describe('membership is tested with two members', () => {
+  test('a server whose remove by filter removes every member fails GROUP_REMOVE_MEMBER_BY_FILTER, and nothing else', async () => {
+    const removesAll: Breakage = (request, service) =>
+      request.method === 'PATCH' && GROUP_PATH.test(request.path)
+        ? service.handle(withOps(request, opsOf(request).map((op) => (String(op['path']).startsWith('members[') ? { op: 'remove', path: 'members' } : op))))
+        : service.handle(request);
+    const { codes } = await runFlow('group', removesAll);
+    expect(codes).toEqual(['GROUP_REMOVE_MEMBER_BY_FILTER']);
+  });
+
+  test('a server whose add replaces the members fails GROUP_ADD_MEMBER, and nothing else', async () => {
+    const addReplaces: Breakage = (request, service) =>
+      request.method === 'PATCH' && GROUP_PATH.test(request.path)
+        ? service.handle(withOps(request, opsOf(request).map((op) => (op['op'] === 'add' && op['path'] === 'members' ? { ...op, op: 'replace' } : op))))
+        : service.handle(request);
+    const { codes } = await runFlow('group', addReplaces);
+    expect(codes).toEqual(['GROUP_ADD_MEMBER']);
+  });
+});
+
+describe('a PATCH answer shows the change', () => {
+  test('a user PATCH answered 200 with the user as it was fails each PATCH rule, though the change was made', async () => {
+    const okta = await runFlow('okta', staleAnswer(USER_PATH));
+    expect(okta.codes).toEqual(['USER_DEACTIVATE_PATCH', 'USER_REACTIVATE_PATCH']);
+    expect(okta.run.findings[0]?.got).toMatch(/^The PATCH answered 200 with the user, but the answer does not show the change: active is true \(expected false\)\.$/);
+    const entra = await runFlow('entra', staleAnswer(USER_PATH));
+    expect(entra.codes).toEqual(expect.arrayContaining(['PATCH_OP_CAPITALISED', 'PATCH_SEVERAL_OPERATIONS', 'PATCH_NO_PATH_DOTTED_KEYS', 'PATCH_ACTIVE_STRING']));
+  });
+
+  test('a group PATCH answered 200 with the members as they were fails GROUP_PATCH_ANSWER', async () => {
+    const { codes, run } = await runFlow('group', staleAnswer(GROUP_PATH));
+    // And Entra's preference for a 204 warns, as for any 200.
+    expect([...new Set(codes)].sort()).toEqual(['GROUP_PATCH_ANSWER', 'GROUP_PATCH_NO_CONTENT']);
+    expect(run.findings.find((f) => f.code === 'GROUP_PATCH_ANSWER')?.got).toMatch(/^The PATCH answered 200 with the group, but its members are \[\]; after the change they are \["[^"]+"\]: the answer shows the group as it was\.$/);
+  });
+
+  test.for(['okta', 'entra', 'group'] as const)('control: the %s lifecycle against PATCHes answered 204 with no body fails nothing', async (flow) => {
+    const { codes } = await runFlow(flow, noContent(flow === 'group' ? GROUP_PATH : USER_PATH));
+    expect(codes).toEqual([]);
+  });
+});
+
+describe('a PUT keeps everything Okta sends', () => {
+  test('a server that keeps only userName and name from a PUT fails USER_PUT_REPLACES, naming what it dropped', async () => {
+    const keepsNames: Breakage = (request, service) => {
+      if (request.method !== 'PUT' || !USER_PATH.test(request.path)) return service.handle(request);
+      const { schemas, id, userName, name } = bodyOf(request);
+      return service.handle({ ...request, body: JSON.stringify({ schemas, id, userName, name }) });
+    };
+    const { codes, run } = await runFlow('okta', keepsNames);
+    expect(codes).toEqual(['USER_PUT_REPLACES']);
+    expect(run.findings[0]?.got).toMatch(/^The PUT answered 200, but not with what was sent: .*emails\.0\.value is absent \(sent "scimc-.*displayName is absent \(sent "Test scimc-.*locale is absent \(sent "en-US"\)/);
+  });
+
+  test('control: a server that refuses only the password push is not blamed for the PUT', async () => {
+    const refusesPassword: Breakage = (request, service) =>
+      request.method === 'PATCH' && opsOf(request).some((op) => typeof op['value'] === 'object' && op['value'] !== null && 'password' in op['value'])
+        ? { status: 400, headers: JSON_ANSWER, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidPath', detail: 'password is not supported' }) }
+        : service.handle(request);
+    const { codes } = await runFlow('okta', refusesPassword);
+    expect(codes).toEqual(['USER_PASSWORD_PUSH']);
+  });
 });
