@@ -103,8 +103,8 @@ async function firstPatch(run: CheckRun, steps: UserSteps, parts: readonly Part[
 
 /**
  * add title, replace the absent nickName, add a primary email (with ?attributes=); add the same title
- * again; replace title
- * then a value filter matching nothing; remove userName; remove emails and replace nickName with null.
+ * again; replace title then a value filter matching nothing; remove userName; remove emails and
+ * replace nickName with null.
  */
 async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Promise<void> {
   const { nickName, title, atomicTitle } = RFC_WRITE_VALUES;
