@@ -1,7 +1,7 @@
 /**
  * RFC 7643/7644 rules that only a write shows (needs SCIM_WRITE=true), none of which Okta or Entra
- * needs: one user of the run, created with a mixed-case externalId, changed by four PATCHes
- * (?attributes=, replace of an absent attribute, a second primary email, a filter matching nothing,
+ * needs: one user of the run, created with a mixed-case externalId, changed by five PATCHes
+ * (?attributes=, replace of an absent attribute, a second primary email, an add of a value already there, a filter matching nothing,
  * remove of userName, remove of emails, null), deleted, and its userName created again with a
  * client-chosen id and meta. Everything created carries the run prefix and is removed afterwards.
  */

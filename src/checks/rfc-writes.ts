@@ -56,6 +56,20 @@ export const rfcWriteRules = defineRules({
     requirement: 'After adding a second email with "primary": true, that email is the one primary email; the work email it had is no longer primary.',
     fix: 'When an add or replace sets primary true on a value, set primary false on the attribute\'s other values before validating (do not refuse it as two primaries).',
   },
+  PATCH_ADD_EXISTING_ACCEPTED: {
+    title: 'a PATCH add of a value the user already has succeeds',
+    requiredBy: { rfc: 'SHOULD' },
+    source: 'RFC 7644 §3.5.2.1 ("If the target location already contains the value specified, no changes SHOULD be made to the resource, and a success response SHOULD be returned")',
+    requirement: `{"op":"add","path":"title","value":"${RFC_WRITE_VALUES.title}"} on a user whose title is already "${RFC_WRITE_VALUES.title}" answers 200 or 204.`,
+    fix: 'Accept an add that changes nothing as a success, instead of refusing it as a conflict.',
+  },
+  PATCH_ADD_EXISTING_KEEPS_MODIFIED: {
+    title: 'a PATCH add of a value the user already has leaves meta.lastModified as it was',
+    requiredBy: RFC_MUST,
+    source: 'RFC 7644 §3.5.2.1 ("Unless other operations change the resource, this operation SHALL NOT change the modify timestamp of the resource")',
+    requirement: 'After the add of a title the user already has, meta.lastModified is the one it had before.',
+    fix: 'Compare the patched resource with the stored one, and leave it (and its meta.lastModified and version) alone when nothing changed.',
+  },
   PATCH_REPLACE_NO_TARGET: {
     title: 'a PATCH replace whose filter matches nothing fails with 400 noTarget',
     requiredBy: RFC_MUST,
@@ -214,4 +228,19 @@ export function checkRemoveUnassigns(run: CheckRun, state: JsonObject, exchange:
 
 export function checkNullUnassigns(run: CheckRun, state: JsonObject, exchange: Exchange): void {
   run.expect(rules.PATCH_NULL_UNASSIGNS, unassigned(state['nickName']), () => gotFrom(exchange, `After the replace with null, nickName is ${show(state['nickName'])}.`));
+}
+
+/** The add of a title the user already has: accepted, and meta.lastModified as before (judged only when both answers show it). */
+export function checkAddExistingUnchanged(run: CheckRun, before: JsonObject, add: Exchange, after: JsonObject | undefined, shown: Exchange): void {
+  if (!run.expect(rules.PATCH_ADD_EXISTING_ACCEPTED, isSuccess(add), () => gotFrom(add, 'The add of a value the user already has was refused:'))) {
+    run.skip(rules.PATCH_ADD_EXISTING_KEEPS_MODIFIED, 'not judged: the add was refused (PATCH_ADD_EXISTING_ACCEPTED)');
+    return;
+  }
+  const was = at(before, 'meta.lastModified');
+  const is = at(after, 'meta.lastModified');
+  if (typeof was !== 'string' || typeof is !== 'string') {
+    run.skip(rules.PATCH_ADD_EXISTING_KEEPS_MODIFIED, 'not judged: the user was not shown with meta.lastModified before and after the add');
+    return;
+  }
+  run.expect(rules.PATCH_ADD_EXISTING_KEEPS_MODIFIED, was === is, () => gotFrom(shown, `meta.lastModified was ${show(was)} before the add and ${show(is)} after it.`));
 }

@@ -1,12 +1,13 @@
 /**
  * The RFC rules only a write shows, chained on one user of the run: created with a mixed-case
- * externalId, changed by four PATCHes (whose answers serve as the read-backs), deleted, and its
+ * externalId, changed by five PATCHes (whose answers serve as the read-backs), deleted, and its
  * userName created again with a client-chosen id and meta. A variant that is refused is followed by
  * its control, the plainer request: only then is the variant blamed.
  */
 import { randomUUID } from 'node:crypto';
 import { acceptedUpdate, isSuccess, statusOf, type JsonObject } from '../checks/answers.js';
 import {
+  checkAddExistingUnchanged,
   checkAtomic,
   checkAttributesAnswer,
   checkCaseExactPreserved,
@@ -85,7 +86,7 @@ async function patchParts(run: CheckRun, steps: UserSteps, parts: readonly Part[
 async function firstPatch(run: CheckRun, steps: UserSteps, parts: readonly Part[], shows: (resource: JsonObject) => boolean): Promise<{ state: State; applied: Set<Part> }> {
   const withAttributes = await steps.patch(
     parts.map((part) => part.operation),
-    { attributes: 'userName,title,nickName,emails' },
+    { attributes: 'userName,title,nickName,emails,meta' },
   );
   if (acceptedUpdate(withAttributes)) {
     checkAttributesAnswer(run, withAttributes, steps.id);
@@ -101,8 +102,9 @@ async function firstPatch(run: CheckRun, steps: UserSteps, parts: readonly Part[
 }
 
 /**
- * add title, replace the absent nickName, add a primary email (with ?attributes=); replace title
- * then a value filter matching nothing; remove userName; remove emails and replace nickName with null.
+ * add title, replace the absent nickName, add a primary email (with ?attributes=); add the same title
+ * again; replace title then a value filter matching nothing; remove userName; remove emails and
+ * replace nickName with null.
  */
 async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Promise<void> {
   const { nickName, title, atomicTitle } = RFC_WRITE_VALUES;
@@ -118,6 +120,14 @@ async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Pr
   } else {
     if (first.applied.has(replaceNick)) checkReplaceAbsentAdded(run, patched, shown);
     if (first.applied.has(addPrimary)) checkPrimaryExclusive(run, patched, shown, homeEmail);
+  }
+
+  if (patched !== undefined && first.applied.has(setTitle)) {
+    const again = await steps.patch([setTitle.operation]);
+    const after = acceptedUpdate(again) ? await stateAfter(steps, again) : undefined;
+    checkAddExistingUnchanged(run, patched, again, after?.resource, after?.exchange ?? again);
+  } else {
+    for (const rule of [rules.PATCH_ADD_EXISTING_ACCEPTED, rules.PATCH_ADD_EXISTING_KEEPS_MODIFIED]) run.skip(rule, 'not judged: the title could not be set first');
   }
 
   const failing = await steps.patch([

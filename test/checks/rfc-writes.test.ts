@@ -47,8 +47,8 @@ describe('the RFC write flow against the reference server', () => {
 
   test('sends at most one request per rule it judges, cleanup included', async () => {
     const { server } = await runFlow();
-    // create + read-back, four PATCHes, DELETE + read + filter, create + read-back, DELETE + read.
-    expect(server.calls.length).toBeLessThanOrEqual(RFC_WRITE_RULES.length + 1);
+    // create + read-back, five PATCHes, DELETE + read + filter, create + read-back, DELETE + read: 14.
+    expect(server.calls.length).toBeLessThanOrEqual(RFC_WRITE_RULES.length);
   });
 });
 
@@ -135,6 +135,27 @@ const brokenServers: Array<{ name: string; expected: string; breakage: Breakage 
       is(request, 'PATCH', USER) && operationsOf(request).some((o) => o['path'] === 'emails' && JSON.stringify(o['value'] ?? null).includes('"primary":true'))
         ? scimError(400, 'invalidValue', '"emails" has more than one primary value.')
         : service.handle(request),
+  },
+  {
+    name: 'touches lastModified on a PATCH that changes nothing',
+    expected: 'PATCH_ADD_EXISTING_KEEPS_MODIFIED',
+    breakage: (request, service) => {
+      const response = service.handle(request);
+      if (!is(request, 'PATCH', USER) || response.status !== 200 || request.query.has('attributes') || response.body === undefined) return response;
+      const body = parsed(response.body);
+      return { ...response, body: JSON.stringify({ ...body, meta: { ...(body['meta'] as Json), lastModified: '2099-01-01T00:00:00.000Z' } }) };
+    },
+  },
+  {
+    name: 'refuses an add of a value already there',
+    expected: 'PATCH_ADD_EXISTING_ACCEPTED',
+    breakage: (request, service) => {
+      if (!is(request, 'PATCH', USER)) return service.handle(request);
+      const [only, ...more] = operationsOf(request);
+      const current = parsed(service.handle({ ...request, method: 'GET', body: '', query: new URLSearchParams() }).body);
+      const repeats = more.length === 0 && only?.['op'] === 'add' && only['path'] === 'title' && current['title'] === only['value'];
+      return repeats ? scimError(409, 'uniqueness', 'title already has that value.') : service.handle(request);
+    },
   },
   { name: 'ignores a replace whose filter matches nothing', expected: 'PATCH_REPLACE_NO_TARGET', breakage: ignoring(isNoTargetProbe) },
   {
