@@ -18,6 +18,7 @@ import { ScimClient, type ClientOptions } from '../../src/http/client.js';
 import type { Exchange } from '../../src/http/exchange.js';
 import { MemoryGate, RunHalted } from '../../src/http/memory-gate.js';
 import { SILENT_REQUESTS_IN_A_ROW } from '../../src/http/silence.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import { runSuites, type SuiteRun } from '../support/run-suite.js';
 import {
   answersWith,
@@ -233,7 +234,9 @@ describe('a whole run, as a user starts it, against a server that hangs after a 
   beforeAll(async () => {
     const server = await goesSilent(GOOD_IN_RUN, 'hang');
     try {
-      run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: BOUNDED_TOKEN, SCIM_TIMEOUT_MS: '1500' });
+      // The default requests in flight, as a user starts it (our other runs use two).
+      const inFlight = String(DEFAULT_LIMITS.maxInFlight);
+      run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: BOUNDED_TOKEN, SCIM_TIMEOUT_MS: '1500', SCIM_MAX_IN_FLIGHT: inFlight });
       received = [...server.received];
     } finally {
       await server.close();
