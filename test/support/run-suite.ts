@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/checks/rule.js';
 import { runVitestInProcess, type Ended } from './in-process.js';
@@ -13,6 +13,8 @@ export const SUITE_CONFIG = join(PROJECT_ROOT, 'vitest.config.ts');
 
 export interface TestOutcome {
   name: string;
+  /** The spec file, relative to the project: suites/paging.spec.ts. */
+  file: string;
   status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
   code: string | undefined;
   findings: Finding[];
@@ -33,6 +35,7 @@ export interface SuiteRun {
 
 interface JsonReport {
   testResults: Array<{
+    name: string;
     assertionResults: Array<{
       fullName: string;
       status: TestOutcome['status'];
@@ -79,6 +82,7 @@ async function suiteRun(ended: Ended, reportFile: string, started: number): Prom
   const tests: TestOutcome[] = report.testResults.flatMap((file) =>
     file.assertionResults.map((result) => ({
       name: result.fullName,
+      file: relative(PROJECT_ROOT, file.name),
       status: result.status,
       code: result.meta?.code,
       findings: result.meta?.findings ?? [],
