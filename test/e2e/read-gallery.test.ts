@@ -50,7 +50,7 @@ beforeAll(async () => {
   if (writeSpecs.length > 0) jobs.push(run(referenceKey(true), () => startReadServer(), writeSpecs, true));
   for (const broken of readGallery) jobs.push(run(broken.name, broken.start, [specFile(broken.spec)], broken.write === true));
   await twoAtATime(jobs, (job) => job());
-}, 600_000);
+}, 900_000);
 
 /** The tests of one spec file of a run. */
 const ofSpec = (run: SuiteRun, spec: ReadSpec) => run.tests.filter((t) => t.file === specFile(spec));
