@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { sleep } from '../../src/http/limiter.js';
 import { execFile } from 'node:child_process';
-import { PROJECT_ROOT, runSuites, userEnv, VITEST } from '../support/run-suite.js';
+import { PROJECT_ROOT, runSuites, runSuitesInChild, userEnv, VITEST } from '../support/run-suite.js';
 
 /** Where Vite keeps its temporary copy of a config while it loads it. */
 const VITE_TEMP = join(PROJECT_ROOT, 'node_modules', '.vite-temp');
@@ -44,7 +44,8 @@ test('in CI, a run without SCIM_BASE_URL stops instead of testing the bundled se
 
 test('a run stopped by a wrong setting leaves no file behind', async () => {
   const before = viteTempFiles();
-  await runSuites({ SCIM_TIMEOUT_MS: 'soon' });
+  // A real process: what its exit leaves behind is under test.
+  await runSuitesInChild({ SCIM_TIMEOUT_MS: 'soon' });
   // Other runs of our tests load the config too; their copies are gone a moment later.
   let left: string[] = [];
   for (let wait = 0; wait < 50; wait++) {

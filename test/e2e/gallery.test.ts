@@ -20,7 +20,7 @@ beforeAll(async () => {
     const strict = 'strict' in broken && broken.strict === true ? { SCIM_STRICT: 'true' } : {};
     await runs.record(broken.name, broken.start, (server) => runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN, ...strict }));
   });
-}, 300_000);
+}, 600_000);
 
 afterAll(() => runs.closeOpen());
 

@@ -1,17 +1,17 @@
 /**
  * A run in which something stopped on an error instead of a finding is never called ready: Vitest
- * runs three small spec files through our reporter. One check throws (as a fault of ours would),
+ * runs three small spec files through our reporter (in this process: test/support/in-process.ts). One check throws (as a fault of ours would),
  * one spec file cannot load (as when the run's main process is gone), one check passes. Nor is a
  * run in which no check ran at all, or one cut short by --bail.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { gallery, GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
 import { NO_CHECK_RAN } from '../../src/report/run-end.js';
-import { PROJECT_ROOT, runSuites, userEnv, VITEST, type SuiteRun } from '../support/run-suite.js';
+import { runVitestInProcess } from '../support/in-process.js';
+import { PROJECT_ROOT, runSuites, userEnv, type SuiteRun } from '../support/run-suite.js';
 
 const SPECS: Record<string, string> = {
   // As src/suite/spec.ts does: the rule's code is set before the check is evaluated.
@@ -39,12 +39,8 @@ beforeAll(async () => {
   broken = await gallery.find((server) => server.name === 'numbers-as-strings')?.start();
   if (broken === undefined) throw new Error('no gallery server numbers-as-strings');
   const bailing = runSuites({ SCIM_BASE_URL: broken.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }, ['--bail', '1']);
-  const env = userEnv();
-  run = await new Promise((resolve) => {
-    execFile(process.execPath, [VITEST, 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs')], { env }, (error, stdout, stderr) => {
-      resolve({ exitCode: typeof error?.code === 'number' ? error.code : 0, output: stdout + stderr });
-    });
-  });
+  const small = await runVitestInProcess(dir, join(dir, 'vitest.config.mjs'), userEnv(), []);
+  run = { exitCode: small.exitCode ?? -1, output: small.stdout + small.stderr };
   [noneSelected, bailed] = await Promise.all([selecting, bailing]);
 });
 

@@ -20,6 +20,7 @@ import type { Exchange } from '../../src/http/exchange.js';
 import { RunHalted } from '../../src/http/gate.js';
 import { Limiter } from '../../src/http/limiter.js';
 import { SILENT_REQUESTS_IN_A_ROW } from '../../src/http/silence.js';
+import { DEFAULT_LIMITS } from '../../src/config.js';
 import { runSuites, type SuiteRun } from '../support/run-suite.js';
 import {
   answersWith,
@@ -234,7 +235,9 @@ describe('a whole run, as a user starts it, against a server that hangs after a 
   beforeAll(async () => {
     const server = await goesSilent(GOOD_IN_RUN, 'hang');
     try {
-      run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: BOUNDED_TOKEN, SCIM_TIMEOUT_MS: '1500' });
+      // The default requests in flight, as a user starts it (our other runs use two).
+      const inFlight = String(DEFAULT_LIMITS.maxInFlight);
+      run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: BOUNDED_TOKEN, SCIM_TIMEOUT_MS: '1500', SCIM_MAX_IN_FLIGHT: inFlight });
       received = [...server.received];
     } finally {
       await server.close();

