@@ -20,7 +20,6 @@ import type { Exchange } from '../../src/http/exchange.js';
 import { RunHalted } from '../../src/http/gate.js';
 import { Limiter } from '../../src/http/limiter.js';
 import { SILENT_REQUESTS_IN_A_ROW } from '../../src/http/silence.js';
-import { DEFAULT_LIMITS } from '../../src/config.js';
 import { runSuites, type SuiteRun } from '../support/run-suite.js';
 import {
   answersWith,
