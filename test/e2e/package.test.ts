@@ -58,14 +58,15 @@ function sh(command: string, cwd: string, env: NodeJS.ProcessEnv = userEnv()): P
 }
 
 /**
- * The reference server with groups gone: every /Groups request answers 404 with a web server's
- * HTML page. Okta's and Entra's group flows break, in several spec files, so the verdict has
- * blockers from both shards.
+ * The reference server with its groups broken: /ResourceTypes still lists Group, but every /Groups
+ * request answers 500 with a web server's HTML page. Okta's and Entra's group flows break, in
+ * several spec files, so the verdict has blockers from both shards. (A 404 would say the server
+ * offers no groups, which is no blocker: src/suite/capabilities.ts.)
  */
-async function serverWithoutGroups(): Promise<RunningServer> {
+async function serverWithBrokenGroups(): Promise<RunningServer> {
   const service = createScimService({ token: TOKEN, seed: demoSeed() });
-  const notFound: ScimResponse = { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body>Cannot GET</body></html>' };
-  return serve((request: ScimRequest) => (request.path.includes('/Groups') ? notFound : service.handle(request)));
+  const broken: ScimResponse = { status: 500, headers: { 'content-type': 'text/html' }, body: '<html><body>Internal Server Error</body></html>' };
+  return serve((request: ScimRequest) => (request.path.includes('/Groups') ? broken : service.handle(request)));
 }
 
 /** The lines of the verdict block ("Verdict" and the indented lines after it), or [] without one. */
@@ -260,7 +261,7 @@ async function runInterrupted(): Promise<void> {
 
 beforeAll(async () => {
   await installPackage();
-  const broken = await serverWithoutGroups();
+  const broken = await serverWithBrokenGroups();
   servers.push(broken);
   await mkdir(join(project, 'blobs'));
   await runWithDotEnv(broken);

@@ -73,7 +73,8 @@ describe('the verdict', () => {
     expect(verdict).toMatch(/Okta: 1 blocker, \d+ findings that follow from it/);
     expect(verdict.split('\n')[2]).toMatch(/^ {4}✗ BASE_URL_ENDS_WITH_RESOURCE: Set the Base URL to http:\/\/127\.0\.0\.1:\d+\/scim\/v2 \(without \/Users\)\.$/);
     expect(verdict).toMatch(/… and \d+ more that follow from it: HTTP_STATUS/);
-    expect(verdict).toMatch(/\n {6}✗ Test Connector Configuration, import groups(, [^:]+)?: breaks: BASE_URL_ENDS_WITH_RESOURCE\n/);
+    expect(verdict).toMatch(/\n {6}✗ Test Connector Configuration(, [^:]+)?: breaks: BASE_URL_ENDS_WITH_RESOURCE\n/);
+    expect(verdict).toMatch(/\n {6}– import users, [^\n]+: not tested: BASE_URL_ENDS_WITH_RESOURCE came first\n/);
   });
 });
 
