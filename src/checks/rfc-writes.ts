@@ -8,6 +8,7 @@ import type { Exchange } from '../http/exchange.js';
 import { at, gotFrom, isServerError, isSuccess, listedResources, objectBody, SERVER_ERROR_FIX, show, statusOf, type JsonObject } from './answers.js';
 import { defineRules } from './rule.js';
 import type { CheckRun } from './run.js';
+import { controlAccepted } from './user-lifecycle.js';
 
 const RFC_MUST = { rfc: 'MUST' } as const;
 
@@ -202,7 +203,20 @@ function checkRefusedWith(run: CheckRun, rule: (typeof rules)[keyof typeof rules
   }));
 }
 
-export function checkNoTarget(run: CheckRun, patch: Exchange): void {
+/** A refusal with another scimType than noTarget: does the server refuse the filter itself? */
+export function refusedOtherwiseThanNoTarget(patch: Exchange): boolean {
+  const status = statusOf(patch);
+  return status !== undefined && status >= 400 && status < 500 && scimTypeOf(patch) !== 'noTarget';
+}
+
+/**
+ * The replace whose filter matches nothing. `control`, sent when it was refused otherwise than with
+ * noTarget, is the same replace with a filter that matches: refused too, the server does not take
+ * that filter at all (RFC 7644 §3.12 invalidFilter: "the specified attribute and filter comparison
+ * combination is not supported"), and no match was ever sought, so the rule is not judged.
+ */
+export function checkNoTarget(run: CheckRun, patch: Exchange, control?: Exchange): void {
+  if (control !== undefined && !controlAccepted(run, rules.PATCH_REPLACE_NO_TARGET, control, 'the same replace with a filter that matches the work email')) return;
   checkRefusedWith(run, rules.PATCH_REPLACE_NO_TARGET, patch, 'noTarget');
 }
 

@@ -65,7 +65,7 @@ const scimError = (status: number, scimType: string, detail: string): ScimRespon
   headers: { 'content-type': 'application/scim+json' },
   body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), scimType, detail }),
 });
-const isNoTargetProbe = (operation: Operation) => String(operation['path']).includes(' sw ');
+const isNoTargetProbe = (operation: Operation) => String(operation['path']).includes('scimc-none');
 
 /** Drops the operations `drop` selects from every PATCH (answering as if they were applied). */
 const ignoring =
@@ -157,7 +157,22 @@ const brokenServers: Array<{ name: string; expected: string; breakage: Breakage 
       return repeats ? scimError(409, 'uniqueness', 'title already has that value.') : service.handle(request);
     },
   },
+  {
+    name: 'refuses a replace of an attribute the user lacks, but takes its add',
+    expected: 'PATCH_REPLACE_ABSENT_ADDS',
+    breakage: (request, service) => {
+      if (!is(request, 'PATCH', USER)) return service.handle(request);
+      const current = parsed(service.handle({ ...request, method: 'GET', body: '', query: new URLSearchParams() }).body);
+      const absent = operationsOf(request).some((o) => o['op'] === 'replace' && typeof o['path'] === 'string' && !o['path'].includes('[') && !(o['path'] in current));
+      return absent ? scimError(400, 'noTarget', 'Nothing to replace.') : service.handle(request);
+    },
+  },
   { name: 'ignores a replace whose filter matches nothing', expected: 'PATCH_REPLACE_NO_TARGET', breakage: ignoring(isNoTargetProbe) },
+  {
+    name: 'refuses a replace whose filter matches nothing with invalidValue, not noTarget',
+    expected: 'PATCH_REPLACE_NO_TARGET',
+    breakage: (request, service) => (is(request, 'PATCH', USER) && operationsOf(request).some(isNoTargetProbe) ? scimError(400, 'invalidValue', 'No email matches.') : service.handle(request)),
+  },
   {
     name: 'keeps the operations before the one that fails',
     expected: 'PATCH_ATOMIC',
@@ -227,6 +242,32 @@ describe('controls: a server that breaks something else is not blamed for these 
     expect(run.skipped.get(rfcWriteRules.PATCH_ATOMIC.code)).toMatch(/^not judged: the title/);
     expect(codes).not.toContain(rfcWriteRules.RESOURCE_READONLY_IGNORED_ON_CREATE.code);
     expect(codes).not.toContain(rfcWriteRules.USER_DELETED_NOT_LISTED.code);
+  });
+
+  test('a server whose schema has no nickName, refusing its add as well as its replace, is not blamed for PATCH_REPLACE_ABSENT_ADDS', async () => {
+    // better-auth 1.7.5: "User PATCH path nickName is not supported" (invalidPath) for every op on it.
+    const { codes, run } = await runFlow((request, service) =>
+      is(request, 'PATCH', USER) && operationsOf(request).some((o) => o['path'] === 'nickName') ? scimError(400, 'invalidPath', 'User PATCH path nickName is not supported') : service.handle(request),
+    );
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.PATCH_REPLACE_ABSENT_ADDS.code)).toBe(
+      'not judged: the control, the add of the same nickName, was refused too (400, scimType "invalidPath", detail "User PATCH path nickName is not supported"), so the server refuses that change in any form; the variant is not the cause',
+    );
+    expect(run.checked).toContain(rfcWriteRules.PATCH_PRIMARY_EXCLUSIVE.code);
+  });
+
+  test('a server that takes no sw filter in a PATCH path, matching or not, is not blamed for PATCH_REPLACE_NO_TARGET', async () => {
+    // better-auth 1.7.5 takes only `type eq` in a PATCH path: "User PATCH path emails[type sw …].value is not supported".
+    const { codes, run, server } = await runFlow((request, service) =>
+      is(request, 'PATCH', USER) && operationsOf(request).some((o) => String(o['path']).includes(' sw '))
+        ? scimError(400, 'invalidPath', 'User PATCH path emails[type sw] is not supported')
+        : service.handle(request),
+    );
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.PATCH_REPLACE_NO_TARGET.code)).toMatch(/^not judged: the control, the same replace with a filter that matches the work email, was refused too \(400, scimType "invalidPath"/);
+    expect(run.checked).toContain(rfcWriteRules.PATCH_ATOMIC.code);
+    const controls = server.calls.filter((call) => call.method === 'PATCH' && call.body.includes('type sw \\"work\\"'));
+    expect(controls).toHaveLength(1);
   });
 
   test('on a server that does not advertise PATCH, no PATCH is sent and its rules are skipped with that reason', async () => {
