@@ -82,7 +82,9 @@ function suiteConfig({ reports, workers, projects }: Settings) {
   // The verdict, and the reports SCIM_REPORTS asks for.
   const ourReporters: Array<[string, Record<string, unknown>]> = [
     [verdictReporter, {}],
-    ...(['junit', 'json'] as const).filter((kind) => reports.kinds.includes(kind)).map((kind) => [fileReporters[kind], { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]),
+    ...(['junit', 'json'] as const)
+      .filter((kind) => reports.kinds.includes(kind))
+      .map((kind) => [fileReporters[kind], { outputFile: reportPath(reports, kind) }] as [string, Record<string, unknown>]),
   ];
 
   /**
@@ -97,7 +99,9 @@ function suiteConfig({ reports, workers, projects }: Settings) {
         if (Array.isArray(reporter) && reporter[0] === 'junit') configured[at] = [fileReporters.junit, (reporter[1] ?? {}) as Record<string, unknown>];
       });
       const has = ([name, options]: [string, Record<string, unknown>]) =>
-        configured.some((reporter) => Array.isArray(reporter) && reporter[0] === name && (reporter[1] as Record<string, unknown> | undefined)?.['outputFile'] === options['outputFile']);
+        configured.some(
+          (reporter) => Array.isArray(reporter) && reporter[0] === name && (reporter[1] as Record<string, unknown> | undefined)?.['outputFile'] === options['outputFile'],
+        );
       for (const reporter of ourReporters) if (!has(reporter)) configured.push(reporter);
     },
   };

@@ -15,13 +15,10 @@ export async function delayProxy(target: string, delayMs: number): Promise<Delay
   const server: Server = createServer((req, res) => {
     state.requests++;
     setTimeout(() => {
-      const forward = request(
-        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
+      const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
       forward.on('error', () => res.writeHead(502).end());
       req.pipe(forward);
     }, delayMs);

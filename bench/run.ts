@@ -178,7 +178,9 @@ function machine(): string {
   } catch {
     // cpus() is close enough where nproc is missing
   }
-  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   return `${nproc} CPUs (nproc), ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load} at the start`;
 }
 
@@ -192,7 +194,8 @@ const runs = await measureAll(testers);
 printTable(runs, testers);
 for (const [key, figures] of runs) {
   // Figures of a run that failed checks would measure the failure, not the tester.
-  if (key.startsWith('ours') && figures.some((f) => f.exitCode !== 0)) say(`   ⚠ a run of ${key} ms exited non-zero: the reference server failed checks, so its figures are suspect`);
+  if (key.startsWith('ours') && figures.some((f) => f.exitCode !== 0))
+    say(`   ⚠ a run of ${key} ms exited non-zero: the reference server failed checks, so its figures are suspect`);
 }
 say('');
 await pagingWalks();
@@ -225,5 +228,6 @@ async function pagingWalks(): Promise<void> {
     say(`   ${String(result.users).padStart(6)} users: ${result.requests} requests, ${seconds(result.wallMs)}, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
   }
   const [small, large] = walks;
-  if (small !== undefined && large !== undefined) say(`   time per user, 10,000 vs 2,500: ${(large.wallMs / large.users / (small.wallMs / small.users)).toFixed(2)}× (1.0 is linear)`);
+  if (small !== undefined && large !== undefined)
+    say(`   time per user, 10,000 vs 2,500: ${(large.wallMs / large.users / (small.wallMs / small.users)).toFixed(2)}× (1.0 is linear)`);
 }

@@ -90,8 +90,15 @@ function configurationLines() {
   } catch {
     return [`  (the variables are listed in ${packageRoot}README.md)`];
   }
-  const table = readme.slice(readme.indexOf('\n## Configuration\n')).split('\n\n').find((block) => block.startsWith('| variable'));
-  const plain = (text) => text.trim().replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+  const table = readme
+    .slice(readme.indexOf('\n## Configuration\n'))
+    .split('\n\n')
+    .find((block) => block.startsWith('| variable'));
+  const plain = (text) =>
+    text
+      .trim()
+      .replace(/`/g, '')
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
   return (table ?? '')
     .split('\n')
     .slice(2)
@@ -143,7 +150,9 @@ function superviseRun() {
     // A closed terminal: the run stops as for a SIGTERM, the one signal besides SIGINT it cleans up on.
     signalGroup(signal === 'SIGHUP' ? 'SIGTERM' : signal);
     killTimer ??= setTimeout(() => {
-      process.stderr.write(`\nscim-conformance: the run did not stop within ${KILL_AFTER_MS / 1000} s and was killed; its test data (users and groups named scimc-…) may be left on the server: ${CLEANUP_HINT}.\n`);
+      process.stderr.write(
+        `\nscim-conformance: the run did not stop within ${KILL_AFTER_MS / 1000} s and was killed; its test data (users and groups named scimc-…) may be left on the server: ${CLEANUP_HINT}.\n`,
+      );
       signalGroup('SIGKILL');
     }, KILL_AFTER_MS);
   };

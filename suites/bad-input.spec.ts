@@ -17,4 +17,8 @@ const client = useClient(target);
 const data = useTestData(client, target, 'bad');
 const flow = once(() => badInputFlow({ client, data }));
 
-writeRuleTests('Bad input: refused with a 400 or ignored, never a server error', [...Object.values(badInputRules), userLifecycleRules.USER_ACTIVE_BOOLEAN, WRITE_CREATED_NOT_OURS], flow);
+writeRuleTests(
+  'Bad input: refused with a 400 or ignored, never a server error',
+  [...Object.values(badInputRules), userLifecycleRules.USER_ACTIVE_BOOLEAN, WRITE_CREATED_NOT_OURS],
+  flow,
+);

@@ -52,7 +52,7 @@ describe('Okta group import: GET /Groups?startIndex=1&count=100', () => {
   const groups = once(async () => {
     const first = await groupsProbe(client);
     const retries = [];
-    for (let last = first; retries.length < GROUPS_TIMING_TRIES - 1 && last.response !== undefined && last.timing.durationMs >= GROUPS_QUICK_MS; ) {
+    for (let last = first; retries.length < GROUPS_TIMING_TRIES - 1 && last.response !== undefined && last.timing.durationMs >= GROUPS_QUICK_MS;) {
       last = await groupsProbe(client);
       retries.push(last);
     }

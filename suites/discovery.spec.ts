@@ -63,13 +63,12 @@ describe('GET /ResourceTypes and /Schemas', () => {
   ruleTests([discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID], async () => {
     const listed = resourcesIn(await resourceTypes());
     const id = listed.find((type) => type['endpoint'] === '/Users')?.['id'] ?? listed[0]?.['id'];
-    if (typeof id !== 'string') return skippedRun(discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID, 'GET /ResourceTypes lists no resource type with an id (see DISCOVERY_RESOURCE_TYPES)');
+    if (typeof id !== 'string')
+      return skippedRun(discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID, 'GET /ResourceTypes lists no resource type with an id (see DISCOVERY_RESOURCE_TYPES)');
     return checkDiscoveryItem(await client.send({ path: `/ResourceTypes/${encodeURIComponent(id)}` }), 'resourceType', id);
   });
   ruleTests([discoveryRules.DISCOVERY_SCHEMAS], async () => checkSchemas(await schemas()));
-  ruleTests([schemaDefinitionRules.DISCOVERY_SCHEMA_ATTRIBUTES, schemaDefinitionRules.DISCOVERY_SCHEMA_SUBATTRIBUTES], async () =>
-    checkSchemaAttributes(await schemas()),
-  );
+  ruleTests([schemaDefinitionRules.DISCOVERY_SCHEMA_ATTRIBUTES, schemaDefinitionRules.DISCOVERY_SCHEMA_SUBATTRIBUTES], async () => checkSchemaAttributes(await schemas()));
   ruleTests([discoveryRules.DISCOVERY_SCHEMAS_COMPLETE], async () => checkSchemasComplete(await resourceTypes(), await schemas()));
   ruleTests([discoveryRules.DISCOVERY_QUERY_IGNORED], async () =>
     checkDiscoveryQueryIgnored(await schemas(), await client.send({ path: '/Schemas', query: { startIndex: 2, count: 1 } })),

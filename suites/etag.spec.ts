@@ -17,4 +17,6 @@ const data = useTestData(client, target, 'etag');
 const flow = once(() => etagFlow({ client, data }));
 const features = featuresOnce();
 
-writeRuleTests('ETag and If-Match, when advertised', [...Object.values(etagRules), WRITE_CREATED_NOT_OURS], flow, { precondition: async () => etagPrecondition((await features()).exchange) });
+writeRuleTests('ETag and If-Match, when advertised', [...Object.values(etagRules), WRITE_CREATED_NOT_OURS], flow, {
+  precondition: async () => etagPrecondition((await features()).exchange),
+});

@@ -56,7 +56,9 @@ function listedSubject(): Subject {
   const first = firstListedUser();
   const user = first && filterTargetOf(first);
   const others = resourcesIn(sharedReads().paging[0]?.exchange ?? preflight.exchange).filter((listed) => !isRunName(listed['userName']));
-  const bystander = others.map(filterTargetOf).find((other) => other !== undefined && user !== undefined && other.id !== user.id && other.userName.toLowerCase() !== user.userName.toLowerCase());
+  const bystander = others
+    .map(filterTargetOf)
+    .find((other) => other !== undefined && user !== undefined && other.id !== user.id && other.userName.toLowerCase() !== user.userName.toLowerCase());
   const group = firstListedGroup();
   const groupName = group?.['displayName'];
   return {
@@ -80,7 +82,10 @@ async function createdSubject(): Promise<Subject> {
   return {
     user: found ?? 'the test user could not be created (see the write checks)',
     bystander: other.resource === undefined ? undefined : filterTargetOf(other.resource),
-    group: group?.created !== undefined && typeof displayName === 'string' ? { id: group.created.id, displayName } : (groupsAbsent ?? 'the test group could not be created (see the write checks)'),
+    group:
+      group?.created !== undefined && typeof displayName === 'string'
+        ? { id: group.created.id, displayName }
+        : (groupsAbsent ?? 'the test group could not be created (see the write checks)'),
   };
 }
 
@@ -169,20 +174,69 @@ const evaluation = once(async (): Promise<CheckRun> => {
 });
 
 describe('Filters as Okta and Entra send them', () => {
-  const { FILTER_APPLIED, FILTER_USERNAME_EQ, FILTER_USERNAME_CASE_INSENSITIVE, FILTER_EXTERNAL_ID_EQ, FILTER_EMAILS_WORK_VALUE, FILTER_GROUP_DISPLAY_NAME, FILTER_AND, FILTER_NO_MATCH_EMPTY } =
-    filterRules;
+  const {
+    FILTER_APPLIED,
+    FILTER_USERNAME_EQ,
+    FILTER_USERNAME_CASE_INSENSITIVE,
+    FILTER_EXTERNAL_ID_EQ,
+    FILTER_EMAILS_WORK_VALUE,
+    FILTER_GROUP_DISPLAY_NAME,
+    FILTER_AND,
+    FILTER_NO_MATCH_EMPTY,
+  } = filterRules;
   ruleTests(
-    [FILTER_APPLIED, FILTER_USERNAME_EQ, FILTER_USERNAME_CASE_INSENSITIVE, FILTER_EXTERNAL_ID_EQ, FILTER_EMAILS_WORK_VALUE, FILTER_GROUP_DISPLAY_NAME, FILTER_AND, FILTER_NO_MATCH_EMPTY],
+    [
+      FILTER_APPLIED,
+      FILTER_USERNAME_EQ,
+      FILTER_USERNAME_CASE_INSENSITIVE,
+      FILTER_EXTERNAL_ID_EQ,
+      FILTER_EMAILS_WORK_VALUE,
+      FILTER_GROUP_DISPLAY_NAME,
+      FILTER_AND,
+      FILTER_NO_MATCH_EMPTY,
+    ],
     evaluation,
   );
 });
 
 describe('Filter syntax and operators (RFC 7644 §3.4.2.2)', () => {
-  const { FILTER_NAMES_CASE_INSENSITIVE, FILTER_ID_EQ, FILTER_OR, FILTER_NOT, FILTER_PARENTHESES, FILTER_NE, FILTER_CO, FILTER_SW, FILTER_EW, FILTER_PR, FILTER_GT, FILTER_GE, FILTER_LT, FILTER_LE, FILTER_VALUE_PATH, FILTER_INVALID_REFUSED } =
-    filterRules;
+  const {
+    FILTER_NAMES_CASE_INSENSITIVE,
+    FILTER_ID_EQ,
+    FILTER_OR,
+    FILTER_NOT,
+    FILTER_PARENTHESES,
+    FILTER_NE,
+    FILTER_CO,
+    FILTER_SW,
+    FILTER_EW,
+    FILTER_PR,
+    FILTER_GT,
+    FILTER_GE,
+    FILTER_LT,
+    FILTER_LE,
+    FILTER_VALUE_PATH,
+    FILTER_INVALID_REFUSED,
+  } = filterRules;
   ruleTests(
-    [FILTER_NAMES_CASE_INSENSITIVE, FILTER_ID_EQ, FILTER_OR, FILTER_NOT, FILTER_PARENTHESES, FILTER_NE, FILTER_CO, FILTER_SW, FILTER_EW, FILTER_PR, FILTER_GT, FILTER_GE, FILTER_LT, FILTER_LE, FILTER_VALUE_PATH, FILTER_INVALID_REFUSED],
+    [
+      FILTER_NAMES_CASE_INSENSITIVE,
+      FILTER_ID_EQ,
+      FILTER_OR,
+      FILTER_NOT,
+      FILTER_PARENTHESES,
+      FILTER_NE,
+      FILTER_CO,
+      FILTER_SW,
+      FILTER_EW,
+      FILTER_PR,
+      FILTER_GT,
+      FILTER_GE,
+      FILTER_LT,
+      FILTER_LE,
+      FILTER_VALUE_PATH,
+      FILTER_INVALID_REFUSED,
+    ],
     evaluation,
   );
 });
-

@@ -32,7 +32,9 @@ function listedSubjects(): Subjects {
   const group = firstListedGroup();
   return {
     ...(typeof user?.['id'] === 'string' && typeof user['userName'] === 'string' ? { user: { id: user['id'], userName: user['userName'] } } : {}),
-    ...(typeof group?.['id'] === 'string' && typeof group['displayName'] === 'string' ? { group: { id: group['id'], displayName: group['displayName'], members: hasMembers(group) } } : {}),
+    ...(typeof group?.['id'] === 'string' && typeof group['displayName'] === 'string'
+      ? { group: { id: group['id'], displayName: group['displayName'], members: hasMembers(group) } }
+      : {}),
     why: tooLittle('the server lists no user or no group to read'),
   };
 }
@@ -87,7 +89,9 @@ const projection = once(async () => {
 const sorting = once(async () => {
   const config = await features();
   const sort = (sortOrder: string) => client.send({ path: '/Users', query: { sortBy: 'userName', sortOrder, startIndex: 1, count: 50 } });
-  const answers = !advertised(config, 'sort').supported ? 'not sent' : await Promise.all([sort('ascending'), sort('descending')]).then(([ascending, descending]) => ({ ascending, descending }));
+  const answers = !advertised(config, 'sort').supported
+    ? 'not sent'
+    : await Promise.all([sort('ascending'), sort('descending')]).then(([ascending, descending]) => ({ ascending, descending }));
   return checkSort(config, answers);
 });
 

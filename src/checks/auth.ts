@@ -16,34 +16,40 @@ export const authRules = defineRules({
     title: 'a request without credentials is refused with 401 (a server that answers it is open to anyone: security)',
     requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §2, §7.4 (security); RFC 6750 §3.1; Okta SPEC test ("Check status 401")',
-    requirement: 'A request with no Authorization header is answered 401 Unauthorized. Answering it with data is a security hole, not a compatibility problem: anyone who finds the URL can read (and change) the directory.',
+    requirement:
+      'A request with no Authorization header is answered 401 Unauthorized. Answering it with data is a security hole, not a compatibility problem: anyone who finds the URL can read (and change) the directory.',
     fix: 'SECURITY: require authentication on every SCIM endpoint, before routing, and answer 401 with a WWW-Authenticate: Bearer header and a SCIM Error body when the header is missing.',
   },
   AUTH_WRONG_TOKEN_REFUSED: {
     title: 'a request with a wrong bearer token is refused with 401 (a server that answers it accepts any token: security)',
     requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §2, §3.12 (401: "the authorization header is invalid or missing"); RFC 6750 §3.1; Okta SPEC test ("Check status 401")',
-    requirement: 'A bearer token the server did not issue is answered 401 Unauthorized (not 403, which means "authenticated but not allowed", and never 200). Okta\'s SPEC test asserts 401.',
+    requirement:
+      'A bearer token the server did not issue is answered 401 Unauthorized (not 403, which means "authenticated but not allowed", and never 200). Okta\'s SPEC test asserts 401.',
     fix: 'SECURITY when it answered with data: validate the token itself (signature, expiry, tenant), not just that an Authorization header is present. Answer an invalid token with 401, not 403.',
   },
   AUTH_ERROR_BODY: {
     title: 'a 401 carries a SCIM Error body with status "401" and a detail',
     requiredBy: { okta: 'MUST', entra: 'SHOULD', rfc: 'MUST' },
     source: 'RFC 7644 §3.12; Okta SPEC test ("Check status 401": schemas, status "401", detail)',
-    requirement: 'The 401 answer is a SCIM Error: {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"..."}. Okta\'s SPEC test asserts each member.',
+    requirement:
+      'The 401 answer is a SCIM Error: {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"..."}. Okta\'s SPEC test asserts each member.',
     fix: 'Answer authentication failures from the SCIM layer, not from a gateway or framework default (which sends HTML, plain text or an empty body).',
   },
   AUTH_CHALLENGE: {
     title: 'a 401 carries a WWW-Authenticate challenge, with the Bearer scheme when the server takes bearer tokens',
     requiredBy: { rfc: 'MUST' },
-    source: 'RFC 6750 §3 ("the resource server MUST include the HTTP WWW-Authenticate response header field"; "All challenges defined by this specification MUST use the auth-scheme value Bearer"); RFC 7235 §3.1; RFC 7644 §2 (authentication as per RFC 7235)',
-    requirement: 'Every 401 names how to authenticate in a WWW-Authenticate header; a server that takes bearer tokens challenges with the Bearer scheme, e.g. WWW-Authenticate: Bearer realm="scim", naming realm, scope, error, error_description and error_uri at most once each.',
+    source:
+      'RFC 6750 §3 ("the resource server MUST include the HTTP WWW-Authenticate response header field"; "All challenges defined by this specification MUST use the auth-scheme value Bearer"); RFC 7235 §3.1; RFC 7644 §2 (authentication as per RFC 7235)',
+    requirement:
+      'Every 401 names how to authenticate in a WWW-Authenticate header; a server that takes bearer tokens challenges with the Bearer scheme, e.g. WWW-Authenticate: Bearer realm="scim", naming realm, scope, error, error_description and error_uri at most once each.',
     fix: 'Add the WWW-Authenticate header to every 401 (many frameworks drop it when a custom error body is written): WWW-Authenticate: Bearer realm="<your realm>".',
   },
   AUTH_CHALLENGE_ERROR_CODE: {
     title: 'the Bearer challenge names error="invalid_token" for a rejected token, and no error when none was sent',
     requiredBy: { rfc: 'SHOULD' },
-    source: 'RFC 6750 §3 ("the resource server SHOULD include the error attribute"; a request that lacks any authentication information "SHOULD NOT include an error code"), §3.1 (invalid_token); RFC 7644 §2',
+    source:
+      'RFC 6750 §3 ("the resource server SHOULD include the error attribute"; a request that lacks any authentication information "SHOULD NOT include an error code"), §3.1 (invalid_token); RFC 7644 §2',
     requirement: 'The 401 to a bearer token the server did not issue challenges with error="invalid_token"; the 401 to a request without credentials carries no error attribute.',
     fix: 'Tell the two cases apart: WWW-Authenticate: Bearer realm="scim", error="invalid_token" when a token was sent and refused; a plain WWW-Authenticate: Bearer realm="scim" when none was sent.',
   },
@@ -97,7 +103,9 @@ function fitChallenge(challenge: string | undefined, bearer: boolean): boolean {
 
 function checkErrorCodes(run: CheckRun, none: string, wrong: string, refusals: Refusals): void {
   const problems = [
-    ...(/\berror\s*=\s*"?invalid_token"?/i.test(wrong) ? [] : [`the 401 to a token the server never issued challenges with ${JSON.stringify(wrong)}, without error="invalid_token"`]),
+    ...(/\berror\s*=\s*"?invalid_token"?/i.test(wrong)
+      ? []
+      : [`the 401 to a token the server never issued challenges with ${JSON.stringify(wrong)}, without error="invalid_token"`]),
     ...(/\berror\s*=/i.test(none) ? [`the 401 to a request without credentials challenges with ${JSON.stringify(none)}, an error code where none belongs`] : []),
   ];
   run.expect(authRules.AUTH_CHALLENGE_ERROR_CODE, problems.length === 0, () => ({

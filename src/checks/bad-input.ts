@@ -24,7 +24,7 @@ export const badInputRules = defineRules({
     title: 'a body that is not JSON is refused with 400',
     requiredBy: ALL_MUST,
     source: 'RFC 7644 §3.12; Microsoft SCIM collection ("Post junk")',
-    requirement: '400 Bad Request, not a 5xx: a parse error is the client\'s fault.',
+    requirement: "400 Bad Request, not a 5xx: a parse error is the client's fault.",
     fix: 'Catch the JSON parse error and answer 400 with scimType "invalidSyntax".',
   },
   INPUT_INVALID_SYNTAX_TYPE: {
@@ -38,7 +38,8 @@ export const badInputRules = defineRules({
     title: 'a 400 carries a SCIM Error body',
     requiredBy: { okta: 'MUST', entra: 'SHOULD', rfc: 'MUST' },
     source: 'RFC 7644 §3.12; Okta SPEC test (Error bodies with detail)',
-    requirement: 'schemas ["urn:ietf:params:scim:api:messages:2.0:Error"], status as a string ("400"), and a detail saying what is wrong: it is what the admin sees in the client\'s log.',
+    requirement:
+      'schemas ["urn:ietf:params:scim:api:messages:2.0:Error"], status as a string ("400"), and a detail saying what is wrong: it is what the admin sees in the client\'s log.',
     fix: 'Answer errors with {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"…","detail":"…"}, not a framework error page.',
   },
   INPUT_UNKNOWN_ATTRIBUTE: {
@@ -53,7 +54,7 @@ export const badInputRules = defineRules({
     requiredBy: ALL_MUST,
     source: 'RFC 7644 §3.12 (invalidValue); RFC 7643 §2.3',
     requirement: '400 (scimType invalidValue), or 200 with the attribute in its schema type; never 5xx and never the wrong type echoed back.',
-    fix: 'Validate each attribute\'s type (emails is an array of objects) before storing.',
+    fix: "Validate each attribute's type (emails is an array of objects) before storing.",
   },
   INPUT_ACTIVE_STRING_TRUE: {
     title: 'a user created with "active":"True" (a string) is active',

@@ -26,7 +26,7 @@ export const connectionRules = defineRules({
   GROUPS_ANSWER_QUICKLY: {
     title: 'GET /Groups answers within 600 ms',
     requiredBy: { okta: 'SHOULD' },
-    source: "Okta SPEC test (GET /Groups asserts a response time under 600 ms)",
+    source: 'Okta SPEC test (GET /Groups asserts a response time under 600 ms)',
     requirement: "Okta's SPEC test fails a GET /Groups slower than 600 ms.",
     fix: 'Page the query in the database rather than loading all groups and members, and do not expand members unless asked.',
   },

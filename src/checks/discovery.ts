@@ -17,13 +17,15 @@ export const discoveryRules = defineRules({
     title: 'GET /ServiceProviderConfig answers a valid ServiceProviderConfig',
     requiredBy: { entra: 'SHOULD', rfc: 'MUST' },
     source: 'RFC 7644 §4; RFC 7643 §5; Microsoft SCIM test collection ("Get ServiceProviderConfig")',
-    requirement: 'A 200 with the ServiceProviderConfig: schemas, patch, bulk, filter, changePassword, sort, etag and authenticationSchemes, each feature with a boolean "supported".',
+    requirement:
+      'A 200 with the ServiceProviderConfig: schemas, patch, bulk, filter, changePassword, sort, etag and authenticationSchemes, each feature with a boolean "supported".',
     fix: 'Serve GET {base}/ServiceProviderConfig with the document RFC 7643 §5 defines; clients (and this suite) decide which optional features to use from it.',
   },
   DISCOVERY_PATCH_ADVERTISED: {
     title: 'the ServiceProviderConfig advertises PATCH',
     requiredBy: { entra: 'SHOULD', rfc: 'SHOULD' },
-    source: 'RFC 7644 §3.5 ("implementers SHOULD support HTTP PATCH"); Microsoft SCIM test collection ("Get ServiceProviderConfig": patch.supported is true); Entra updates users and groups with PATCH',
+    source:
+      'RFC 7644 §3.5 ("implementers SHOULD support HTTP PATCH"); Microsoft SCIM test collection ("Get ServiceProviderConfig": patch.supported is true); Entra updates users and groups with PATCH',
     requirement: '"patch": {"supported": true}. Entra sends every update as a PATCH, and Microsoft\'s collection asserts that it is advertised.',
     fix: 'Implement PATCH (RFC 7644 §3.5.2) and set patch.supported to true.',
   },
@@ -59,7 +61,8 @@ export const discoveryRules = defineRules({
     title: 'GET /Schemas lists every schema and extension that /ResourceTypes names',
     requiredBy: { rfc: 'MUST' },
     source: 'RFC 7644 §4 ("An HTTP GET to the endpoint /Schemas SHALL return all supported schemas"); RFC 7643 §6',
-    requirement: 'Each "schema" and "schemaExtensions[].schema" of GET /ResourceTypes is the id of a schema definition in GET /Schemas: a client resolves one from the other at discovery.',
+    requirement:
+      'Each "schema" and "schemaExtensions[].schema" of GET /ResourceTypes is the id of a schema definition in GET /Schemas: a client resolves one from the other at discovery.',
     fix: 'List in /Schemas the definition of every schema your resource types use, extensions included (e.g. the enterprise User extension).',
   },
   DISCOVERY_QUERY_IGNORED: {
@@ -135,7 +138,10 @@ export function advertised(features: Features, name: FeatureName): Advertised {
   }
   const feature = features.config[name];
   if (isObject(feature) && feature['supported'] === true) return { supported: true, feature };
-  return { supported: false, reason: `the ServiceProviderConfig does not advertise ${name} (${name}.supported is ${JSON.stringify(isObject(feature) ? feature['supported'] : feature) ?? 'missing'})` };
+  return {
+    supported: false,
+    reason: `the ServiceProviderConfig does not advertise ${name} (${name}.supported is ${JSON.stringify(isObject(feature) ? feature['supported'] : feature) ?? 'missing'})`,
+  };
 }
 
 function validated(run: CheckRun, rule: Rule, exchange: Exchange, kind: MessageKind, value: unknown, where: string): boolean {
@@ -187,9 +193,7 @@ export function checkResourceTypes(exchange: Exchange): CheckRun {
   const rule = discoveryRules.DISCOVERY_RESOURCE_TYPES;
   const resources = resourcesOf(exchange, run, rule);
   if (resources === undefined) return run;
-  const issues = resources.flatMap((resource, index) =>
-    validateMessage('resourceType', resource).map((issue) => `Resources[${index}]: ${issue.message}`),
-  );
+  const issues = resources.flatMap((resource, index) => validateMessage('resourceType', resource).map((issue) => `Resources[${index}]: ${issue.message}`));
   const user = resources.find((resource) => isObject(resource) && resource['endpoint'] === '/Users');
   const endpoints = resources.map((resource) => (isObject(resource) ? String(resource['endpoint']) : typeof resource));
   if (user === undefined) issues.push(`no resource type has the endpoint "/Users" (endpoints: ${endpoints.join(', ') || 'none'})`);
@@ -202,9 +206,7 @@ export function checkSchemas(exchange: Exchange): CheckRun {
   const rule = discoveryRules.DISCOVERY_SCHEMAS;
   const resources = resourcesOf(exchange, run, rule);
   if (resources === undefined) return run;
-  const issues = resources.flatMap((resource, index) =>
-    validateMessage('schemaDefinition', resource).map((issue) => `Resources[${index}]: ${issue.message}`),
-  );
+  const issues = resources.flatMap((resource, index) => validateMessage('schemaDefinition', resource).map((issue) => `Resources[${index}]: ${issue.message}`));
   const ids = resources.map((resource) => (isObject(resource) ? String(resource['id']) : typeof resource));
   if (!ids.includes(USER_SCHEMA_URN)) issues.push(`the core User schema is not listed (ids: ${ids.join(', ') || 'none'})`);
   run.expect(rule, issues.length === 0, () => ({ got: issues.map((issue) => `- ${issue}`).join('\n'), exchange }));
@@ -238,7 +240,10 @@ export function checkSchemasComplete(resourceTypes: Exchange, schemas: Exchange)
   const ids = new Set(idsOf(defined).map((id) => id.toLowerCase()));
   // A missing core User schema is DISCOVERY_SCHEMAS' finding already: one cause, one finding.
   const missing = [...new Set(namedSchemas(types))].filter((urn) => !ids.has(urn.toLowerCase()) && urn !== USER_SCHEMA_URN);
-  run.expect(rule, missing.length === 0, () => ({ got: `/ResourceTypes names ${missing.join(', ')}, which /Schemas does not define (it lists ${idsOf(defined).join(', ') || 'none'})`, exchange: schemas }));
+  run.expect(rule, missing.length === 0, () => ({
+    got: `/ResourceTypes names ${missing.join(', ')}, which /Schemas does not define (it lists ${idsOf(defined).join(', ') || 'none'})`,
+    exchange: schemas,
+  }));
   return run;
 }
 
@@ -306,7 +311,10 @@ export function checkAdvertisedFilter(features: Features, probe: FilterProbe | s
   if (typeof probe === 'string') return skipped(run, rule, probe);
   const ids = listedIds(probe.exchange);
   run.expect(rule, ids !== undefined && ids.length === 1 && ids[0] === probe.id, () => ({
-    got: ids === undefined ? describeResponse(probe.exchange) : `filter=userName eq "${probe.userName}" answered ${ids.length} resources (${excerpt(ids.join(', '), 100)}), not just user ${probe.id}`,
+    got:
+      ids === undefined
+        ? describeResponse(probe.exchange)
+        : `filter=userName eq "${probe.userName}" answered ${ids.length} resources (${excerpt(ids.join(', '), 100)}), not just user ${probe.id}`,
     exchange: probe.exchange,
   }));
   return run;
@@ -367,10 +375,12 @@ export function checkAdvertisedEtag(features: Features, probe: EtagProbe | strin
   if (!etag.supported) return skipped(run, rule, etag.reason);
   if (typeof probe === 'string') return skipped(run, rule, probe);
   const tag = probe.first.response?.headers['etag'];
-  if (!run.expect(rule, probe.first.response?.status === 200 && tag !== undefined, () => ({
-    got: `${describeResponse(probe.first)}; no ETag header`,
-    exchange: probe.first,
-  }))) {
+  if (
+    !run.expect(rule, probe.first.response?.status === 200 && tag !== undefined, () => ({
+      got: `${describeResponse(probe.first)}; no ETag header`,
+      exchange: probe.first,
+    }))
+  ) {
     return run;
   }
   const conditional = probe.conditional;

@@ -7,26 +7,16 @@ import { CheckRun } from './run.js';
 import { checkUserResource } from './user-resource.js';
 
 export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
-export const SCIM_TYPES = [
-  'invalidFilter',
-  'tooMany',
-  'uniqueness',
-  'mutability',
-  'invalidSyntax',
-  'invalidPath',
-  'noTarget',
-  'invalidValue',
-  'invalidVers',
-  'sensitive',
-] as const;
+export const SCIM_TYPES = ['invalidFilter', 'tooMany', 'uniqueness', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'invalidVers', 'sensitive'] as const;
 
 export const errorRules = defineRules({
   ERROR_NOT_FOUND_STATUS: {
     title: 'an unknown id is answered 404',
     requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §3.12; Okta SPEC test ("Test invalid User by ID", "Check status 404")',
-    requirement: 'GET /Users/{id} (and /Groups/{id}) for an id that does not exist is answered 404 Not Found: not a 200 with an error inside, not a ListResponse, not a 400 or 500.',
-    fix: 'Look the id up and answer 404 with a SCIM Error when it is not there; treat the id as an opaque string (Okta\'s SPEC test sends 00919288221112222, which overflows an integer column).',
+    requirement:
+      'GET /Users/{id} (and /Groups/{id}) for an id that does not exist is answered 404 Not Found: not a 200 with an error inside, not a ListResponse, not a 400 or 500.',
+    fix: "Look the id up and answer 404 with a SCIM Error when it is not there; treat the id as an opaque string (Okta's SPEC test sends 00919288221112222, which overflows an integer column).",
   },
   ERROR_SCHEMAS: {
     title: 'an error body names the SCIM Error schema',
@@ -60,7 +50,8 @@ export const errorRules = defineRules({
     title: 'GET /Users/{id} and /Groups/{id} answer the resource itself, not a ListResponse',
     requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §3.4.1; Okta SPEC test ("Get Users/{id}"); Microsoft SCIM test collection ("Get user1", "Get group by id")',
-    requirement: 'A 200 with the resource: its schemas and the id that was asked for at the top level. Okta reads it and PUTs it back whole, so a ListResponse here would be written back as the user.',
+    requirement:
+      'A 200 with the resource: its schemas and the id that was asked for at the top level. Okta reads it and PUTs it back whole, so a ListResponse here would be written back as the user.',
     fix: 'Route GET /Users/{id} to the single resource; a ListResponse here usually means the router matched /Users and ignored the id.',
   },
 });

@@ -16,7 +16,8 @@ export const filterRules = defineRules({
     title: 'a filter is applied, not ignored',
     requiredBy: ALL_MUST,
     source: 'RFC 7644 §3.4.2.2; Okta and Entra match users by filter before every create',
-    requirement: 'GET /Users?filter=... answers only the resources that match. A server (or a proxy) that drops the filter answers everyone, and Okta and Entra then link the wrong user and overwrite it.',
+    requirement:
+      'GET /Users?filter=... answers only the resources that match. A server (or a proxy) that drops the filter answers everyone, and Okta and Entra then link the wrong user and overwrite it.',
     fix: 'Parse and apply the filter parameter.',
   },
   FILTER_USERNAME_EQ: {
@@ -36,7 +37,8 @@ export const filterRules = defineRules({
   FILTER_NAMES_CASE_INSENSITIVE: {
     title: 'attribute names and operators in a filter ignore case',
     requiredBy: { entra: 'SHOULD', rfc: 'MUST' },
-    source: 'RFC 7644 §3.4.2.2 ("Attribute names and attribute operators used in filters are case insensitive"); Microsoft SCIM test collection (DisplayName, name.FamilyName, emails.Value, meta.Created)',
+    source:
+      'RFC 7644 §3.4.2.2 ("Attribute names and attribute operators used in filters are case insensitive"); Microsoft SCIM test collection (DisplayName, name.FamilyName, emails.Value, meta.Created)',
     requirement: 'filter=UserName EQ "<userName>" is the same filter as userName eq "<userName>".',
     fix: 'Match attribute names and operators case-insensitively when parsing the filter.',
   },
@@ -262,7 +264,7 @@ function anchored(rule: Rule, expression: (t: FilterTarget) => { positive: strin
 
 function dates(t: FilterTarget, positiveDays: number, negativeDays: number, op: string): { positive: string; negative: string } | string {
   if (t.created === undefined) return 'the user has no meta.created to compare with';
-  const at = (days: number) => quote(days === 0 ? t.created as string : shift(t.created as string, days));
+  const at = (days: number) => quote(days === 0 ? (t.created as string) : shift(t.created as string, days));
   return { positive: `meta.created ${op} ${at(positiveDays)}`, negative: `meta.created ${op} ${at(negativeDays)}` };
 }
 
@@ -276,7 +278,10 @@ export const userFilterCases: FilterCase[] = [
     dependsOn: [R.FILTER_USERNAME_EQ],
     refusalAllowed: false,
     positive: 'only',
-    build: (t) => (t.userName.toUpperCase() === t.userName ? `the userName ${quote(t.userName)} has no lower-case letters to change` : { positive: `userName eq ${quote(t.userName.toUpperCase())}` }),
+    build: (t) =>
+      t.userName.toUpperCase() === t.userName
+        ? `the userName ${quote(t.userName)} has no lower-case letters to change`
+        : { positive: `userName eq ${quote(t.userName.toUpperCase())}` },
   },
   {
     rule: R.FILTER_NAMES_CASE_INSENSITIVE,
@@ -334,10 +339,15 @@ export const userFilterCases: FilterCase[] = [
     }),
   },
   anchored(R.FILTER_NE, (t) => ({ positive: `userName ne ${quote(nobody())}`, negative: `userName ne ${quote(t.userName)}` })),
-  anchored(R.FILTER_CO, (t) => ({ positive: `userName co ${quote(t.userName.length > 2 ? t.userName.slice(1, -1) : t.userName)}`, negative: `userName co ${quote(randomUUID())}` })),
+  anchored(R.FILTER_CO, (t) => ({
+    positive: `userName co ${quote(t.userName.length > 2 ? t.userName.slice(1, -1) : t.userName)}`,
+    negative: `userName co ${quote(randomUUID())}`,
+  })),
   anchored(R.FILTER_SW, (t) => ({ positive: `userName sw ${quote(t.userName.slice(0, Math.ceil(t.userName.length / 2)))}`, negative: `userName sw ${quote(randomUUID())}` })),
   anchored(R.FILTER_EW, (t) => ({ positive: `userName ew ${quote(t.userName.slice(Math.floor(t.userName.length / 2)))}`, negative: `userName ew ${quote(randomUUID())}` })),
-  anchored(R.FILTER_PR, (t) => (t.absent === undefined ? 'the user has a value for every attribute `pr` could be tested on' : { positive: 'userName pr', negative: `${t.absent} pr` })),
+  anchored(R.FILTER_PR, (t) =>
+    t.absent === undefined ? 'the user has a value for every attribute `pr` could be tested on' : { positive: 'userName pr', negative: `${t.absent} pr` },
+  ),
   anchored(R.FILTER_GT, (t) => dates(t, -1, 1, 'gt')),
   anchored(R.FILTER_GE, (t) => dates(t, 0, 1, 'ge')),
   anchored(R.FILTER_LT, (t) => dates(t, 1, -1, 'lt')),
@@ -372,7 +382,8 @@ export interface CaseAnswers {
  * grouping, gets the two filters separately, so every failure is diagnosed as before.
  */
 export function foldedFilter(filterCase: FilterCase, target: FilterTarget, bystander: FilterTarget): string | undefined {
-  if (filterCase.keepApart === true || filterCase.positive !== 'only' || bystander.id === target.id || bystander.userName.toLowerCase() === target.userName.toLowerCase()) return undefined;
+  if (filterCase.keepApart === true || filterCase.positive !== 'only' || bystander.id === target.id || bystander.userName.toLowerCase() === target.userName.toLowerCase())
+    return undefined;
   const own = filterCase.build(target);
   const theirs = filterCase.build(bystander);
   if (typeof own === 'string' || typeof theirs === 'string' || own.positive === undefined || theirs.negative === undefined) return undefined;
@@ -394,7 +405,9 @@ export function combinedFilter(cases: readonly FilterCase[], target: FilterTarge
   const built = cases.flatMap((filterCase) => {
     const own = filterCase.foldsAlone === true || foldedFilter(filterCase, target, bystander) === undefined ? undefined : filterCase.build(target);
     const theirs = filterCase.build(bystander);
-    return typeof own === 'object' && typeof theirs === 'object' && own.positive !== undefined && theirs.negative !== undefined ? [{ positive: own.positive, negative: theirs.negative }] : [];
+    return typeof own === 'object' && typeof theirs === 'object' && own.positive !== undefined && theirs.negative !== undefined
+      ? [{ positive: own.positive, negative: theirs.negative }]
+      : [];
   });
   if (built.length < 2 || built.length < cases.length) return undefined;
   return [`(${built.map(({ positive }) => `(${positive})`).join(' and ')})`, ...built.map(({ negative }) => `(${negative})`)].join(' or ');
@@ -441,7 +454,9 @@ function problemWith(exchange: Exchange, expectation: Expectation, target: { id:
   const others = list.ids.filter((id) => id !== target.id);
   switch (expectation) {
     case 'none':
-      return list.ids.length === 0 && list.totalResults === 0 ? undefined : `filter=${filter} should match nothing, and answered ${list.totalResults} (${excerpt(list.ids.join(', '), 100)})`;
+      return list.ids.length === 0 && list.totalResults === 0
+        ? undefined
+        : `filter=${filter} should match nothing, and answered ${list.totalResults} (${excerpt(list.ids.join(', '), 100)})`;
     case 'only':
       if (list.ids.length === 1 && others.length === 0 && list.totalResults === 1) return undefined;
       return list.ids.includes(target.id)
@@ -477,7 +492,11 @@ export function judgeCase(run: CheckRun, filterCase: FilterCase, target: FilterT
   run.expect(rule, problems.length === 0, () => ({
     got: problems.join('\n'),
     exchange: first,
-    ...(refused !== undefined ? { fix: `The server refuses this filter with 400 invalidFilter, but ${rule.code.includes('EMAILS') || rule.code.includes('EXTERNAL') ? 'Entra' : 'Okta and Entra'} send it: implement it.` } : {}),
+    ...(refused !== undefined
+      ? {
+          fix: `The server refuses this filter with 400 invalidFilter, but ${rule.code.includes('EMAILS') || rule.code.includes('EXTERNAL') ? 'Entra' : 'Okta and Entra'} send it: implement it.`,
+        }
+      : {}),
   }));
 }
 
@@ -512,7 +531,9 @@ export function checkNoMatch(run: CheckRun, exchanges: readonly Exchange[]): voi
   run.expect(filterRules.FILTER_NO_MATCH_EMPTY, wrong.length === 0, () => ({
     got: wrong.map((exchange) => `filter=${filterOf(exchange)}: ${describeResponse(exchange)}`).join('\n'),
     exchange: wrong[0],
-    ...(wrong.some((exchange) => exchange.response?.status === 404) ? { fix: `A filter that matches nothing is a 200 with an empty ListResponse, not "not found": ${EMPTY_LIST_RESPONSE}` } : {}),
+    ...(wrong.some((exchange) => exchange.response?.status === 404)
+      ? { fix: `A filter that matches nothing is a 200 with an empty ListResponse, not "not found": ${EMPTY_LIST_RESPONSE}` }
+      : {}),
   }));
 }
 
@@ -524,7 +545,9 @@ export function checkInvalidFilters(run: CheckRun, exchanges: readonly Exchange[
     got: wrong.map((exchange) => `filter=${filterOf(exchange)}: ${describeResponse(exchange)}`).join('\n'),
     exchange: wrong[0],
     ...(wrong.some((exchange) => exchange.response?.status === 200)
-      ? { fix: 'The malformed filter was answered 200: the server ignores what it cannot parse, so a typo in a client\'s filter returns everyone. Answer 400 with "scimType": "invalidFilter".' }
+      ? {
+          fix: 'The malformed filter was answered 200: the server ignores what it cannot parse, so a typo in a client\'s filter returns everyone. Answer 400 with "scimType": "invalidFilter".',
+        }
       : {}),
   }));
 }

@@ -28,7 +28,7 @@ export const groupRules = defineRules({
     requiredBy: { entra: 'MUST', rfc: 'SHOULD' },
     source: 'Entra (GET /Groups?excludedAttributes=members&filter=displayName eq "…"); RFC 7644 §3.4.2.5; Microsoft SCIM collection',
     requirement: 'GET /Groups/{id}?excludedAttributes=members and the filtered list with it return the group (id, displayName) without "members".',
-    fix: 'Honour excludedAttributes; for large groups this is what keeps Entra\'s matching fast.',
+    fix: "Honour excludedAttributes; for large groups this is what keeps Entra's matching fast.",
   },
   GROUP_ADD_MEMBER: {
     title: 'PATCH add on members adds the user to the group',
@@ -69,7 +69,7 @@ export const groupRules = defineRules({
     title: 'a group PATCH answers 204 No Content',
     requiredBy: { entra: 'SHOULD' },
     source: 'Entra provisioning guidance (group PATCH should answer 204); Microsoft SCIM collection ("Group patch add member")',
-    requirement: '204 No Content: sending large member lists back slows Entra\'s group sync.',
+    requirement: "204 No Content: sending large member lists back slows Entra's group sync.",
     fix: 'Answer a successful group PATCH with 204 and no body.',
   },
   GROUP_RENAME_PATCH: {

@@ -42,7 +42,8 @@ export const listRules = defineRules({
     title: 'the ListResponse carries a Resources array',
     requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §3.4.2; Okta SCIM guide',
-    requirement: '"Resources": an array of the results. RFC 7644 requires it when totalResults is non-zero; Okta needs it always, as [] when nothing matches. The name is case-sensitive in practice: "Resources", capital R.',
+    requirement:
+      '"Resources": an array of the results. RFC 7644 requires it when totalResults is non-zero; Okta needs it always, as [] when nothing matches. The name is case-sensitive in practice: "Resources", capital R.',
     fix: 'Always send "Resources", as [] when there are no results, spelt with a capital R.',
   },
   LIST_ITEMS_PER_PAGE: {
@@ -111,9 +112,7 @@ export function checkListResponse(exchange: Exchange, expectation: ListExpectati
 
   const total = json['totalResults'];
   const totalOk = Number.isInteger(total) && (total as number) >= 0;
-  run.expect(rules.LIST_TOTAL_RESULTS, totalOk, () =>
-    details(total === undefined ? `"totalResults" is missing: ${body}` : `"totalResults" is ${jsonTypeOf(total)}`),
-  );
+  run.expect(rules.LIST_TOTAL_RESULTS, totalOk, () => details(total === undefined ? `"totalResults" is missing: ${body}` : `"totalResults" is ${jsonTypeOf(total)}`));
 
   if (expectation.paged === true) {
     const wrong = (['startIndex', 'itemsPerPage'] as const).filter((name) => !Number.isInteger(json[name]));
@@ -141,14 +140,10 @@ export function checkListResponse(exchange: Exchange, expectation: ListExpectati
 
   const itemsPerPage = json['itemsPerPage'];
   if (Number.isInteger(itemsPerPage)) {
-    run.expect(rules.LIST_ITEMS_PER_PAGE, itemsPerPage === list.length, () =>
-      details(`"itemsPerPage" is ${String(itemsPerPage)} but Resources holds ${list.length}`),
-    );
+    run.expect(rules.LIST_ITEMS_PER_PAGE, itemsPerPage === list.length, () => details(`"itemsPerPage" is ${String(itemsPerPage)} but Resources holds ${list.length}`));
   }
   if (expectation.count !== undefined) {
-    run.expect(rules.LIST_COUNT_RESPECTED, list.length <= expectation.count, () =>
-      details(`count=${expectation.count} was asked for, and Resources holds ${list.length}`),
-    );
+    run.expect(rules.LIST_COUNT_RESPECTED, list.length <= expectation.count, () => details(`count=${expectation.count} was asked for, and Resources holds ${list.length}`));
   }
 
   // The schema catches what the targeted checks above do not name (a negative number, a bad item).

@@ -12,7 +12,7 @@ export const ownershipRules = defineRules({
     source:
       'RFC 7644 §3.3 (the 201 carries "the service provider\'s representation of the newly created resource", and its Location); Okta (reads the id from the 201, then GET and PUT /Users/{id}, PATCH to deactivate); Entra (keeps the id, then PATCH and DELETE /Users/{id})',
     requirement:
-      'The id a 201 names (body `id`, else Location) is the new resource\'s: GET of it answers the resource just created, with the userName or displayName sent. The suite writes nothing to any other id.',
+      "The id a 201 names (body `id`, else Location) is the new resource's: GET of it answers the resource just created, with the userName or displayName sent. The suite writes nothing to any other id.",
     fix: 'Answer a create with the id of the record the POST inserted. An id that belongs to an existing user makes Okta and Entra overwrite, deactivate and delete that user; an id that does not exist makes every later update fail.',
   },
 });

@@ -62,7 +62,8 @@ export const pagingRules = defineRules({
     title: 'paging through the list visits every resource exactly once',
     requiredBy: { okta: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §3.4.2.4; Okta import (count=100, startIndex 1, 101, 201 ... until totalResults)',
-    requirement: 'Walking the list as Okta imports it (count=100, startIndex advanced by 100), and with small pages (count=2), finds totalResults distinct resources, none twice and none missing.',
+    requirement:
+      'Walking the list as Okta imports it (count=100, startIndex advanced by 100), and with small pages (count=2), finds totalResults distinct resources, none twice and none missing.',
     fix: 'Order the list by a unique, stable key (id or created) before applying the offset, count totalResults over the same set the pages come from, and fill every page but the last up to count.',
   },
 });
@@ -192,7 +193,9 @@ function judgeBelowOne(run: CheckRun, pages: readonly Page[], { order, needs }: 
   if (pages.length === 0 || !needs(rule, 1)) return;
   const wrong = pages.filter((page) => page.ids?.[0] !== order[0]);
   run.expect(rule, wrong.length === 0, () => ({
-    got: wrong.map((page) => (page.ids === undefined ? describePage(page) : `startIndex=${page.startIndex} returned ${shown(page.ids)}, not the first resource ${String(order[0])}`)).join('\n'),
+    got: wrong
+      .map((page) => (page.ids === undefined ? describePage(page) : `startIndex=${page.startIndex} returned ${shown(page.ids)}, not the first resource ${String(order[0])}`))
+      .join('\n'),
     exchange: wrong[0]?.exchange,
   }));
 }
@@ -200,7 +203,8 @@ function judgeBelowOne(run: CheckRun, pages: readonly Page[], { order, needs }: 
 /** count=0 and count=-1: no resources, and the same totalResults as the first page. */
 function judgeEmpty(run: CheckRun, rule: Rule, page: Page | undefined, what: string, { total, needs }: Reference): void {
   if (page === undefined || !needs(rule, 1)) return;
-  const got = (ids: readonly string[]) => (ids.length > 0 ? `${what} returned ${ids.length} resources` : `${what} states totalResults ${String(page.totalResults)}, the first page ${total}`);
+  const got = (ids: readonly string[]) =>
+    ids.length > 0 ? `${what} returned ${ids.length} resources` : `${what} states totalResults ${String(page.totalResults)}, the first page ${total}`;
   run.expect(rule, page.ids !== undefined && page.ids.length === 0 && page.totalResults === total, () => ({
     got: page.ids === undefined ? describePage(page) : got(page.ids),
     exchange: page.exchange,
@@ -308,7 +312,10 @@ function planFor(total: number) {
   const tooBig = total > MAX_WALK_PAGES * OKTA_PAGE_SIZE;
   return {
     second: [2, 1] as PageRequest,
-    belowOne: [[0, 1], [-1, 1]] as PageRequest[],
+    belowOne: [
+      [0, 1],
+      [-1, 1],
+    ] as PageRequest[],
     countZero: [1, 0] as PageRequest,
     negativeCount: [1, -1] as PageRequest,
     pastEnd: [total + 1, OKTA_PAGE_SIZE] as PageRequest,

@@ -33,10 +33,11 @@ export const protocolRules = defineRules({
     fix: 'Accept application/json as well as application/scim+json in content negotiation; the body is the same.',
   },
   ME_UNSUPPORTED_NOT_IMPLEMENTED: {
-    title: 'GET /Me is answered with the subject\'s resource, a redirect to it, or 501',
+    title: "GET /Me is answered with the subject's resource, a redirect to it, or 501",
     requiredBy: { rfc: 'SHOULD' },
     source: 'RFC 7644 §3.11 ("A service provider that does NOT support this feature SHOULD respond with HTTP status code 501 (Not Implemented)")',
-    requirement: 'GET {base}/Me is answered 200 (the resource of the authenticated subject), 307 or 308 (a redirect to it), or 501 when the server does not offer /Me; a 404 tells a client nothing.',
+    requirement:
+      'GET {base}/Me is answered 200 (the resource of the authenticated subject), 307 or 308 (a redirect to it), or 501 when the server does not offer /Me; a 404 tells a client nothing.',
     fix: 'Route GET /Me: answer 501 Not Implemented with a SCIM Error if your tokens are not tied to a User.',
   },
   RESOURCE_CREATED_UNMODIFIED: {
@@ -62,10 +63,12 @@ export function checkFreshResource(creation: Exchange | string): CheckRun {
   const rule = protocolRules.RESOURCE_CREATED_UNMODIFIED;
   if (typeof creation === 'string') return skipped(run, rule, creation);
   const meta = objectBody(creation)?.['meta'];
-  if (statusOf(creation) !== 201 || !isObject(meta)) return skipped(run, rule, 'the create was not answered 201 with a resource carrying meta (see USER_CREATE_STATUS and USER_CREATE_META)');
+  if (statusOf(creation) !== 201 || !isObject(meta))
+    return skipped(run, rule, 'the create was not answered 201 with a resource carrying meta (see USER_CREATE_STATUS and USER_CREATE_META)');
   const { created, lastModified } = meta;
   const instant = (value: unknown) => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
-  if (Number.isNaN(instant(created)) || Number.isNaN(instant(lastModified))) return skipped(run, rule, 'meta.created or meta.lastModified is missing or no dateTime (see USER_CREATE_META)');
+  if (Number.isNaN(instant(created)) || Number.isNaN(instant(lastModified)))
+    return skipped(run, rule, 'meta.created or meta.lastModified is missing or no dateTime (see USER_CREATE_META)');
   run.expect(rule, instant(created) === instant(lastModified), () => ({
     got: `The 201 carries meta.created ${JSON.stringify(created)} and meta.lastModified ${JSON.stringify(lastModified)}.`,
     exchange: creation,
@@ -86,7 +89,11 @@ export function checkTransportSecurity(baseUrl: string): CheckRun {
   const url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
   if (url === undefined) return skipped(run, rule, `the base URL ${JSON.stringify(baseUrl)} does not parse (see BASE_URL_ENDS_WITH_RESOURCE and the preflight)`);
   if (url.protocol !== 'https:' && isLoopbackHost(url.hostname)) {
-    return skipped(run, rule, `the base URL is plain http on loopback (${url.host}): a local set-up, where TLS usually terminates in front of the server; the address clients are given must be https`);
+    return skipped(
+      run,
+      rule,
+      `the base URL is plain http on loopback (${url.host}): a local set-up, where TLS usually terminates in front of the server; the address clients are given must be https`,
+    );
   }
   run.expect(rule, url.protocol === 'https:', () => ({ got: `The base URL is ${url.protocol}//${url.host}${url.pathname}: no transport-layer security.` }));
   return run;

@@ -12,7 +12,8 @@ export const queryRules = defineRules({
     title: 'attributes= returns only the attributes asked for',
     requiredBy: { entra: 'SHOULD', rfc: 'MUST' },
     source: 'RFC 7644 §3.4.2.5; Microsoft SCIM test collection ("Get User Attributes": attributes=userName,emails)',
-    requirement: 'GET /Users?attributes=userName (and GET /Users/{id}?attributes=userName) answers userName, plus id and schemas (returned always), and no other attribute (meta is tolerated).',
+    requirement:
+      'GET /Users?attributes=userName (and GET /Users/{id}?attributes=userName) answers userName, plus id and schemas (returned always), and no other attribute (meta is tolerated).',
     fix: 'Apply the attributes parameter to every resource in the answer, list or single.',
   },
   QUERY_ALWAYS_RETURNED: {
@@ -34,14 +35,16 @@ export const queryRules = defineRules({
     title: 'excludedAttributes=members returns groups without their members',
     requiredBy: { entra: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §3.4.2.5; Entra (GET /Groups?excludedAttributes=members&filter=displayName eq "..."); Microsoft SCIM test collection ("Get group exclude members")',
-    requirement: 'GET /Groups?excludedAttributes=members&filter=... and GET /Groups/{id}?excludedAttributes=members answer the group (id, displayName) without "members". Entra asks this so that a group of 50 000 members is not sent each time it matches a group.',
+    requirement:
+      'GET /Groups?excludedAttributes=members&filter=... and GET /Groups/{id}?excludedAttributes=members answer the group (id, displayName) without "members". Entra asks this so that a group of 50 000 members is not sent each time it matches a group.',
     fix: 'Honour excludedAttributes=members on /Groups, for lists and single groups, and do not load the members at all when they are excluded.',
   },
   QUERY_SORT: {
     title: 'an advertised sortBy orders the results, ascending and descending',
     requiredBy: { rfc: 'MUST' },
     source: 'RFC 7644 §3.4.2.3; RFC 7643 §5 (sort.supported)',
-    requirement: 'With sort.supported true, GET /Users?sortBy=userName&sortOrder=ascending answers userNames in ascending order (compared case-insensitively, userName being caseExact false), and sortOrder=descending in descending order.',
+    requirement:
+      'With sort.supported true, GET /Users?sortBy=userName&sortOrder=ascending answers userNames in ascending order (compared case-insensitively, userName being caseExact false), and sortOrder=descending in descending order.',
     fix: 'Apply sortBy and sortOrder before paging, or advertise sort.supported false.',
   },
   QUERY_SEARCH: {
@@ -107,7 +110,8 @@ export function checkProjection(evidence: ProjectionEvidence): CheckRun {
     }
     for (const resource of resources) {
       if ('emails' in resource) excludedProblems.push(`${String(resource['id'])} still has emails`);
-      if (typeof resource['userName'] !== 'string') excludedProblems.push(`${String(resource['id'] ?? excerpt(JSON.stringify(resource), 80))} lost userName, which was not excluded`);
+      if (typeof resource['userName'] !== 'string')
+        excludedProblems.push(`${String(resource['id'] ?? excerpt(JSON.stringify(resource), 80))} lost userName, which was not excluded`);
       if (resource['id'] === undefined || !Array.isArray(resource['schemas'])) alwaysProblems.push(`excludedAttributes=id,emails: ${excerpt(JSON.stringify(resource), 120)}`);
     }
   }
@@ -159,7 +163,10 @@ export function checkSort(features: Features, answers: { ascending: Exchange; de
   }
   const problems: string[] = [];
   let sample = 0;
-  for (const [exchange, direction] of [[answers.ascending, 1], [answers.descending, -1]] as const) {
+  for (const [exchange, direction] of [
+    [answers.ascending, 1],
+    [answers.descending, -1],
+  ] as const) {
     const resources = resourcesOfAnswer(exchange);
     if (resources === undefined) {
       problems.push(unusable(exchange));
@@ -211,7 +218,10 @@ export function checkSearch(features: Features, answers: { get: Exchange; post: 
   const postBody = jsonValue(answers.post);
   const isList = isObject(postBody) && Array.isArray(postBody['schemas']) && postBody['schemas'].includes('urn:ietf:params:scim:api:messages:2.0:ListResponse');
   run.expect(rule, isList && viaGet !== undefined && viaPost !== undefined && viaGet.join() === viaPost.join(), () => ({
-    got: !isList || viaPost === undefined ? describeResponse(answers.post) : `GET answered [${viaGet?.join(', ') ?? 'nothing usable'}], POST /.search answered [${viaPost.join(', ')}]`,
+    got:
+      !isList || viaPost === undefined
+        ? describeResponse(answers.post)
+        : `GET answered [${viaGet?.join(', ') ?? 'nothing usable'}], POST /.search answered [${viaPost.join(', ')}]`,
     exchange: answers.post,
   }));
   return run;

@@ -32,8 +32,10 @@ export const representationRules = defineRules({
   RESOURCE_SCHEMAS_DECLARED: {
     title: 'a resource lists in "schemas" only its resource type\'s schemas, each once, required extensions included',
     requiredBy: { rfc: 'MUST' },
-    source: 'RFC 7643 §3 ("schemas MUST only contain values defined as schema and schemaExtensions for the resource\'s defined resourceType"; "Duplicate values MUST NOT be included"), §6 (a required extension MUST be included)',
-    requirement: 'Each value of a user\'s "schemas" is the User resource type\'s schema or one of its schemaExtensions in /ResourceTypes, none twice, and every extension marked required is there.',
+    source:
+      'RFC 7643 §3 ("schemas MUST only contain values defined as schema and schemaExtensions for the resource\'s defined resourceType"; "Duplicate values MUST NOT be included"), §6 (a required extension MUST be included)',
+    requirement:
+      'Each value of a user\'s "schemas" is the User resource type\'s schema or one of its schemaExtensions in /ResourceTypes, none twice, and every extension marked required is there.',
     fix: 'Build "schemas" from the resource type: its core schema, plus the URN of each extension the resource holds attributes of.',
   },
   RESOURCE_REFERENCE_URI: {
@@ -161,7 +163,9 @@ function certificateProblems(users: Record<string, unknown>[]): { seen: number; 
 /** The address countries of the listed users, and those that are not two letters. */
 function countryProblems(users: Record<string, unknown>[]): { seen: number; problems: string[] } {
   const countries = users.flatMap((user) =>
-    (Array.isArray(user['addresses']) ? user['addresses'] : []).filter((address) => isObject(address) && 'country' in address).map((address) => [user['id'], (address as Record<string, unknown>)['country']] as const),
+    (Array.isArray(user['addresses']) ? user['addresses'] : [])
+      .filter((address) => isObject(address) && 'country' in address)
+      .map((address) => [user['id'], (address as Record<string, unknown>)['country']] as const),
   );
   const wrong = countries.filter(([, country]) => typeof country !== 'string' || !/^[A-Za-z]{2}$/.test(country));
   return { seen: countries.length, problems: wrong.map(([id, country]) => `user ${String(id)}: address country ${JSON.stringify(country)} is not an alpha-2 code`) };
@@ -184,12 +188,28 @@ export function checkRepresentations(page: Exchange, users: Record<string, unkno
     return run;
   }
   const multiValued = users.map(multiValuedProblems);
-  expectNone(run, representationRules.RESOURCE_PRIMARY_ONCE, multiValued.flatMap((problems) => problems.primary), page);
-  expectNone(run, representationRules.RESOURCE_NO_DUPLICATE_VALUES, multiValued.flatMap((problems) => problems.duplicates), page);
+  expectNone(
+    run,
+    representationRules.RESOURCE_PRIMARY_ONCE,
+    multiValued.flatMap((problems) => problems.primary),
+    page,
+  );
+  expectNone(
+    run,
+    representationRules.RESOURCE_NO_DUPLICATE_VALUES,
+    multiValued.flatMap((problems) => problems.duplicates),
+    page,
+  );
   const bulkIds = users.filter((user) => String(user['id']).includes('bulkId')).map((user) => `the id ${JSON.stringify(user['id'])} contains "bulkId"`);
   expectNone(run, representationRules.RESOURCE_ID_NOT_BULKID, bulkIds, page);
   if (typeof declared === 'string') run.skip(representationRules.RESOURCE_SCHEMAS_DECLARED, declared);
-  else expectNone(run, representationRules.RESOURCE_SCHEMAS_DECLARED, users.flatMap((user) => schemasProblems(user, declared)), page);
+  else
+    expectNone(
+      run,
+      representationRules.RESOURCE_SCHEMAS_DECLARED,
+      users.flatMap((user) => schemasProblems(user, declared)),
+      page,
+    );
   checkValueFormats(run, page, users);
   return run;
 }

@@ -17,7 +17,8 @@ export const responseRules = defineRules({
     title: 'the server goes on answering for the whole run',
     requiredBy: ALL_MUST,
     source: 'RFC 7644 §3; Okta and Entra import and provision in long series of requests, each with a timeout',
-    requirement: 'An answer to every request within the timeout, for as long as the client goes on: a server that answers the first requests and then hangs, drips its answers or throttles forever breaks every import and sync.',
+    requirement:
+      'An answer to every request within the timeout, for as long as the client goes on: a server that answers the first requests and then hangs, drips its answers or throttles forever breaks every import and sync.',
     fix: 'The server answered the requests before, then stopped: look in its logs, at the time of the last request it answered, for a crash, a deadlock, an exhausted connection or worker pool, or a rate limit that never lifts. Every check after it was skipped.',
   },
   HTTP_REDIRECT: {
@@ -86,12 +87,16 @@ export const responseRules = defineRules({
 });
 
 const TRANSPORT_FIXES: Record<TransportErrorCode, string> = {
-  TIMEOUT: 'The server accepted the connection but did not answer in time: check that it is not stuck, that a proxy is not holding the request, or raise SCIM_TIMEOUT_MS for a slow server.',
+  TIMEOUT:
+    'The server accepted the connection but did not answer in time: check that it is not stuck, that a proxy is not holding the request, or raise SCIM_TIMEOUT_MS for a slow server.',
   CONNECTION_REFUSED: 'Nothing listens at that host and port: start the server, or correct the port in SCIM_BASE_URL.',
   DNS_FAILED: 'The host name does not resolve: check the spelling in SCIM_BASE_URL, or your DNS and VPN.',
-  TLS_FAILED: 'The certificate is not trusted or does not match the host name: use a certificate from a public CA (Okta and Entra require one), or trust your CA for this run with NODE_EXTRA_CA_CERTS.',
-  PLAIN_HTTP_PORT: 'The port speaks plain HTTP, so the TLS handshake read an HTTP answer: use http:// for this port in SCIM_BASE_URL, or the port that serves HTTPS (Okta and Entra require HTTPS with a public certificate).',
-  PROXY_AUTH_REQUIRED: 'The proxy wants credentials (407): put them in the proxy URL, HTTPS_PROXY=http://user:password@proxy:port (HTTP_PROXY for http:// servers); the password is never printed. See docs/networks.md.',
+  TLS_FAILED:
+    'The certificate is not trusted or does not match the host name: use a certificate from a public CA (Okta and Entra require one), or trust your CA for this run with NODE_EXTRA_CA_CERTS.',
+  PLAIN_HTTP_PORT:
+    'The port speaks plain HTTP, so the TLS handshake read an HTTP answer: use http:// for this port in SCIM_BASE_URL, or the port that serves HTTPS (Okta and Entra require HTTPS with a public certificate).',
+  PROXY_AUTH_REQUIRED:
+    'The proxy wants credentials (407): put them in the proxy URL, HTTPS_PROXY=http://user:password@proxy:port (HTTP_PROXY for http:// servers); the password is never printed. See docs/networks.md.',
   PROXY_REFUSED: 'The proxy would not open a tunnel to the server: check that the proxy allows this host and port, or add the host to NO_PROXY if it is reachable directly.',
   CONNECTION_RESET: 'The server or a proxy closed the connection mid-exchange: look at the server logs for a crash or a proxy limit.',
   NETWORK_ERROR: 'The request could not be completed: check the host, port and network path.',
@@ -150,9 +155,7 @@ export function checkJsonAnswer(exchange: Exchange, expected: ExpectedAnswer): J
   if (!run.expect(rules.HTTP_HTML_PAGE, !html, () => details('HTTP_HTML_PAGE'))) return { run };
 
   const statusOk = expected.status.includes(response.status);
-  run.expect(rules.HTTP_STATUS, statusOk, () =>
-    details('HTTP_STATUS', { requirementDetail: `Expected ${expected.status.join(' or ')}.` }),
-  );
+  run.expect(rules.HTTP_STATUS, statusOk, () => details('HTTP_STATUS', { requirementDetail: `Expected ${expected.status.join(' or ')}.` }));
 
   if (body.kind === 'empty') {
     run.fail(rules.HTTP_BODY_EMPTY, details('HTTP_BODY_EMPTY'));

@@ -32,7 +32,8 @@ export const rfcWriteRules = defineRules({
   RESOURCE_READONLY_IGNORED_ON_CREATE: {
     title: 'a create ignores the id and meta the client sends',
     requiredBy: RFC_MUST,
-    source: 'RFC 7644 §3.3 ("attributes whose mutability is readOnly SHALL be ignored"); RFC 7643 §3.1 ("meta … SHALL be ignored when provided by clients"; "id" is issued by the service provider)',
+    source:
+      'RFC 7644 §3.3 ("attributes whose mutability is readOnly SHALL be ignored"); RFC 7643 §3.1 ("meta … SHALL be ignored when provided by clients"; "id" is issued by the service provider)',
     requirement: 'A POST carrying a client-chosen id and a made-up meta (resourceType "Group", created 1999) is created with the server\'s own id and meta, not refused.',
     fix: 'Drop id and meta (and every readOnly attribute) from a create body before storing it, and fill them from your own record.',
   },
@@ -53,14 +54,16 @@ export const rfcWriteRules = defineRules({
   PATCH_PRIMARY_EXCLUSIVE: {
     title: 'a PATCH that makes a value primary makes the others not primary',
     requiredBy: RFC_MUST,
-    source: 'RFC 7644 §3.5.2 ("a PATCH operation that sets a value\'s \\"primary\\" sub-attribute to \\"true\\" SHALL cause the server to automatically set \\"primary\\" to \\"false\\" for any other values")',
+    source:
+      'RFC 7644 §3.5.2 ("a PATCH operation that sets a value\'s \\"primary\\" sub-attribute to \\"true\\" SHALL cause the server to automatically set \\"primary\\" to \\"false\\" for any other values")',
     requirement: 'After adding a second email with "primary": true, that email is the one primary email; the work email it had is no longer primary.',
-    fix: 'When an add or replace sets primary true on a value, set primary false on the attribute\'s other values before validating (do not refuse it as two primaries).',
+    fix: "When an add or replace sets primary true on a value, set primary false on the attribute's other values before validating (do not refuse it as two primaries).",
   },
   PATCH_ADD_EXISTING_ACCEPTED: {
     title: 'a PATCH add of a value the user already has succeeds',
     requiredBy: { rfc: 'SHOULD' },
-    source: 'RFC 7644 §3.5.2.1 ("If the target location already contains the value specified, no changes SHOULD be made to the resource, and a success response SHOULD be returned")',
+    source:
+      'RFC 7644 §3.5.2.1 ("If the target location already contains the value specified, no changes SHOULD be made to the resource, and a success response SHOULD be returned")',
     requirement: `{"op":"add","path":"title","value":"${RFC_WRITE_VALUES.title}"} on a user whose title is already "${RFC_WRITE_VALUES.title}" answers 200 or 204.`,
     fix: 'Accept an add that changes nothing as a success, instead of refusing it as a conflict.',
   },
@@ -74,28 +77,33 @@ export const rfcWriteRules = defineRules({
   PATCH_REPLACE_NO_TARGET: {
     title: 'a PATCH replace whose filter matches nothing fails with 400 noTarget',
     requiredBy: RFC_MUST,
-    source: 'RFC 7644 §3.5.2.3 ("If the target location specifies a multi-valued attribute for which a value selection filter … has been supplied and no record match was made, the service provider SHALL indicate failure by returning HTTP status code 400 and a \\"scimType\\" error code of \\"noTarget\\"")',
-    requirement: 'A replace of emails[type sw "scimc-none"].value on a user with no such email answers 400 with scimType "noTarget". (A filter no value can be built from: Entra replaces emails[type eq "work"].value on a user without one and expects an add.)',
+    source:
+      'RFC 7644 §3.5.2.3 ("If the target location specifies a multi-valued attribute for which a value selection filter … has been supplied and no record match was made, the service provider SHALL indicate failure by returning HTTP status code 400 and a \\"scimType\\" error code of \\"noTarget\\"")',
+    requirement:
+      'A replace of emails[type sw "scimc-none"].value on a user with no such email answers 400 with scimType "noTarget". (A filter no value can be built from: Entra replaces emails[type eq "work"].value on a user without one and expects an add.)',
     fix: 'When a replace\'s value selection filter matches no value, answer 400 {"scimType":"noTarget"} instead of adding a value or answering 200.',
   },
   PATCH_ATOMIC: {
     title: 'a PATCH whose second operation fails leaves the resource unchanged',
     requiredBy: RFC_MUST,
-    source: 'RFC 7644 §3.5.2 ("A PATCH request, regardless of the number of operations, SHALL be treated as atomic. If a single operation encounters an error condition, the original target resource MUST be restored")',
+    source:
+      'RFC 7644 §3.5.2 ("A PATCH request, regardless of the number of operations, SHALL be treated as atomic. If a single operation encounters an error condition, the original target resource MUST be restored")',
     requirement: `After a refused PATCH whose first operation replaced title with "${RFC_WRITE_VALUES.atomicTitle}", the user still has the title it had before.`,
     fix: 'Apply all operations to a copy of the resource and store it only when every operation succeeded (or run them in one transaction).',
   },
   PATCH_REMOVE_REQUIRED_REFUSED: {
     title: 'a PATCH remove of userName fails with 400 mutability',
     requiredBy: RFC_MUST,
-    source: 'RFC 7644 §3.5.2.2 ("If an attribute is removed or becomes unassigned and is defined as a required attribute or a read-only attribute, the server SHALL return … a \\"scimType\\" error code of \\"mutability\\"")',
+    source:
+      'RFC 7644 §3.5.2.2 ("If an attribute is removed or becomes unassigned and is defined as a required attribute or a read-only attribute, the server SHALL return … a \\"scimType\\" error code of \\"mutability\\"")',
     requirement: '{"op":"remove","path":"userName"} answers 400 with scimType "mutability", and the user keeps its userName.',
     fix: 'Refuse a remove (or an unassigning replace) of a required attribute with 400 {"scimType":"mutability"}.',
   },
   PATCH_REMOVE_UNASSIGNS: {
     title: 'a PATCH remove of a multi-valued attribute without a filter removes all its values',
     requiredBy: RFC_MUST,
-    source: 'RFC 7644 §3.5.2.2 ("If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are removed, and the attribute SHALL be considered unassigned")',
+    source:
+      'RFC 7644 §3.5.2.2 ("If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are removed, and the attribute SHALL be considered unassigned")',
     requirement: '{"op":"remove","path":"emails"} leaves the user without emails (absent, null or []).',
     fix: 'A remove with a path and no filter drops the whole attribute.',
   },
@@ -176,7 +184,9 @@ export function checkDeletedNameReusable(run: CheckRun, creation: Exchange): voi
 
 /** The answer to a PATCH with ?attributes=: 200 with the resource. */
 export function checkAttributesAnswer(run: CheckRun, patch: Exchange, id: string): void {
-  run.expect(rules.PATCH_ATTRIBUTES_ANSWERS_200, resourceOf(patch, id) !== undefined, () => gotFrom(patch, 'The PATCH with ?attributes= was accepted but not answered with 200 and the user:'));
+  run.expect(rules.PATCH_ATTRIBUTES_ANSWERS_200, resourceOf(patch, id) !== undefined, () =>
+    gotFrom(patch, 'The PATCH with ?attributes= was accepted but not answered with 200 and the user:'),
+  );
 }
 
 /** The user after the replace of nickName, which it did not have. */

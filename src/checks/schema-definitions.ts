@@ -38,11 +38,7 @@ interface Problems {
  * The problems of one list of attribute definitions: a schema's (`parent` is its URN) or a complex
  * attribute's subAttributes (`parent` is that attribute's path).
  */
-export function attributeProblems(
-  attributes: unknown,
-  parent: { path: string; isAttribute: boolean },
-  problems: Problems = { inconsistent: [], noSubAttributes: [] },
-): Problems {
+export function attributeProblems(attributes: unknown, parent: { path: string; isAttribute: boolean }, problems: Problems = { inconsistent: [], noSubAttributes: [] }): Problems {
   if (!Array.isArray(attributes)) return problems;
   const seen = new Set<string>();
   for (const definition of attributes) {
@@ -64,9 +60,12 @@ function characteristicProblems(definition: Record<string, unknown>, where: stri
   if (type === 'binary' && definition['uniqueness'] !== undefined && definition['uniqueness'] !== 'none') {
     problems.inconsistent.push(`${where}: type binary with "uniqueness": ${JSON.stringify(definition['uniqueness'])}; a binary has no uniqueness (RFC 7643 §2.3.6)`);
   }
-  if (definition['referenceTypes'] !== undefined && type !== 'reference') problems.inconsistent.push(`${where}: referenceTypes on a ${String(type)} attribute; they apply only to type reference (RFC 7643 §7)`);
-  if (type === 'complex' && isSubAttribute) problems.inconsistent.push(`${where}: a complex sub-attribute; a complex attribute must not contain complex sub-attributes (RFC 7643 §2.3.8)`);
-  if (type !== 'complex' && Array.isArray(subAttributes) && subAttributes.length > 0) problems.inconsistent.push(`${where}: subAttributes on a ${String(type)} attribute; only complex attributes have them`);
+  if (definition['referenceTypes'] !== undefined && type !== 'reference')
+    problems.inconsistent.push(`${where}: referenceTypes on a ${String(type)} attribute; they apply only to type reference (RFC 7643 §7)`);
+  if (type === 'complex' && isSubAttribute)
+    problems.inconsistent.push(`${where}: a complex sub-attribute; a complex attribute must not contain complex sub-attributes (RFC 7643 §2.3.8)`);
+  if (type !== 'complex' && Array.isArray(subAttributes) && subAttributes.length > 0)
+    problems.inconsistent.push(`${where}: subAttributes on a ${String(type)} attribute; only complex attributes have them`);
   if (type === 'complex' && !Array.isArray(subAttributes)) problems.noSubAttributes.push(`${where}: complex, without subAttributes`);
   if (type === 'complex' && !isSubAttribute) attributeProblems(subAttributes, { path: where, isAttribute: true }, problems);
 }

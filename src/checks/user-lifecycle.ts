@@ -8,18 +8,7 @@ import { validateMessage, describeIssues } from '../schemas.js';
 import { LIST_RESPONSE_URN } from './list-response.js';
 import { defineRules, type Rule } from './rule.js';
 import type { CheckRun } from './run.js';
-import {
-  acceptedUpdate,
-  at,
-  gotFrom,
-  isServerError,
-  listedResources,
-  objectBody,
-  show,
-  SERVER_ERROR_FIX,
-  statusOf,
-  type JsonObject,
-} from './answers.js';
+import { acceptedUpdate, at, gotFrom, isServerError, listedResources, objectBody, show, SERVER_ERROR_FIX, statusOf, type JsonObject } from './answers.js';
 
 const ALL_MUST = { okta: 'MUST', entra: 'MUST', rfc: 'MUST' } as const;
 
@@ -42,7 +31,8 @@ export const userLifecycleRules = defineRules({
     title: 'the 201 of a create carries the new user with its id and the attributes sent',
     requiredBy: { okta: 'MUST', entra: 'MUST', rfc: 'SHOULD' },
     source: 'RFC 7644 §3.3 ("the response body SHOULD contain the service provider\'s representation of the newly created resource"); Okta SPEC test',
-    requirement: 'The created User in the body: a non-empty "id", and userName, name.givenName, name.familyName and emails as sent. Okta reads the id from it; an empty body fails as "Create new user returned empty user".',
+    requirement:
+      'The created User in the body: a non-empty "id", and userName, name.givenName, name.familyName and emails as sent. Okta reads the id from it; an empty body fails as "Create new user returned empty user".',
     fix: 'Return the stored user (as GET /Users/{id} would) in the body of the 201.',
   },
   USER_CREATE_LOCATION: {
@@ -119,11 +109,12 @@ export const userLifecycleRules = defineRules({
     title: 'GET then PUT of the whole user answers 200 and the change is kept',
     requiredBy: ALL_MUST,
     source: 'RFC 7644 §3.5.1; Okta CRUD test (profile update, then GET /Users/{id}); Microsoft SCIM collection ("User 2 replace test")',
-    requirement: 'PUT /Users/{id} with the resource as read (readOnly members such as id and meta included) and one change answers 200 with the updated user; the answer and a later GET keep everything that was sent, not only the change.',
+    requirement:
+      'PUT /Users/{id} with the resource as read (readOnly members such as id and meta included) and one change answers 200 with the updated user; the answer and a later GET keep everything that was sent, not only the change.',
     fix: 'Accept the resource as GET returned it: ignore readOnly attributes (id, meta, groups) rather than refusing them, and replace the stored attributes.',
   },
   USER_DEACTIVATE_PATCH: {
-    title: 'Okta\'s deactivation PATCH without a path is accepted',
+    title: "Okta's deactivation PATCH without a path is accepted",
     requiredBy: { okta: 'MUST', rfc: 'MUST' },
     source: 'RFC 7644 §3.5.2.3 (replace without path); Okta SCIM guide (deactivate: {"op":"replace","value":{"active":false}})',
     requirement: 'PATCH with {"op":"replace","value":{"active":false}} (no "path") answers 200 with the user, or 204.',
@@ -151,7 +142,7 @@ export const userLifecycleRules = defineRules({
     fix: 'Apply the no-path replace of active both ways.',
   },
   USER_PASSWORD_PUSH: {
-    title: 'Okta\'s password push PATCH is accepted',
+    title: "Okta's password push PATCH is accepted",
     requiredBy: { okta: 'SHOULD' },
     source: 'Okta SCIM guide (password sync: {"op":"replace","value":{"password":"…"}})',
     requirement: 'PATCH {"op":"replace","value":{"password":"<new>"}} answers 200 or 204.',
@@ -436,7 +427,10 @@ export function checkFoundInactive(run: CheckRun, exchange: Exchange, id: string
   run.expect(userLifecycleRules.USER_DEACTIVATED_FINDABLE, match !== undefined && match['active'] === false, () =>
     resources === undefined
       ? gotFrom(exchange)
-      : { got: match === undefined ? `The filter no longer finds the user ${id} (it returned ${resources.length}).` : `The user is found with "active": ${show(match['active'])}.`, exchange },
+      : {
+          got: match === undefined ? `The filter no longer finds the user ${id} (it returned ${resources.length}).` : `The user is found with "active": ${show(match['active'])}.`,
+          exchange,
+        },
   );
 }
 

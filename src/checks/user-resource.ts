@@ -16,8 +16,8 @@ export const userResourceRules = defineRules({
   OKTA_USER_ATTRIBUTES: {
     title: 'a listed User carries the attributes Okta reads',
     requiredBy: { okta: 'MUST' },
-    source: "Okta SPEC test (GET /Users?count=1&startIndex=1; GET /Users/{id})",
-    requirement: 'id, userName, name.givenName, name.familyName, active and emails[0].value, each present and non-empty: Okta\'s SPEC test asserts every one.',
+    source: 'Okta SPEC test (GET /Users?count=1&startIndex=1; GET /Users/{id})',
+    requirement: "id, userName, name.givenName, name.familyName, active and emails[0].value, each present and non-empty: Okta's SPEC test asserts every one.",
     fix: 'Return these attributes for every user (active as a boolean, emails as an array of {value, type, primary}).',
   },
 });

@@ -26,15 +26,7 @@ export interface RecordedResponse {
 }
 
 export type TransportErrorCode =
-  | 'TIMEOUT'
-  | 'CONNECTION_REFUSED'
-  | 'DNS_FAILED'
-  | 'TLS_FAILED'
-  | 'PLAIN_HTTP_PORT'
-  | 'PROXY_AUTH_REQUIRED'
-  | 'PROXY_REFUSED'
-  | 'CONNECTION_RESET'
-  | 'NETWORK_ERROR';
+  'TIMEOUT' | 'CONNECTION_REFUSED' | 'DNS_FAILED' | 'TLS_FAILED' | 'PLAIN_HTTP_PORT' | 'PROXY_AUTH_REQUIRED' | 'PROXY_REFUSED' | 'CONNECTION_RESET' | 'NETWORK_ERROR';
 
 export interface TransportError {
   code: TransportErrorCode;
@@ -58,11 +50,7 @@ export interface Exchange {
   retried?: RetriedAnswer[];
 }
 
-export type JsonBody =
-  | { kind: 'json'; value: unknown }
-  | { kind: 'empty' }
-  | { kind: 'invalid'; reason: string }
-  | { kind: 'too-deep'; limit: number };
+export type JsonBody = { kind: 'json'; value: unknown } | { kind: 'empty' } | { kind: 'invalid'; reason: string } | { kind: 'too-deep'; limit: number };
 
 /**
  * How deeply arrays and objects may nest in an answer. A SCIM body nests a handful of levels (a

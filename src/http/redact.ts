@@ -196,7 +196,7 @@ function decodedView(text: string, plusIsSpace: boolean): View {
       ends[length] = k + 1;
     }
   };
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     INTRODUCER.lastIndex = i;
     const next = INTRODUCER.exec(text)?.index ?? text.length;
     if (next > i) {
@@ -325,7 +325,10 @@ export function withoutQueryValues(url: string): string {
   const [beforeFragment = ''] = withoutUserinfo(url).split('#');
   const at = beforeFragment.indexOf('?');
   if (at === -1) return beforeFragment;
-  const pairs = beforeFragment.slice(at + 1).split('&').map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=${REDACTED}` : pair));
+  const pairs = beforeFragment
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=${REDACTED}` : pair));
   return `${beforeFragment.slice(0, at)}?${pairs.join('&')}`;
 }
 

@@ -162,13 +162,25 @@ export class WriteGuard {
     const after = effort.tries > 1 ? ` (${effort.tries} tries over ${effort.waitedMs} ms)` : '';
     if (status === 404) return { ours: false, reason: 'missing', got: `${where} answered 404${after}: no such resource`, exchange, ...effort };
     if (status !== 200 || !isObject(body) || typeof body['id'] !== 'string') {
-      return { ours: false, reason: 'unreadable', got: `${where} answered ${status ?? exchange.error?.message ?? 'nothing'}, not the resource: it could not be read back to tell whose it is`, exchange, ...effort };
+      return {
+        ours: false,
+        reason: 'unreadable',
+        got: `${where} answered ${status ?? exchange.error?.message ?? 'nothing'}, not the resource: it could not be read back to tell whose it is`,
+        exchange,
+        ...effort,
+      };
     }
     const name = markedName(kind, body);
     const accept = created ? (n: string) => this.isMarked(n) : (n: string) => this.sweepable?.(n) === true;
     if (body['id'] !== id || name === undefined || !accept(name)) {
       const shown = body['id'] !== id ? `the resource with id ${JSON.stringify(body['id'])}` : `${JSON.stringify(name ?? null)}`;
-      return { ours: false, reason: 'foreign', got: `${where} answers ${shown}, which is not this run's (no ${created ? 'run prefix' : 'old enough run name'})`, exchange, ...effort };
+      return {
+        ours: false,
+        reason: 'foreign',
+        got: `${where} answers ${shown}, which is not this run's (no ${created ? 'run prefix' : 'old enough run name'})`,
+        exchange,
+        ...effort,
+      };
     }
     const stranger = kind === 'Groups' ? await this.firstStranger(memberIds(body['members'])) : undefined;
     if (stranger !== undefined) return { ours: false, reason: 'members', got: `the group holds ${stranger}, which is not a test resource`, exchange, ...effort };

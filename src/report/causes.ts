@@ -36,7 +36,16 @@ const FUNDAMENTAL = [
  * Causes that make the later findings meaningless: a 401 or a 404 after one of these (the auth
  * checks sent to /Users/Users, say) is its consequence, not a second problem with the server.
  */
-const ROOT_CAUSES = new Set(['PREFLIGHT', 'AUTH_OAUTH_TOKEN', 'HTTP_NO_ANSWER', 'HTTP_SERVER_WENT_SILENT', 'AUTH_TOKEN_ACCEPTED', 'BASE_URL_ENDS_WITH_RESOURCE', 'HTTP_REDIRECT', 'HTTP_HTML_PAGE']);
+const ROOT_CAUSES = new Set([
+  'PREFLIGHT',
+  'AUTH_OAUTH_TOKEN',
+  'HTTP_NO_ANSWER',
+  'HTTP_SERVER_WENT_SILENT',
+  'AUTH_TOKEN_ACCEPTED',
+  'BASE_URL_ENDS_WITH_RESOURCE',
+  'HTTP_REDIRECT',
+  'HTTP_HTML_PAGE',
+]);
 
 function rank(code: string): number {
   const index = FUNDAMENTAL.indexOf(code);

@@ -109,7 +109,10 @@ export function judgeFlows(context: FlowContext): FlowVerdict[] {
 /** What a flow's state says in a line: "works", "breaks: CODE", "not tested: set SCIM_WRITE=true". */
 export function flowState(flow: FlowVerdict): string {
   if (flow.state === 'works') {
-    const notes = [...(flow.warnings.length > 0 ? [`warning: ${flow.warnings.join(', ')}`] : []), ...(flow.unjudged === undefined ? [] : [`not judged: ${flow.unjudged.join(', ')}`])];
+    const notes = [
+      ...(flow.warnings.length > 0 ? [`warning: ${flow.warnings.join(', ')}`] : []),
+      ...(flow.unjudged === undefined ? [] : [`not judged: ${flow.unjudged.join(', ')}`]),
+    ];
     return notes.length > 0 ? `works (${notes.join('; ')})` : 'works';
   }
   if (flow.state === 'breaks') return `breaks: ${flow.cause?.code ?? 'a blocker'}`;

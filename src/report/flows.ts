@@ -147,7 +147,8 @@ const OKTA: readonly Flow[] = [
   {
     name: "Okta's SPEC test",
     stage: 'OIN submission',
-    basis: 'anchors/Okta-SCIM-20-SPEC-Test.json, the test Okta asks integrators to pass before OIN submission: "Check status 401", "Check status 404", "Username Case Sensitivity Check", create and recreate a user',
+    basis:
+      'anchors/Okta-SCIM-20-SPEC-Test.json, the test Okta asks integrators to pass before OIN submission: "Check status 401", "Check status 404", "Username Case Sensitivity Check", create and recreate a user',
     checks: [
       { codes: [...REFUSED, ...ERROR_BODY, 'FILTER_USERNAME_CASE_INSENSITIVE'] },
       { within: BLOCKS.oktaUser, codes: ['USER_CREATE_STATUS', 'USER_GET_BY_ID', 'USER_DUPLICATE_CONFLICT'] },
@@ -174,7 +175,17 @@ const ENTRA: readonly Flow[] = [
     stage: 'provisioning',
     basis: 'SCIM-CLIENTS.md, Entra matching: filter=userName eq, externalId eq or emails[type eq "work"].value eq; only eq and and',
     checks: [
-      { codes: ['FILTER_APPLIED', 'FILTER_USERNAME_EQ', 'FILTER_USERNAME_CASE_INSENSITIVE', 'FILTER_EXTERNAL_ID_EQ', 'FILTER_EMAILS_WORK_VALUE', 'FILTER_AND', 'FILTER_NO_MATCH_EMPTY'] },
+      {
+        codes: [
+          'FILTER_APPLIED',
+          'FILTER_USERNAME_EQ',
+          'FILTER_USERNAME_CASE_INSENSITIVE',
+          'FILTER_EXTERNAL_ID_EQ',
+          'FILTER_EMAILS_WORK_VALUE',
+          'FILTER_AND',
+          'FILTER_NO_MATCH_EMPTY',
+        ],
+      },
       { codes: ['USER_MATCH_EXTERNAL_ID', 'USER_MATCH_WORK_EMAIL'] },
       { within: BLOCKS.oktaUser, codes: ['USER_LOOKUP_BEFORE_CREATE', 'USER_FILTER_FINDS_CREATED', 'USER_FILTER_ANY_CASE'] },
     ],
@@ -303,7 +314,13 @@ const RFC: readonly Flow[] = [
     'USER_MATCH_WORK_EMAIL',
     'DISCOVERY_FILTER_WORKS',
   ]),
-  rfcArea('attributes and excludedAttributes', 'core protocol', 'RFC 7644 §3.4.2.5; RFC 7643 §2.4', ['QUERY_ATTRIBUTES', 'QUERY_ALWAYS_RETURNED', 'QUERY_EXCLUDED_ATTRIBUTES', 'QUERY_EXCLUDE_MEMBERS', 'GROUP_EXCLUDED_MEMBERS']),
+  rfcArea('attributes and excludedAttributes', 'core protocol', 'RFC 7644 §3.4.2.5; RFC 7643 §2.4', [
+    'QUERY_ATTRIBUTES',
+    'QUERY_ALWAYS_RETURNED',
+    'QUERY_EXCLUDED_ATTRIBUTES',
+    'QUERY_EXCLUDE_MEMBERS',
+    'GROUP_EXCLUDED_MEMBERS',
+  ]),
   rfcArea('errors', 'core protocol', 'RFC 7644 §3.12', [...ERROR_BODY, 'ERROR_SCIM_TYPE', 'RESOURCE_GET_IS_RESOURCE', ...BAD_INPUT, 'INPUT_INVALID_SYNTAX_TYPE']),
   rfcArea('users', 'core protocol', 'RFC 7643 §4.1; RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6', [
     'USER_SCHEMA',

@@ -67,9 +67,17 @@ function checkedSection(summary: RunSummary): string {
 /** One self-contained page (no scripts, no external assets) a person can open and share. */
 export function renderHtml(summary: RunSummary): string {
   const rows = summary.verdict.profiles.map(profileRow).join('\n');
-  const stopped = unfinishedLines(summary.verdict.unfinished).map((text) => `<li>${escape(text)}</li>`).join('');
-  const failed = failedOutcomes(summary).flatMap((o) => o.findings).map((f) => findingBlock(f, 'blocked')).join('\n');
-  const warned = warnedOutcomes(summary).flatMap((o) => o.findings).map((f) => findingBlock(f, 'warn')).join('\n');
+  const stopped = unfinishedLines(summary.verdict.unfinished)
+    .map((text) => `<li>${escape(text)}</li>`)
+    .join('');
+  const failed = failedOutcomes(summary)
+    .flatMap((o) => o.findings)
+    .map((f) => findingBlock(f, 'blocked'))
+    .join('\n');
+  const warned = warnedOutcomes(summary)
+    .flatMap((o) => o.findings)
+    .map((f) => findingBlock(f, 'warn'))
+    .join('\n');
   const accepted = summary.verdict.accepted.map((a) => `<li><code>${escape(a.code)}</code>: ${escape(a.reason)}</li>`).join('');
   const stale = summary.verdict.stale.map((s) => `<li><code>${escape(s.code)}</code>: ${escape(s.why)}</li>`).join('');
   return `<!DOCTYPE html>

@@ -62,7 +62,14 @@ export function renderMarkdown(summary: RunSummary): string {
   }
   for (const profile of summary.verdict.profiles) out.push(...profileSection(profile));
   if (summary.verdict.unfinished.length > 0) {
-    out.push('', '### Stopped on an error, not on a finding', '', ...unfinishedLines(summary.verdict.unfinished).map((text) => `- ${cell(text)}`), '', unfinishedHint(summary.verdict.unfinished));
+    out.push(
+      '',
+      '### Stopped on an error, not on a finding',
+      '',
+      ...unfinishedLines(summary.verdict.unfinished).map((text) => `- ${cell(text)}`),
+      '',
+      unfinishedHint(summary.verdict.unfinished),
+    );
   }
   const failed = failedOutcomes(summary).flatMap((o) => o.findings);
   const warned = warnedOutcomes(summary).flatMap((o) => o.findings);

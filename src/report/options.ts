@@ -22,7 +22,15 @@ export const REPORT_FILES: Record<ReportKind, string> = {
 /** `SCIM_REPORTS=junit,html` (or `all`) and `SCIM_REPORT_DIR` (default `scim-reports`). */
 export function loadReportOptions(env: Record<string, string | undefined>, cwd = process.cwd()): ReportOptions {
   const raw = env['SCIM_REPORTS']?.trim() ?? '';
-  const names = raw === '' ? [] : raw.toLowerCase() === 'all' ? [...REPORT_KINDS] : raw.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
+  const names =
+    raw === ''
+      ? []
+      : raw.toLowerCase() === 'all'
+        ? [...REPORT_KINDS]
+        : raw
+            .split(',')
+            .map((n) => n.trim().toLowerCase())
+            .filter(Boolean);
   const unknown = names.filter((n) => !(REPORT_KINDS as readonly string[]).includes(n));
   if (unknown.length > 0) throw new ConfigError(`SCIM_REPORTS must be "all" or a comma list of ${REPORT_KINDS.join(', ')}, not "${raw}".`);
   return {

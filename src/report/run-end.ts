@@ -50,7 +50,9 @@ function outcomesOf(modules: ReadonlyArray<TestModule>): Outcome[] {
 /** Errors outside any check: a spec file that could not load, a failed hook (cleanup), an unhandled rejection. */
 function outsideChecks(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<SerializedError>): Unfinished[] {
   const ofModules = modules.flatMap((module) =>
-    [module, ...module.children.allSuites()].flatMap((suite) => suite.errors().map((error) => ({ where: module.relativeModuleId, error: escapeControl(firstLine(error)), code: toolErrorCode(error), profiles: 'all' as const }))),
+    [module, ...module.children.allSuites()].flatMap((suite) =>
+      suite.errors().map((error) => ({ where: module.relativeModuleId, error: escapeControl(firstLine(error)), code: toolErrorCode(error), profiles: 'all' as const })),
+    ),
   );
   return [...ofModules, ...unhandled.map((error) => ({ where: 'the run', error: escapeControl(firstLine(error)), code: toolErrorCode(error), profiles: 'all' as const }))];
 }
@@ -101,13 +103,10 @@ export function endRun({ modules, unhandledErrors, reason, target, startedAt, pa
     if (exchangeDir) rmSync(exchangeDir, { recursive: true, force: true });
     return { nothingTested };
   }
-  const verdict = computeVerdict(
-    outcomes,
-    target?.profiles ?? config.profiles,
-    target?.strict ?? config.strict,
-    loadAcceptances(process.env),
-    { outside: outsideChecks(modules, unhandledErrors), stoppedEarly: reason === 'interrupted' },
-  );
+  const verdict = computeVerdict(outcomes, target?.profiles ?? config.profiles, target?.strict ?? config.strict, loadAcceptances(process.env), {
+    outside: outsideChecks(modules, unhandledErrors),
+    stoppedEarly: reason === 'interrupted',
+  });
   const exchangeDir = process.env[EXCHANGE_DIR_ENV];
   const exchanges = exchangeDir ? readExchanges(exchangeDir) : [];
   const leftovers = exchangeDir ? readLeftovers(exchangeDir) : [];

@@ -61,6 +61,6 @@ export function noticesToOurOutput<T extends WithLogger>(vitest: T): T {
   const out = ourOutput(vitest.config);
   if (out === process.stdout) return vitest;
   const log = (...args: unknown[]) => out.write(`${args.map(String).join(' ')}\n`);
-  const logger = new Proxy(vitest.logger, { get: (target, name, receiver) => (name === 'log' ? log : Reflect.get(target, name, receiver) as unknown) });
-  return new Proxy(vitest, { get: (target, name, receiver) => (name === 'logger' ? logger : Reflect.get(target, name, receiver) as unknown) });
+  const logger = new Proxy(vitest.logger, { get: (target, name, receiver) => (name === 'log' ? log : (Reflect.get(target, name, receiver) as unknown)) });
+  return new Proxy(vitest, { get: (target, name, receiver) => (name === 'logger' ? logger : (Reflect.get(target, name, receiver) as unknown)) });
 }

@@ -123,7 +123,12 @@ function unfinishedOf(outcomes: readonly Outcome[], outside: readonly Unfinished
   return [...checks, ...outside];
 }
 
-function profileVerdict(profile: Client, outcomes: readonly Outcome[], strict: boolean, facts: { unfinished: readonly Unfinished[]; stoppedEarly: boolean; profilesOf: ReturnType<typeof profilesOfCheck>; levelOf: ReturnType<typeof levelsOfChecks> }): ProfileVerdict {
+function profileVerdict(
+  profile: Client,
+  outcomes: readonly Outcome[],
+  strict: boolean,
+  facts: { unfinished: readonly Unfinished[]; stoppedEarly: boolean; profilesOf: ReturnType<typeof profilesOfCheck>; levelOf: ReturnType<typeof levelsOfChecks> },
+): ProfileVerdict {
   const blocks = (f: Finding) => f.requiredBy[profile] === 'MUST' || (strict && f.requiredBy[profile] === 'SHOULD');
   const warns = (f: Finding) => !strict && f.requiredBy[profile] === 'SHOULD';
   const live = outcomes.filter((o) => o.accepted === undefined).flatMap((o) => o.findings);
@@ -140,9 +145,7 @@ function profileVerdict(profile: Client, outcomes: readonly Outcome[], strict: b
 }
 
 function acceptancesOf(outcomes: readonly Outcome[], acceptances: readonly Acceptance[], known: ReadonlySet<string>): Pick<Verdict, 'accepted' | 'stale'> {
-  const accepted = acceptances
-    .map((a) => ({ ...a, count: outcomes.filter((o) => o.accepted !== undefined && o.code === a.code).length }))
-    .filter((a) => a.count > 0);
+  const accepted = acceptances.map((a) => ({ ...a, count: outcomes.filter((o) => o.accepted !== undefined && o.code === a.code).length })).filter((a) => a.count > 0);
   const stale = acceptances.flatMap((a) => {
     if (accepted.some((x) => x.code === a.code)) return [];
     if (!known.has(a.code)) return [{ ...a, why: 'no check has this code' }];

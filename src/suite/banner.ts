@@ -35,7 +35,11 @@ function namedSecrets(target: Target): Array<[string, string | undefined]> {
   const { auth } = target;
   if (auth.method === 'basic') return [['SCIM_BASIC_PASSWORD', auth.password]];
   if (auth.method === 'header') return [['the header value', auth.value]];
-  if (auth.method === 'oauth') return [['SCIM_OAUTH_CLIENT_SECRET', auth.clientSecret], ['the OAuth access token', target.token]];
+  if (auth.method === 'oauth')
+    return [
+      ['SCIM_OAUTH_CLIENT_SECRET', auth.clientSecret],
+      ['the OAuth access token', target.token],
+    ];
   return [['SCIM_TOKEN', target.token]];
 }
 
@@ -64,9 +68,7 @@ export function banner(target: Target, preflight: Preflight): string {
   const short = target.bundled ? undefined : shortSecretWarning(target);
   if (short !== undefined) lines.push(short);
   if (target.insecureTls) {
-    lines.push(
-      '⚠ SCIM_INSECURE_TLS=true: the server\'s certificate is NOT verified. Okta and Entra will verify it; use this for a test run only, and prefer SCIM_CA_FILE.',
-    );
+    lines.push("⚠ SCIM_INSECURE_TLS=true: the server's certificate is NOT verified. Okta and Entra will verify it; use this for a test run only, and prefer SCIM_CA_FILE.");
   }
   const retried = preflight.exchange.retried?.filter((r) => r.status !== 401) ?? [];
   if (retried.length > 0) {

@@ -49,7 +49,9 @@ function removeThisRunsData(runPrefix: string, deadline: number): void {
     killSignal: 'SIGKILL',
   });
   if (result.status === null) {
-    process.stderr.write(`\nscim-conformance: the cleanup was stopped (${result.signal ?? result.error?.message ?? 'no exit code'}); left on the server:\n${leftLines(undefined, runPrefix).join('\n')}\n${CLEANUP_HINT}.\n`);
+    process.stderr.write(
+      `\nscim-conformance: the cleanup was stopped (${result.signal ?? result.error?.message ?? 'no exit code'}); left on the server:\n${leftLines(undefined, runPrefix).join('\n')}\n${CLEANUP_HINT}.\n`,
+    );
   }
 }
 
@@ -74,7 +76,8 @@ export function cleanUpOnInterrupt(target: Target, haltRequests: HaltRequests = 
     // land, within half the time there is, so the cleanup keeps the other half.
     const waitMs = Math.min(target.timeoutMs, (deadline - Date.now()) / 2);
     const unfinished = haltRequests(waitMs);
-    if (unfinished > 0) process.stderr.write(`scim-conformance: ${unfinished} request(s) still unanswered after ${Math.round(waitMs)} ms; what they create may be left behind: ${CLEANUP_HINT}\n`);
+    if (unfinished > 0)
+      process.stderr.write(`scim-conformance: ${unfinished} request(s) still unanswered after ${Math.round(waitMs)} ms; what they create may be left behind: ${CLEANUP_HINT}\n`);
     removeThisRunsData(target.runPrefix, deadline);
     process.exit(EXIT_CODES[signal] ?? 1);
   };

@@ -55,8 +55,7 @@ function unreachableSummary(client: ScimClient, exchange: Exchange): string {
   const error = exchange.error;
   let summary = `Cannot reach ${safeUrl(client.baseUrl)}: ${error?.message ?? 'no answer'}.`;
   if (error?.code === 'TLS_FAILED') {
-    summary +=
-      ' If the server uses a private CA, set SCIM_CA_FILE (or NODE_EXTRA_CA_CERTS) to its PEM file; SCIM_INSECURE_TLS=true skips verification for a test run only.';
+    summary += ' If the server uses a private CA, set SCIM_CA_FILE (or NODE_EXTRA_CA_CERTS) to its PEM file; SCIM_INSECURE_TLS=true skips verification for a test run only.';
   }
   return summary;
 }

@@ -80,7 +80,10 @@ async function refusedAlone(run: CheckRun, steps: UserSteps, part: Part, rule: R
   }
   const control = await steps.patch([part.control.operation]);
   if (!controlAccepted(run, rule, control, part.control.what)) return;
-  run.fail(rule, { got: `Sent alone, ${JSON.stringify(part.operation)} was refused, while the control, ${part.control.what}, was accepted: ${describeResponse(alone)}`, exchange: alone });
+  run.fail(rule, {
+    got: `Sent alone, ${JSON.stringify(part.operation)} was refused, while the control, ${part.control.what}, was accepted: ${describeResponse(alone)}`,
+    exchange: alone,
+  });
 }
 
 /**
@@ -112,7 +115,10 @@ async function firstPatch(run: CheckRun, steps: UserSteps, parts: readonly Part[
   }
   const outcome = await patchParts(run, steps, parts);
   if (outcome.applied.size === parts.length) {
-    run.fail(rules.PATCH_ATTRIBUTES_ANSWERS_200, { got: `The PATCH with ?attributes= was refused, the same PATCH without it was not: ${describeResponse(withAttributes)}`, exchange: withAttributes });
+    run.fail(rules.PATCH_ATTRIBUTES_ANSWERS_200, {
+      got: `The PATCH with ?attributes= was refused, the same PATCH without it was not: ${describeResponse(withAttributes)}`,
+      exchange: withAttributes,
+    });
   } else {
     run.skip(rules.PATCH_ATTRIBUTES_ANSWERS_200, `not judged: the same PATCH without ?attributes= was refused too (${statusOf(withAttributes) ?? 'no answer'})`);
   }
@@ -139,7 +145,8 @@ async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Pr
   const first = await firstPatch(run, steps, [setTitle, replaceNick, addPrimary], showsAll);
   const { resource: patched, exchange: shown } = first.state;
   if (patched === undefined) {
-    for (const rule of [rules.PATCH_REPLACE_ABSENT_ADDS, rules.PATCH_PRIMARY_EXCLUSIVE]) run.skip(rule, `not judged: the user could not be read after the PATCH: ${describeResponse(shown)}`);
+    for (const rule of [rules.PATCH_REPLACE_ABSENT_ADDS, rules.PATCH_PRIMARY_EXCLUSIVE])
+      run.skip(rule, `not judged: the user could not be read after the PATCH: ${describeResponse(shown)}`);
   } else {
     if (first.applied.has(replaceNick)) checkReplaceAbsentAdded(run, patched, shown);
     if (first.applied.has(addPrimary)) checkPrimaryExclusive(run, patched, shown, homeEmail);
@@ -170,7 +177,8 @@ async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Pr
   if (!first.applied.has(replaceNick)) run.skip(rules.PATCH_NULL_UNASSIGNS, 'not judged: nickName could not be set first (PATCH_REPLACE_ABSENT_ADDS)');
   const { resource, exchange } = last.state;
   if (resource === undefined) {
-    for (const rule of [rules.PATCH_ATOMIC, rules.PATCH_REMOVE_UNASSIGNS, rules.PATCH_NULL_UNASSIGNS]) run.skip(rule, `not judged: the user could not be read: ${describeResponse(exchange)}`);
+    for (const rule of [rules.PATCH_ATOMIC, rules.PATCH_REMOVE_UNASSIGNS, rules.PATCH_NULL_UNASSIGNS])
+      run.skip(rule, `not judged: the user could not be read: ${describeResponse(exchange)}`);
     return;
   }
   if (first.applied.has(setTitle)) checkAtomic(run, failing, resource, exchange);

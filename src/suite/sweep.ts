@@ -64,8 +64,7 @@ export interface SweepReport extends CleanupReport {
 export async function sweepLeftovers(client: ScimClient, options: SweepOptions): Promise<SweepReport> {
   const report: SweepReport = { ...emptyReport(), unlisted: [], spared: [] };
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
-  const sweepable = (name: string) =>
-    options.onlyPrefix !== undefined ? name.startsWith(options.onlyPrefix) : (runStartOf(name) ?? Number.POSITIVE_INFINITY) <= cutoff;
+  const sweepable = (name: string) => (options.onlyPrefix !== undefined ? name.startsWith(options.onlyPrefix) : (runStartOf(name) ?? Number.POSITIVE_INFINITY) <= cutoff);
   client.guard.allowSweep(sweepable);
   // Listed together; removed groups first, as they may hold test users as members.
   const searches: Array<{ kind: ResourceKind; attribute: string }> = [
@@ -126,7 +125,9 @@ export function describeSweep(report: SweepReport): string[] {
   if (report.spared.length > 0) {
     const runs = [...new Set(report.spared.map((r) => RUN_OF.exec(r.name)?.[0] ?? r.name))];
     lines.push(
-      escapeControl(`left alone: ${report.spared.length} resource(s) of runs younger than the grace period, which may still be going: ${runs.join(', ')} (\`cleanup --run <prefix>\` removes one run's now)`),
+      escapeControl(
+        `left alone: ${report.spared.length} resource(s) of runs younger than the grace period, which may still be going: ${runs.join(', ')} (\`cleanup --run <prefix>\` removes one run's now)`,
+      ),
     );
   }
   return lines;

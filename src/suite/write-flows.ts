@@ -7,24 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { badInputRules, checkActiveStringTrue, checkMissingUserName, checkUnknownAttribute, checkUnparseableBody, checkWrongType } from '../checks/bad-input.js';
-import {
-  checkEtagMatchesVersion,
-  checkIfMatchCurrent,
-  checkNotModified,
-  checkStaleRefused,
-  checkVersionChanged,
-  etagAdvertised,
-  etagRules,
-} from '../checks/etag.js';
-import {
-  checkGroupCreated,
-  checkGroupDeleted,
-  checkGroupPatchAnswer,
-  checkMembers,
-  checkMembersExcluded,
-  checkRenamed,
-  groupRules,
-} from '../checks/group-lifecycle.js';
+import { checkEtagMatchesVersion, checkIfMatchCurrent, checkNotModified, checkStaleRefused, checkVersionChanged, etagAdvertised, etagRules } from '../checks/etag.js';
+import { checkGroupCreated, checkGroupDeleted, checkGroupPatchAnswer, checkMembers, checkMembersExcluded, checkRenamed, groupRules } from '../checks/group-lifecycle.js';
 import type { Rule } from '../checks/rule.js';
 import { CheckRun } from '../checks/run.js';
 import {
@@ -66,7 +50,10 @@ const STOPS_FLOW = new Set<RefusalReason>(['foreign', 'missing', 'unreadable']);
  * one created is the WRITE_CREATED_NOT_OURS finding; what the flow could not send then is skipped
  * with that reason. Any other refusal is a bug of ours, and fails loudly.
  */
-export function guardedFlow(steps: (context: FlowContext, run: CheckRun) => Promise<CheckRun>, flowRules: readonly Rule[] = FLOW_RULES): (context: FlowContext) => Promise<CheckRun> {
+export function guardedFlow(
+  steps: (context: FlowContext, run: CheckRun) => Promise<CheckRun>,
+  flowRules: readonly Rule[] = FLOW_RULES,
+): (context: FlowContext) => Promise<CheckRun> {
   return async (context) => {
     const run = new CheckRun();
     const earlier = context.data.noticed.foreign.length;
@@ -301,7 +288,12 @@ async function checkMembership(run: CheckRun, { patch, read, list, id, displayNa
   checkMembersExcluded(run, excluded, listedExcluded, id);
   await step(rules.GROUP_REMOVE_MEMBER_BY_FILTER, { op: 'remove', path: `members[value eq "${first}"]` }, [second], `remove of members[value eq "${first}"] from two members`);
   await step(rules.GROUP_REPLACE_MEMBERS, { op: 'replace', path: 'members', value: [{ value: first }, { value: second }] }, [first, second], 'replace of members');
-  await step(rules.GROUP_REMOVE_MEMBER_BY_VALUE, { op: 'Remove', path: 'members', value: [{ value: second }] }, [first], `"Remove" of members with value [{"value":"${second}"}] from two members`);
+  await step(
+    rules.GROUP_REMOVE_MEMBER_BY_VALUE,
+    { op: 'Remove', path: 'members', value: [{ value: second }] },
+    [first],
+    `"Remove" of members with value [{"value":"${second}"}] from two members`,
+  );
 }
 
 /**
@@ -313,10 +305,7 @@ export const groupFlow = guardedFlow(async ({ client, data }, run) => {
   const rules = groupRules;
   const payloads = [data.user(oktaUserPayload(data.name('Users'))), data.user(oktaUserPayload(data.name('Users')))];
   const displayName = data.name('Groups');
-  const [lookup, ...users] = await Promise.all([
-    oktaFilter(client, 'Groups', `displayName eq "${displayName}"`),
-    ...payloads.map((payload) => data.create('Users', payload)),
-  ]);
+  const [lookup, ...users] = await Promise.all([oktaFilter(client, 'Groups', `displayName eq "${displayName}"`), ...payloads.map((payload) => data.create('Users', payload))]);
   const members: string[] = [];
   users.forEach((user, index) => {
     checkUserCreated(run, user.exchange, payloads[index] ?? {});

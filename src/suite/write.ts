@@ -47,7 +47,6 @@ export function writeRuleTests(title: string, rules: readonly Rule[], evaluate: 
   });
 }
 
-
 /**
  * The test data of one spec file: named `<prefix><scope>-<n>` (the prefix is the run's, or one
  * under it), removed after the file's checks (also when they failed, and before the client

@@ -35,8 +35,7 @@ function refuse(detail: string, scimType: string): ScimResponse {
 
 /** A PATCH of /Users/{id} one of whose operations matches `refused` answers `answer`; the rest goes to the reference server. */
 function refusingPatch(refused: (op: Record<string, unknown>) => boolean, answer: ScimResponse): Breakage {
-  return (request, service) =>
-    request.method === 'PATCH' && /\/Users\/[^/]+$/.test(request.path) && operations(request).some(refused) ? answer : service.handle(request);
+  return (request, service) => (request.method === 'PATCH' && /\/Users\/[^/]+$/.test(request.path) && operations(request).some(refused) ? answer : service.handle(request));
 }
 
 async function entraRun(breakage: Breakage) {

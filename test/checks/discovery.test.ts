@@ -1,13 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  advertised,
-  checkAdvertisedEtag,
-  checkMaxResults,
-  maxResultsToProbe,
-  checkResourceTypes,
-  checkServiceProviderConfig,
-  readFeatures,
-} from '../../src/checks/discovery.js';
+import { advertised, checkAdvertisedEtag, checkMaxResults, maxResultsToProbe, checkResourceTypes, checkServiceProviderConfig, readFeatures } from '../../src/checks/discovery.js';
 import { LIST_RESPONSE_URN } from '../../src/checks/list-response.js';
 import { checkProjection, checkSearch, checkSort } from '../../src/checks/query-params.js';
 import { createScimService, demoSeed } from '../../src/reference-server/index.js';
@@ -17,7 +9,13 @@ import { exchangeOf } from '../support/exchange.js';
 const send = inProcessClient(createScimService({ seed: demoSeed() }));
 const spc = send('GET', '/ServiceProviderConfig').json as Record<string, unknown>;
 const features = (config: Record<string, unknown> = spc) => readFeatures(exchangeOf({ body: config }));
-const list = (resources: object[], total = resources.length) => ({ schemas: [LIST_RESPONSE_URN], totalResults: total, startIndex: 1, itemsPerPage: resources.length, Resources: resources });
+const list = (resources: object[], total = resources.length) => ({
+  schemas: [LIST_RESPONSE_URN],
+  totalResults: total,
+  startIndex: 1,
+  itemsPerPage: resources.length,
+  Resources: resources,
+});
 const codes = (run: { findings: Array<{ code: string }> }) => run.findings.map((f) => f.code);
 
 describe('the ServiceProviderConfig', () => {
@@ -88,7 +86,6 @@ describe('discovery lists and writes', () => {
     expect(codes(checkResourceTypes(exchangeOf({ body: types })))).toEqual([]);
     expect(codes(checkResourceTypes(exchangeOf({ body: list(lowered) })))).toEqual(['DISCOVERY_RESOURCE_TYPES']);
   });
-
 });
 
 describe('attributes and excludedAttributes', () => {

@@ -41,7 +41,7 @@ describe('GET /Users/{id}', () => {
     expect(run.findings[0]?.got).toMatch(/^a ListResponse came back/);
   });
 
-  test('another user\'s id is reported', () => {
+  test("another user's id is reported", () => {
     expect(codes(checkResourceRead(exchangeOf({ body: { ...user, id: 'u2' } }), 'u1', 'user'))).toEqual(['RESOURCE_GET_IS_RESOURCE']);
   });
 });

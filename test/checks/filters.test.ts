@@ -46,7 +46,9 @@ describe('a folded filter case (one request for the must-find and the must-not-f
   const bystander = filterTargetOf({ ...grace, emails: [{ type: 'work', value: 'grace@example.com' }], meta: { created: '2026-02-01T00:00:00Z' } }) as FilterTarget;
 
   test('asks for the target by the positive filter or for a second user by the negative one', () => {
-    expect(foldedFilter(caseFor('FILTER_CO'), target, bystander)).toMatch(/^\(userName eq "ada@example.com" and userName co "da@example.co"\) or \(userName eq "grace@example.com" and userName co "[0-9a-f-]{36}"\)$/);
+    expect(foldedFilter(caseFor('FILTER_CO'), target, bystander)).toMatch(
+      /^\(userName eq "ada@example.com" and userName co "da@example.co"\) or \(userName eq "grace@example.com" and userName co "[0-9a-f-]{36}"\)$/,
+    );
     expect(foldedFilter(caseFor('FILTER_NE'), target, bystander)).toMatch(
       /^\(userName eq "ada@example.com" and userName ne "scimc-nobody-[^"]+"\) or \(userName eq "grace@example.com" and userName ne "grace@example.com"\)$/,
     );
@@ -156,14 +158,28 @@ describe('a combined filter (the foldable cases in one request)', () => {
     const response = service.handle({ method: 'GET', path: '/scim/v2/Users', query: new URLSearchParams({ filter: rewrite(filter) }), headers: {}, body: '' });
     return answer(filter, JSON.parse(response.body ?? '{}'), response.status);
   };
-  const listed = (JSON.parse(service.handle({ method: 'GET', path: '/scim/v2/Users', query: new URLSearchParams(), headers: {}, body: '' }).body ?? '{}') as { Resources: object[] }).Resources;
+  const listed = (
+    JSON.parse(service.handle({ method: 'GET', path: '/scim/v2/Users', query: new URLSearchParams(), headers: {}, body: '' }).body ?? '{}') as { Resources: object[] }
+  ).Resources;
   const [subject, other] = listed.map((user) => filterTargetOf(user as Record<string, unknown>) as FilterTarget);
   if (subject === undefined || other === undefined) throw new Error('the demo seed has fewer than two users');
   const combinable = userFilterCases.filter((c) => c.foldsAlone !== true && foldedFilter(c, subject, other) !== undefined);
   const combined = combinedFilter(combinable, subject, other) ?? 'not built';
 
   test('is built of every anchored operator case, never of or and grouping, which it relies on', () => {
-    expect(combinable.map((c) => c.rule.code)).toEqual(['FILTER_NOT', 'FILTER_NE', 'FILTER_CO', 'FILTER_SW', 'FILTER_EW', 'FILTER_PR', 'FILTER_GT', 'FILTER_GE', 'FILTER_LT', 'FILTER_LE', 'FILTER_VALUE_PATH']);
+    expect(combinable.map((c) => c.rule.code)).toEqual([
+      'FILTER_NOT',
+      'FILTER_NE',
+      'FILTER_CO',
+      'FILTER_SW',
+      'FILTER_EW',
+      'FILTER_PR',
+      'FILTER_GT',
+      'FILTER_GE',
+      'FILTER_LT',
+      'FILTER_LE',
+      'FILTER_VALUE_PATH',
+    ]);
     expect(combinedFilter([caseFor('FILTER_OR'), caseFor('FILTER_NE')], subject, other)).toBeUndefined();
     expect(combinedFilter([caseFor('FILTER_NE')], subject, other)).toBeUndefined();
   });
@@ -199,7 +215,7 @@ describe('a combined filter (the foldable cases in one request)', () => {
   });
 });
 
-describe('the server\'s own users and group, in a write run', () => {
+describe("the server's own users and group, in a write run", () => {
   const group = { id: 'g1', displayName: 'Engineering' };
   const bystander = filterTargetOf(grace);
 
@@ -213,7 +229,7 @@ describe('the server\'s own users and group, in a write run', () => {
     ['no bystander', { user: target, bystander: undefined, group }],
     ['no group', { user: target, bystander, group: 'the server lists no group' }],
     ['no user', { user: 'the server lists no user', bystander, group }],
-  ] as const)('are replaced by the run\'s own for %s', ([, subject]) => {
+  ] as const)("are replaced by the run's own for %s", ([, subject]) => {
     expect(judgesEveryCase(subject)).toBe(false);
   });
 });

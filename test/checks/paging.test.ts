@@ -54,7 +54,7 @@ describe('checkPaging', () => {
     expect(run.findings[0]?.got).toMatch(/without a, which startIndex=0 returns: startIndex is read as a 0-based offset/);
   });
 
-  test('a page cap below Okta\'s count says that Okta skips the rest', () => {
+  test("a page cap below Okta's count says that Okta skips the rest", () => {
     const evidence = { ...correct(), first: page(1, 100, ['a', 'b'], 150), oktaWalk: [page(1, 100, ['a', 'b'], 150), page(101, 100, ['c'], 150)] };
     const run = checkPaging(evidence, () => 'too few');
     const walk = run.findings.find((f) => f.code === 'PAGING_WALK_COMPLETE');
@@ -62,7 +62,17 @@ describe('checkPaging', () => {
   });
 
   test('totalResults larger than what the pages hold is told apart from overlapping pages', () => {
-    const evidence = { ...correct(), first: page(1, 100, IDS, 5), oktaWalk: [page(1, 100, IDS, 5)], smallWalk: [], pastEnd: page(6, 100, [], 5), second: page(2, 1, ['b'], 5), belowOne: [], countZero: page(1, 0, [], 5), negativeCount: page(1, -1, [], 5) };
+    const evidence = {
+      ...correct(),
+      first: page(1, 100, IDS, 5),
+      oktaWalk: [page(1, 100, IDS, 5)],
+      smallWalk: [],
+      pastEnd: page(6, 100, [], 5),
+      second: page(2, 1, ['b'], 5),
+      belowOne: [],
+      countZero: page(1, 0, [], 5),
+      negativeCount: page(1, -1, [], 5),
+    };
     const run = checkPaging(evidence, () => 'too few');
     expect(run.findings.map((f) => f.code)).toEqual(['PAGING_WALK_COMPLETE']);
     expect(run.findings[0]?.fix).toMatch(/totalResults counts more than the pages return/);
@@ -117,7 +127,7 @@ describe('gathering the pages', () => {
     expect(checkPaging(evidence, () => 'too few').findings).toEqual([]);
   });
 
-  test('a page already read with the same totalResults is not asked for again (the preflight\'s startIndex=1&count=2)', async () => {
+  test("a page already read with the same totalResults is not asked for again (the preflight's startIndex=1&count=2)", async () => {
     const { asked, pageAt } = store();
     await gatherPages(pageAt, [page(1, 2, ['a', 'b'])]);
     expect(asked).not.toContain('1&2');

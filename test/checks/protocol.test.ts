@@ -15,10 +15,18 @@ const spc = send('GET', '/ServiceProviderConfig').json as Record<string, unknown
 const features = (config: Record<string, unknown> = spc) => readFeatures(exchangeOf({ body: config }));
 const codes = (run: { findings: Array<{ code: string }> }) => run.findings.map((f) => f.code);
 const list = (...userNames: string[]) =>
-  exchangeOf({ body: { schemas: [LIST_RESPONSE_URN], totalResults: userNames.length, startIndex: 1, itemsPerPage: userNames.length, Resources: userNames.map((userName, i) => ({ id: String(i), userName })) } });
+  exchangeOf({
+    body: {
+      schemas: [LIST_RESPONSE_URN],
+      totalResults: userNames.length,
+      startIndex: 1,
+      itemsPerPage: userNames.length,
+      Resources: userNames.map((userName, i) => ({ id: String(i), userName })),
+    },
+  });
 
 describe('read-only RFC 7644 probes', () => {
-  test("the reference server passes each probe", () => {
+  test('the reference server passes each probe', () => {
     const runs = [
       checkBooleanOrdering(features(), answer('/Users', { query: { filter: 'active gt true' } })),
       checkSortDefault(features(), answer('/Users', { query: { sortBy: 'userName' } })),
@@ -26,7 +34,12 @@ describe('read-only RFC 7644 probes', () => {
       checkMe(answer('/Me')),
     ];
     expect(runs.flatMap(codes)).toEqual([]);
-    expect(runs.flatMap((run) => [...run.checked])).toEqual(['FILTER_BOOLEAN_ORDERING_REFUSED', 'QUERY_SORT_DEFAULT_ASCENDING', 'HTTP_ACCEPT_APPLICATION_JSON', 'ME_UNSUPPORTED_NOT_IMPLEMENTED']);
+    expect(runs.flatMap((run) => [...run.checked])).toEqual([
+      'FILTER_BOOLEAN_ORDERING_REFUSED',
+      'QUERY_SORT_DEFAULT_ASCENDING',
+      'HTTP_ACCEPT_APPLICATION_JSON',
+      'ME_UNSUPPORTED_NOT_IMPLEMENTED',
+    ]);
   });
 
   test('active gt true answered with a list is FILTER_BOOLEAN_ORDERING_REFUSED; a 400 with another scimType names it', () => {
@@ -43,7 +56,9 @@ describe('read-only RFC 7644 probes', () => {
   test('features not advertised, and too few users, are skipped with the reason', () => {
     expect(checkSortDefault(features({ ...spc, sort: { supported: false } }), 'not sent').skipped.get('QUERY_SORT_DEFAULT_ASCENDING')).toMatch(/does not advertise sort/);
     expect(checkSortDefault(features(), list('ada')).skipped.get('QUERY_SORT_DEFAULT_ASCENDING')).toMatch(/fewer than two users/);
-    expect(checkBooleanOrdering(features({ ...spc, filter: { supported: false, maxResults: 0 } }), 'not sent').skipped.get('FILTER_BOOLEAN_ORDERING_REFUSED')).toMatch(/does not advertise filter/);
+    expect(checkBooleanOrdering(features({ ...spc, filter: { supported: false, maxResults: 0 } }), 'not sent').skipped.get('FILTER_BOOLEAN_ORDERING_REFUSED')).toMatch(
+      /does not advertise filter/,
+    );
   });
 
   test('a 406 to Accept: application/json and a 404 to /Me are reported; a redirect from /Me is fine', () => {

@@ -21,7 +21,13 @@ describe('rules no Okta or Entra flow touches are RFC findings only', () => {
   });
 
   test('a page longer than count still fails LIST_COUNT_RESPECTED and LIST_ITEMS_PER_PAGE (SCIMMY on Express 5)', () => {
-    const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 3, startIndex: 1, itemsPerPage: 20, Resources: [{ id: 'a' }, { id: 'b' }, { id: 'c' }] };
+    const body = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 3,
+      startIndex: 1,
+      itemsPerPage: 20,
+      Resources: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+    };
     const { run } = checkListResponse(exchangeOf({ body }), { count: 2, paged: true });
     expect(codes(run.findings)).toEqual(expect.arrayContaining(['LIST_COUNT_RESPECTED', 'LIST_ITEMS_PER_PAGE']));
   });

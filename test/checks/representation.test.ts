@@ -27,7 +27,13 @@ describe('the users a server lists (RFC 7643 §2.4, §3)', () => {
   test("the reference server's users pass every rule", () => {
     const run = checkRepresentations(page, users(), declared);
     expect(run.findings).toEqual([]);
-    expect([...run.checked].sort()).toEqual(['RESOURCE_ID_NOT_BULKID', 'RESOURCE_NO_DUPLICATE_VALUES', 'RESOURCE_PRIMARY_ONCE', 'RESOURCE_REFERENCE_URI', 'RESOURCE_SCHEMAS_DECLARED']);
+    expect([...run.checked].sort()).toEqual([
+      'RESOURCE_ID_NOT_BULKID',
+      'RESOURCE_NO_DUPLICATE_VALUES',
+      'RESOURCE_PRIMARY_ONCE',
+      'RESOURCE_REFERENCE_URI',
+      'RESOURCE_SCHEMAS_DECLARED',
+    ]);
     // The demo users hold no certificate and no address: nothing to judge, said so.
     expect(run.skipped.get('RESOURCE_BINARY_BASE64')).toBe('no listed user has x509Certificates');
     expect(run.skipped.get('RESOURCE_COUNTRY_ALPHA2')).toBe('no listed user has an address with a country');
@@ -62,7 +68,11 @@ describe('the users a server lists (RFC 7643 §2.4, §3)', () => {
     const twice = changed((user) => (user['schemas'] = [...(user['schemas'] as string[]), ...(user['schemas'] as string[])]));
     const required = { ...declared, required: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'] };
     const withoutExtension = changed((user) => (user['schemas'] = ['urn:ietf:params:scim:schemas:core:2.0:User']));
-    expect([codes(undeclared), codes(twice), codes(withoutExtension, required)]).toEqual([['RESOURCE_SCHEMAS_DECLARED'], ['RESOURCE_SCHEMAS_DECLARED'], ['RESOURCE_SCHEMAS_DECLARED']]);
+    expect([codes(undeclared), codes(twice), codes(withoutExtension, required)]).toEqual([
+      ['RESOURCE_SCHEMAS_DECLARED'],
+      ['RESOURCE_SCHEMAS_DECLARED'],
+      ['RESOURCE_SCHEMAS_DECLARED'],
+    ]);
   });
 
   test('no listed user skips every rule with the reason, and an unknown resource type skips only the schemas rule', () => {
@@ -95,7 +105,13 @@ describe('the users a server lists (RFC 7643 §2.4, §3)', () => {
 
   test('a country name is RESOURCE_COUNTRY_ALPHA2, and a code is not', () => {
     const named = changed((user) => (user['addresses'] = [{ type: 'work', country: 'Germany' }]));
-    const coded = changed((user) => (user['addresses'] = [{ type: 'work', country: 'DE' }, { type: 'home', locality: 'Bonn' }]));
+    const coded = changed(
+      (user) =>
+        (user['addresses'] = [
+          { type: 'work', country: 'DE' },
+          { type: 'home', locality: 'Bonn' },
+        ]),
+    );
     expect([codes(named), codes(coded)]).toEqual([['RESOURCE_COUNTRY_ALPHA2'], []]);
   });
 

@@ -73,7 +73,9 @@ const ignoring =
   (request, service) => {
     if (!is(request, 'PATCH', USER)) return service.handle(request);
     const kept = operationsOf(request).filter((operation) => !drop(operation));
-    return kept.length === 0 ? service.handle(withOperations(request, [{ op: 'add', path: 'title', value: RFC_WRITE_VALUES.title }])) : service.handle(withOperations(request, kept));
+    return kept.length === 0
+      ? service.handle(withOperations(request, [{ op: 'add', path: 'title', value: RFC_WRITE_VALUES.title }]))
+      : service.handle(withOperations(request, kept));
   };
 
 /** Rewrites the JSON body of the answers to POST /Users. */
@@ -127,7 +129,11 @@ const brokenServers: Array<{ name: string; expected: string; breakage: Breakage 
       return is(request, 'PATCH', USER) && request.query.has('attributes') && response.status === 200 ? { status: 204, headers: {} } : response;
     },
   },
-  { name: 'ignores a replace of nickName', expected: 'PATCH_REPLACE_ABSENT_ADDS', breakage: ignoring((o) => o['op'] === 'replace' && o['path'] === 'nickName' && o['value'] !== null) },
+  {
+    name: 'ignores a replace of nickName',
+    expected: 'PATCH_REPLACE_ABSENT_ADDS',
+    breakage: ignoring((o) => o['op'] === 'replace' && o['path'] === 'nickName' && o['value'] !== null),
+  },
   {
     name: 'refuses a second primary email',
     expected: 'PATCH_PRIMARY_EXCLUSIVE',
@@ -171,7 +177,8 @@ const brokenServers: Array<{ name: string; expected: string; breakage: Breakage 
   {
     name: 'refuses a replace whose filter matches nothing with invalidValue, not noTarget',
     expected: 'PATCH_REPLACE_NO_TARGET',
-    breakage: (request, service) => (is(request, 'PATCH', USER) && operationsOf(request).some(isNoTargetProbe) ? scimError(400, 'invalidValue', 'No email matches.') : service.handle(request)),
+    breakage: (request, service) =>
+      is(request, 'PATCH', USER) && operationsOf(request).some(isNoTargetProbe) ? scimError(400, 'invalidValue', 'No email matches.') : service.handle(request),
   },
   {
     name: 'keeps the operations before the one that fails',
@@ -188,7 +195,9 @@ const brokenServers: Array<{ name: string; expected: string; breakage: Breakage 
     name: 'refuses the remove of userName as invalidValue',
     expected: 'PATCH_REMOVE_REQUIRED_REFUSED',
     breakage: (request, service) =>
-      is(request, 'PATCH', USER) && operationsOf(request).some((o) => o['op'] === 'remove' && o['path'] === 'userName') ? scimError(400, 'invalidValue', '"userName" is required.') : service.handle(request),
+      is(request, 'PATCH', USER) && operationsOf(request).some((o) => o['op'] === 'remove' && o['path'] === 'userName')
+        ? scimError(400, 'invalidValue', '"userName" is required.')
+        : service.handle(request),
   },
   { name: 'ignores a remove of emails', expected: 'PATCH_REMOVE_UNASSIGNS', breakage: ignoring((o) => o['op'] === 'remove' && o['path'] === 'emails') },
   { name: 'ignores a replace with null', expected: 'PATCH_NULL_UNASSIGNS', breakage: ignoring((o) => o['op'] === 'replace' && o['value'] === null) },
@@ -247,7 +256,9 @@ describe('controls: a server that breaks something else is not blamed for these 
   test('a server whose schema has no nickName, refusing its add as well as its replace, is not blamed for PATCH_REPLACE_ABSENT_ADDS', async () => {
     // better-auth 1.7.5: "User PATCH path nickName is not supported" (invalidPath) for every op on it.
     const { codes, run } = await runFlow((request, service) =>
-      is(request, 'PATCH', USER) && operationsOf(request).some((o) => o['path'] === 'nickName') ? scimError(400, 'invalidPath', 'User PATCH path nickName is not supported') : service.handle(request),
+      is(request, 'PATCH', USER) && operationsOf(request).some((o) => o['path'] === 'nickName')
+        ? scimError(400, 'invalidPath', 'User PATCH path nickName is not supported')
+        : service.handle(request),
     );
     expect(codes).toEqual([]);
     expect(run.skipped.get(rfcWriteRules.PATCH_REPLACE_ABSENT_ADDS.code)).toBe(
@@ -264,7 +275,9 @@ describe('controls: a server that breaks something else is not blamed for these 
         : service.handle(request),
     );
     expect(codes).toEqual([]);
-    expect(run.skipped.get(rfcWriteRules.PATCH_REPLACE_NO_TARGET.code)).toMatch(/^not judged: the control, the same replace with a filter that matches the work email, was refused too \(400, scimType "invalidPath"/);
+    expect(run.skipped.get(rfcWriteRules.PATCH_REPLACE_NO_TARGET.code)).toMatch(
+      /^not judged: the control, the same replace with a filter that matches the work email, was refused too \(400, scimType "invalidPath"/,
+    );
     expect(run.checked).toContain(rfcWriteRules.PATCH_ATOMIC.code);
     const controls = server.calls.filter((call) => call.method === 'PATCH' && call.body.includes('type sw \\"work\\"'));
     expect(controls).toHaveLength(1);

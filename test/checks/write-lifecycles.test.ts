@@ -82,7 +82,7 @@ describe.for(writeGallery)('a server where $name', (broken) => {
     expect(codes).toContain(broken.expected);
   });
 
-  test('still ends with none of the run\'s resources left and bystanders untouched', async () => {
+  test("still ends with none of the run's resources left and bystanders untouched", async () => {
     const { server, before, report } = await runFlow(broken.flow, broken.breakage);
     if (broken.keepsDeleted === true) expect(report.failed).toEqual([]);
     else expect(leftovers(server.service)).toEqual([]);
@@ -156,7 +156,12 @@ describe('membership is tested with two members', () => {
   test('a server whose remove by filter removes every member fails GROUP_REMOVE_MEMBER_BY_FILTER, and nothing else', async () => {
     const removesAll: Breakage = (request, service) =>
       request.method === 'PATCH' && GROUP_PATH.test(request.path)
-        ? service.handle(withOps(request, opsOf(request).map((op) => (String(op['path']).startsWith('members[') ? { op: 'remove', path: 'members' } : op))))
+        ? service.handle(
+            withOps(
+              request,
+              opsOf(request).map((op) => (String(op['path']).startsWith('members[') ? { op: 'remove', path: 'members' } : op)),
+            ),
+          )
         : service.handle(request);
     const { codes } = await runFlow('group', removesAll);
     expect(codes).toEqual(['GROUP_REMOVE_MEMBER_BY_FILTER']);
@@ -165,7 +170,12 @@ describe('membership is tested with two members', () => {
   test('a server whose add replaces the members fails GROUP_ADD_MEMBER, and nothing else', async () => {
     const addReplaces: Breakage = (request, service) =>
       request.method === 'PATCH' && GROUP_PATH.test(request.path)
-        ? service.handle(withOps(request, opsOf(request).map((op) => (op['op'] === 'add' && op['path'] === 'members' ? { ...op, op: 'replace' } : op))))
+        ? service.handle(
+            withOps(
+              request,
+              opsOf(request).map((op) => (op['op'] === 'add' && op['path'] === 'members' ? { ...op, op: 'replace' } : op)),
+            ),
+          )
         : service.handle(request);
     const { codes } = await runFlow('group', addReplaces);
     expect(codes).toEqual(['GROUP_ADD_MEMBER']);
@@ -185,7 +195,9 @@ describe('a PATCH answer shows the change', () => {
     const { codes, run } = await runFlow('group', staleAnswer(GROUP_PATH));
     // And Entra's preference for a 204 warns, as for any 200.
     expect([...new Set(codes)].sort()).toEqual(['GROUP_PATCH_ANSWER', 'GROUP_PATCH_NO_CONTENT']);
-    expect(run.findings.find((f) => f.code === 'GROUP_PATCH_ANSWER')?.got).toMatch(/^The PATCH answered 200 with the group, but its members are \[\]; after the change they are \["[^"]+"\]: the answer shows the group as it was\.$/);
+    expect(run.findings.find((f) => f.code === 'GROUP_PATCH_ANSWER')?.got).toMatch(
+      /^The PATCH answered 200 with the group, but its members are \[\]; after the change they are \["[^"]+"\]: the answer shows the group as it was\.$/,
+    );
   });
 
   test.for(['okta', 'entra', 'group'] as const)('control: the %s lifecycle against PATCHes answered 204 with no body fails nothing', async (flow) => {
@@ -203,13 +215,19 @@ describe('a PUT keeps everything Okta sends', () => {
     };
     const { codes, run } = await runFlow('okta', keepsNames);
     expect(codes).toEqual(['USER_PUT_REPLACES']);
-    expect(run.findings[0]?.got).toMatch(/^The PUT answered 200, but not with what was sent: .*emails\.0\.value is absent \(sent "scimc-.*displayName is absent \(sent "Test scimc-.*locale is absent \(sent "en-US"\)/);
+    expect(run.findings[0]?.got).toMatch(
+      /^The PUT answered 200, but not with what was sent: .*emails\.0\.value is absent \(sent "scimc-.*displayName is absent \(sent "Test scimc-.*locale is absent \(sent "en-US"\)/,
+    );
   });
 
   test('control: a server that refuses only the password push is not blamed for the PUT', async () => {
     const refusesPassword: Breakage = (request, service) =>
       request.method === 'PATCH' && opsOf(request).some((op) => typeof op['value'] === 'object' && op['value'] !== null && 'password' in op['value'])
-        ? { status: 400, headers: JSON_ANSWER, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidPath', detail: 'password is not supported' }) }
+        ? {
+            status: 400,
+            headers: JSON_ANSWER,
+            body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidPath', detail: 'password is not supported' }),
+          }
         : service.handle(request);
     const { codes } = await runFlow('okta', refusesPassword);
     expect(codes).toEqual(['USER_PASSWORD_PUSH']);

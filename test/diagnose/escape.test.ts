@@ -87,7 +87,7 @@ describe('what a server sent, quoted in a finding', () => {
     expect(run.skipped.get('ERROR_DETAIL')).toBe('the server said \\x1b[2J\\r\\nVerdict\\n  Okta: ready\\x1b[8m');
   });
 
-  test('the JSON report\'s copy of the exchange holds no raw C1 or bidi character', () => {
+  test("the JSON report's copy of the exchange holds no raw C1 or bidi character", () => {
     const quoted = finding(rule, { got: 'x', exchange: hostile });
     expect(JSON.stringify(quoted)).not.toMatch(/[\u007f-\u009f\u202a-\u202e]/);
     expect(quoted.exchange?.response?.headers['content-type']).toBe('application/scim+json\\x9b2J');
@@ -95,7 +95,7 @@ describe('what a server sent, quoted in a finding', () => {
 });
 
 describe('the curl line', () => {
-  test('quotes control characters with $\'…\' so the command stays exact and the terminal sees none', () => {
+  test("quotes control characters with $'…' so the command stays exact and the terminal sees none", () => {
     const put = {
       ...hostile,
       request: { method: 'PUT', url: 'https://scim.example.test/scim/v2/Users/1', headers: { authorization: 'Bearer $SCIM_TOKEN' }, body: `{"userName":"ada${FORGERY}"}` },
@@ -110,7 +110,9 @@ describe('the curl line', () => {
   });
 
   test('keeps the plain single quotes when nothing needs escaping', () => {
-    expect(toCurl(exchangeOf({}))).toBe("curl -i 'https://scim.example.test/scim/v2/Users?startIndex=1&count=2' -H 'accept: application/scim+json' -H 'authorization: Bearer '\"$SCIM_TOKEN\"");
+    expect(toCurl(exchangeOf({}))).toBe(
+      "curl -i 'https://scim.example.test/scim/v2/Users?startIndex=1&count=2' -H 'accept: application/scim+json' -H 'authorization: Bearer '\"$SCIM_TOKEN\"",
+    );
   });
 });
 
@@ -134,7 +136,7 @@ describe('the reports and the verdict', () => {
     expect(text.split('\n').filter((line) => /^\s*Okta: ready/.test(line))).toEqual([]);
   });
 
-  test('the cleanup lines show a server\'s id and reason on one line each', () => {
+  test("the cleanup lines show a server's id and reason on one line each", () => {
     const lines = describeCleanup({
       ...emptyReport(),
       deactivated: [{ kind: 'Users', id: `1${FORGERY}`, name: 'scimc-a', reason: `DELETE answered 405 ${FORGERY}` }],

@@ -24,7 +24,10 @@ interface Row {
 }
 
 function cells(line: string): string[] {
-  return line.slice(1, -1).split('|').map((cell) => cell.trim());
+  return line
+    .slice(1, -1)
+    .split('|')
+    .map((cell) => cell.trim());
 }
 
 /** The rows of the table that starts at `header`, up to the first line that is not a table row. */
@@ -301,7 +304,16 @@ describe('docs/rfc-coverage.md', () => {
 
 describe('the coverage test itself fails on a broken table', () => {
   const known = new Set(['A_CODE']);
-  const row = (change: Partial<Row>): Row => ({ id: '7644-3.6-a', section: 'RFC 7644 §3.6', keyword: 'MUST', statement: 'a statement long enough', check: '`A_CODE`', checks: ['A_CODE'], reason: '', ...change });
+  const row = (change: Partial<Row>): Row => ({
+    id: '7644-3.6-a',
+    section: 'RFC 7644 §3.6',
+    keyword: 'MUST',
+    statement: 'a statement long enough',
+    check: '`A_CODE`',
+    checks: ['A_CODE'],
+    reason: '',
+    ...change,
+  });
 
   test('a row with neither a check nor a reason', () => {
     expect(tableProblems([row({ check: '', checks: [] })], known)).toEqual(['7644-3.6-a: neither a check nor a reason']);

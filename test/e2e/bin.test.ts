@@ -72,17 +72,20 @@ describe('--version and --help, in a project whose .env enables writes', () => {
     expect(server.calls).toEqual([]);
   });
 
-  test.for(['--help', '-h', 'cleanup --help'])('%s prints the usage, every configuration variable, the cleanup command and that Vitest flags pass through, and sends nothing', async (flags) => {
-    const variables = await configurationVariables();
-    const result = await bin(flags.split(' '));
-    expect(result.code).toBe(0);
-    expect(variables.length).toBeGreaterThan(5);
-    for (const variable of variables) expect(result.stdout).toContain(`  ${variable}: `);
-    expect(result.stdout).toMatch(/^Usage: scim-conformance/);
-    expect(result.stdout).toContain('scim-conformance cleanup');
-    expect(result.stdout).toContain('Vitest options pass through');
-    expect(server.calls).toEqual([]);
-  });
+  test.for(['--help', '-h', 'cleanup --help'])(
+    '%s prints the usage, every configuration variable, the cleanup command and that Vitest flags pass through, and sends nothing',
+    async (flags) => {
+      const variables = await configurationVariables();
+      const result = await bin(flags.split(' '));
+      expect(result.code).toBe(0);
+      expect(variables.length).toBeGreaterThan(5);
+      for (const variable of variables) expect(result.stdout).toContain(`  ${variable}: `);
+      expect(result.stdout).toMatch(/^Usage: scim-conformance/);
+      expect(result.stdout).toContain('scim-conformance cleanup');
+      expect(result.stdout).toContain('Vitest options pass through');
+      expect(server.calls).toEqual([]);
+    },
+  );
 });
 
 /** Processes (not zombies) whose environment carries `tag`. */
@@ -132,27 +135,37 @@ describe('an interrupted run whose server stops answering', () => {
     return { run, tag };
   };
 
-  test("a SIGHUP (a closed terminal) stops the run as a SIGTERM: its cleanup's deadline comes before the bin's kill, and it says what may be left", async () => {
-    const { run, tag } = await startHeldRun({ SCIMC_INTERRUPT_GRACE_MS: '1000', SCIMC_INTERRUPT_KILL_MS: String(HANG_GUARD_MS) });
-    run.child.kill('SIGHUP');
-    const { code, survivors } = await endOf(run, tag);
-    expect(run.output).toContain("SIGTERM: removing this run's test data");
-    // The cleanup stops at its deadline; one that cannot even start by then is stopped by the run.
-    expect(run.output).toMatch(/the time to clean up ran out: stopped before this run's test data was removed|the cleanup was stopped \(SIGKILL\)/);
-    expect(run.output).toMatch(/every user and group named scimc-[0-9a-z]+-[0-9a-f]{6}-… may be left| {2}(user|group) scimc-/);
-    expect(run.output).toContain('`npx scim-conformance cleanup` removes it');
-    expect(run.output).not.toContain('was killed');
-    expect({ code, survivors }).toEqual({ code: 143, survivors: [] });
-  }, HANG_GUARD_MS);
+  test(
+    "a SIGHUP (a closed terminal) stops the run as a SIGTERM: its cleanup's deadline comes before the bin's kill, and it says what may be left",
+    async () => {
+      const { run, tag } = await startHeldRun({ SCIMC_INTERRUPT_GRACE_MS: '1000', SCIMC_INTERRUPT_KILL_MS: String(HANG_GUARD_MS) });
+      run.child.kill('SIGHUP');
+      const { code, survivors } = await endOf(run, tag);
+      expect(run.output).toContain("SIGTERM: removing this run's test data");
+      // The cleanup stops at its deadline; one that cannot even start by then is stopped by the run.
+      expect(run.output).toMatch(/the time to clean up ran out: stopped before this run's test data was removed|the cleanup was stopped \(SIGKILL\)/);
+      expect(run.output).toMatch(/every user and group named scimc-[0-9a-z]+-[0-9a-f]{6}-… may be left| {2}(user|group) scimc-/);
+      expect(run.output).toContain('`npx scim-conformance cleanup` removes it');
+      expect(run.output).not.toContain('was killed');
+      expect({ code, survivors }).toEqual({ code: 143, survivors: [] });
+    },
+    HANG_GUARD_MS,
+  );
 
-  test("at the bin's kill deadline the bin kills the run's whole process group, says what may be left, and exits 137", async () => {
-    const { run, tag } = await startHeldRun({ SCIMC_INTERRUPT_GRACE_MS: String(HANG_GUARD_MS), SCIMC_INTERRUPT_KILL_MS: '1' });
-    run.child.kill('SIGTERM');
-    const { code, survivors } = await endOf(run, tag);
-    expect(run.output).toContain('scim-conformance: the run did not stop within 0.001 s and was killed; its test data (users and groups named scimc-…) may be left on the server: `npx scim-conformance cleanup` removes it');
-    expect(run.output).not.toContain('the time to clean up ran out');
-    expect({ code, survivors }).toEqual({ code: 137, survivors: [] });
-  }, HANG_GUARD_MS);
+  test(
+    "at the bin's kill deadline the bin kills the run's whole process group, says what may be left, and exits 137",
+    async () => {
+      const { run, tag } = await startHeldRun({ SCIMC_INTERRUPT_GRACE_MS: String(HANG_GUARD_MS), SCIMC_INTERRUPT_KILL_MS: '1' });
+      run.child.kill('SIGTERM');
+      const { code, survivors } = await endOf(run, tag);
+      expect(run.output).toContain(
+        'scim-conformance: the run did not stop within 0.001 s and was killed; its test data (users and groups named scimc-…) may be left on the server: `npx scim-conformance cleanup` removes it',
+      );
+      expect(run.output).not.toContain('the time to clean up ran out');
+      expect({ code, survivors }).toEqual({ code: 137, survivors: [] });
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 describe('a run whose bin is killed outright (SIGKILL)', () => {
@@ -227,7 +240,15 @@ describe('through npx', () => {
     const child = spawn('npx', ['scim-conformance', '--reporter=dot', ...WRITE_SPECS], {
       cwd: consumer,
       detached: true,
-      env: userEnv({ SCIM_BASE_URL: target.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', SCIMC_INTERRUPT_GRACE_MS: '120000', SCIMC_SAME_INTERRUPT_MS: String(SAME_INTERRUPT_MS), [TAG_ENV]: tag }),
+      env: userEnv({
+        SCIM_BASE_URL: target.baseUrl,
+        SCIM_TOKEN: RECORDING_TOKEN,
+        SCIM_WRITE: 'true',
+        SCIM_MAX_RPS: '1000',
+        SCIMC_INTERRUPT_GRACE_MS: '120000',
+        SCIMC_SAME_INTERRUPT_MS: String(SAME_INTERRUPT_MS),
+        [TAG_ENV]: tag,
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // npx's output ends when the last process holding it, npx's or the run's, has ended.
@@ -244,69 +265,76 @@ describe('through npx', () => {
   };
   const createdCount = (target: RecordingServer) => target.calls.filter((call) => call.method === 'POST' && call.status === 201).length;
 
-  test('two Ctrl-Cs: the first is one interrupt, the second says what is left while the cleanup goes on, and the cleanup removes everything', async () => {
-    const tag = randomUUID();
-    const ctrlC = () => process.kill(-(run.child.pid ?? 0), 'SIGINT');
-    const saidWhatIsLeft = deferred();
-    let firstCtrlCAt: number | undefined;
-    let cleanupListed = false;
-    let secondSent = false;
-    const target = await startRecordingServer({
-      breakage: async (request, service) => {
-        cleanupListed ||= request.method === 'GET' && (request.query.get('filter') ?? '').startsWith('externalId sw');
-        // The cleanup's first DELETE waits for the second Ctrl-C and for what it makes the cleanup say.
-        if (cleanupListed && !secondSent && request.method === 'DELETE' && firstCtrlCAt !== undefined) {
-          secondSent = true;
-          // Not before the bin takes it as a new Ctrl-C: a lower bound, so a slow machine only waits longer.
-          const sameInterruptEnds = firstCtrlCAt + SAME_INTERRUPT_MS;
-          await new Promise((resolve) => setTimeout(resolve, Math.max(0, sameInterruptEnds - Date.now())));
-          ctrlC();
-          await saidWhatIsLeft.promise;
-        }
-        const response = service.handle(request);
-        if (firstCtrlCAt === undefined && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
-          firstCtrlCAt = Date.now();
-          ctrlC();
-        }
-        return response;
-      },
-    });
-    servers.push(target);
-    const bystandersBefore = bystanders(target.service);
-    const run = startNpx(target, tag);
-    const watch = setInterval(() => run.output.includes('Left on the server so far:') && saidWhatIsLeft.resolve(), 20);
-    const { exit, survivors } = await endOfNpx(run, tag).finally(() => clearInterval(watch));
-    saidWhatIsLeft.resolve();
-    const said = (text: string) => run.output.split(text).length - 1;
-    expect(secondSent, run.output).toBe(true);
-    expect(said("SIGINT: removing this run's test data"), run.output).toBe(1);
-    expect(said("SIGINT: still removing this run's test data. Left on the server so far:"), run.output).toBe(1);
-    expect(run.output).not.toContain("stopped before this run's test data was removed");
-    // npm ends itself with the signal its child stopped on.
-    expect({ exit, survivors, left: leftovers(target.service) }).toEqual({ exit: 'SIGINT', survivors: [], left: [] });
-    expect(bystanders(target.service)).toBe(bystandersBefore);
-  }, HANG_GUARD_MS);
+  test(
+    'two Ctrl-Cs: the first is one interrupt, the second says what is left while the cleanup goes on, and the cleanup removes everything',
+    async () => {
+      const tag = randomUUID();
+      const ctrlC = () => process.kill(-(run.child.pid ?? 0), 'SIGINT');
+      const saidWhatIsLeft = deferred();
+      let firstCtrlCAt: number | undefined;
+      let cleanupListed = false;
+      let secondSent = false;
+      const target = await startRecordingServer({
+        breakage: async (request, service) => {
+          cleanupListed ||= request.method === 'GET' && (request.query.get('filter') ?? '').startsWith('externalId sw');
+          // The cleanup's first DELETE waits for the second Ctrl-C and for what it makes the cleanup say.
+          if (cleanupListed && !secondSent && request.method === 'DELETE' && firstCtrlCAt !== undefined) {
+            secondSent = true;
+            // Not before the bin takes it as a new Ctrl-C: a lower bound, so a slow machine only waits longer.
+            const sameInterruptEnds = firstCtrlCAt + SAME_INTERRUPT_MS;
+            await new Promise((resolve) => setTimeout(resolve, Math.max(0, sameInterruptEnds - Date.now())));
+            ctrlC();
+            await saidWhatIsLeft.promise;
+          }
+          const response = service.handle(request);
+          if (firstCtrlCAt === undefined && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
+            firstCtrlCAt = Date.now();
+            ctrlC();
+          }
+          return response;
+        },
+      });
+      servers.push(target);
+      const bystandersBefore = bystanders(target.service);
+      const run = startNpx(target, tag);
+      const watch = setInterval(() => run.output.includes('Left on the server so far:') && saidWhatIsLeft.resolve(), 20);
+      const { exit, survivors } = await endOfNpx(run, tag).finally(() => clearInterval(watch));
+      saidWhatIsLeft.resolve();
+      const said = (text: string) => run.output.split(text).length - 1;
+      expect(secondSent, run.output).toBe(true);
+      expect(said("SIGINT: removing this run's test data"), run.output).toBe(1);
+      expect(said("SIGINT: still removing this run's test data. Left on the server so far:"), run.output).toBe(1);
+      expect(run.output).not.toContain("stopped before this run's test data was removed");
+      // npm ends itself with the signal its child stopped on.
+      expect({ exit, survivors, left: leftovers(target.service) }).toEqual({ exit: 'SIGINT', survivors: [], left: [] });
+      expect(bystanders(target.service)).toBe(bystandersBefore);
+    },
+    HANG_GUARD_MS,
+  );
 
-  test("a SIGTERM to npx alone (a CI job cancelled) reaches the whole run, which removes its test data and exits, leaving no process", async () => {
-    const tag = randomUUID();
-    let sent = false;
-    const target = await startRecordingServer({
-      breakage: (request, service) => {
-        const response = service.handle(request);
-        if (!sent && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
-          sent = true;
-          run.child.kill('SIGTERM');
-        }
-        return response;
-      },
-    });
-    servers.push(target);
-    const run = startNpx(target, tag);
-    const { exit, survivors } = await endOfNpx(run, tag);
-    expect(sent, run.output).toBe(true);
-    expect(run.output).toContain("SIGTERM: removing this run's test data");
-    // npm does not wait: it ends at once, and the bin, left without it, stops the run.
-    expect({ exit, survivors, left: leftovers(target.service) }).toEqual({ exit: 'SIGTERM', survivors: [], left: [] });
-  }, HANG_GUARD_MS);
+  test(
+    'a SIGTERM to npx alone (a CI job cancelled) reaches the whole run, which removes its test data and exits, leaving no process',
+    async () => {
+      const tag = randomUUID();
+      let sent = false;
+      const target = await startRecordingServer({
+        breakage: (request, service) => {
+          const response = service.handle(request);
+          if (!sent && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
+            sent = true;
+            run.child.kill('SIGTERM');
+          }
+          return response;
+        },
+      });
+      servers.push(target);
+      const run = startNpx(target, tag);
+      const { exit, survivors } = await endOfNpx(run, tag);
+      expect(sent, run.output).toBe(true);
+      expect(run.output).toContain("SIGTERM: removing this run's test data");
+      // npm does not wait: it ends at once, and the bin, left without it, stops the run.
+      expect({ exit, survivors, left: leftovers(target.service) }).toEqual({ exit: 'SIGTERM', survivors: [], left: [] });
+    },
+    HANG_GUARD_MS,
+  );
 });
-

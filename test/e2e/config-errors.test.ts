@@ -8,7 +8,12 @@ import { PROJECT_ROOT, runSuites, runSuitesInChild, userEnv, VITEST } from '../s
 
 /** Where Vite keeps its temporary copy of a config while it loads it. */
 const VITE_TEMP = join(PROJECT_ROOT, 'node_modules', '.vite-temp');
-const viteTempFiles = () => new Set(readdirSync(VITE_TEMP, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name));
+const viteTempFiles = () =>
+  new Set(
+    readdirSync(VITE_TEMP, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name),
+  );
 
 describe.concurrent('a malformed setting', () => {
   test.for([
@@ -33,7 +38,9 @@ test('in CI, a run without SCIM_BASE_URL stops instead of testing the bundled se
   const env = userEnv();
   expect(env['CI']).toBe('true');
   const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [VITEST, 'run'], { cwd: PROJECT_ROOT, env }, (error, stdout, stderr) => resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr }));
+    execFile(process.execPath, [VITEST, 'run'], { cwd: PROJECT_ROOT, env }, (error, stdout, stderr) =>
+      resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr }),
+    );
   });
   expect(run.code).toBe(2);
   expect(run.stderr.trim()).toBe(

@@ -34,11 +34,7 @@ beforeAll(async () => {
   );
   [merged, okta] = await Promise.all([
     // The merge job of a CI pipeline: no server is tested.
-    runSuites({ SCIM_REPORTS: 'html', SCIM_REPORT_DIR: join(dir, 'merged') }, [
-      `--merge-reports=${blobs}`,
-      '--reporter=json',
-      `--outputFile.json=${join(dir, 'users-own.json')}`,
-    ]),
+    runSuites({ SCIM_REPORTS: 'html', SCIM_REPORT_DIR: join(dir, 'merged') }, [`--merge-reports=${blobs}`, '--reporter=json', `--outputFile.json=${join(dir, 'users-own.json')}`]),
     runSuites({ ...env, SCIM_REPORT_DIR: join(dir, 'okta') }, ['--project', 'okta', '--reporter=junit']),
   ]);
 }, 240_000);

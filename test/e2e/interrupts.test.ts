@@ -131,7 +131,15 @@ async function runThroughBin(point: Point | undefined): Promise<Outcome & { writ
   const child = spawn(process.execPath, [BIN, '--reporter=dot', ...WRITE_SPECS], {
     cwd,
     // Not npm's `exec`, whatever ran these tests: under npx the bin takes two signals 100 ms apart as one Ctrl-C.
-    env: userEnv({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', SCIMC_INTERRUPT_GRACE_MS: GRACE_MS, npm_command: '', [TAG_ENV]: tag }),
+    env: userEnv({
+      SCIM_BASE_URL: server.baseUrl,
+      SCIM_TOKEN: RECORDING_TOKEN,
+      SCIM_WRITE: 'true',
+      SCIM_MAX_RPS: '1000',
+      SCIMC_INTERRUPT_GRACE_MS: GRACE_MS,
+      npm_command: '',
+      [TAG_ENV]: tag,
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const collect = (chunk: Buffer) => {
@@ -159,7 +167,9 @@ async function runThroughBin(point: Point | undefined): Promise<Outcome & { writ
     left: leftovers(server.service),
     bystandersBefore,
     bystandersAfter: bystanders(server.service),
-    bystanderWrites: server.calls.filter((call) => call.method !== 'POST' && WRITE_METHODS.has(call.method) && BYSTANDER_IDS.some((id) => call.path.includes(id))).map((call) => `${call.method} ${call.path}`),
+    bystanderWrites: server.calls
+      .filter((call) => call.method !== 'POST' && WRITE_METHODS.has(call.method) && BYSTANDER_IDS.some((id) => call.path.includes(id)))
+      .map((call) => `${call.method} ${call.path}`),
     survivors,
   };
 }
@@ -183,7 +193,8 @@ afterAll(async () => {
 /** What went wrong in one interrupted run; [] when nothing did. */
 function problemsOf(point: Point, outcome: Outcome): string[] {
   const problems: string[] = [];
-  if (outcome.signalsSent !== point.signals) problems.push(`${outcome.signalsSent} of ${point.signals} signal(s) sent (the later ones go when the cleanup deletes, then when it says what is left)`);
+  if (outcome.signalsSent !== point.signals)
+    problems.push(`${outcome.signalsSent} of ${point.signals} signal(s) sent (the later ones go when the cleanup deletes, then when it says what is left)`);
   if (outcome.exitCode !== (point.signal === 'SIGINT' ? 130 : 143)) problems.push(`exit code ${outcome.exitCode}`);
   if (outcome.survivors.length > 0) problems.push(`processes left running: ${outcome.survivors.join('; ')}`);
   if (outcome.bystanderWrites.length > 0) problems.push(`writes to resources that were there before: ${outcome.bystanderWrites.join(', ')}`);

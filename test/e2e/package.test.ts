@@ -80,7 +80,9 @@ function verdictOf(output: string): string[] {
 
 /** The verdict's line for each client: "Okta: ready", "Entra ID: 1 blocker, …". */
 function clientLines(output: string): string[] {
-  return verdictOf(output).filter((line) => /^ {2}(Okta|Entra ID|RFC 7643\/7644): /.test(line)).map((line) => line.trim());
+  return verdictOf(output)
+    .filter((line) => /^ {2}(Okta|Entra ID|RFC 7643\/7644): /.test(line))
+    .map((line) => line.trim());
 }
 
 /** The verdict's lines that report a failure. */
@@ -93,7 +95,10 @@ function blockerLines(output: string): string[] {
  * in order, attributes quoted, nothing but white space outside the root.
  */
 function assertWellFormedXml(xml: string): void {
-  const body = xml.replace(/^\s*<\?xml[^?]*\?>/, '').replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '').replace(/<!--[\s\S]*?-->/g, '');
+  const body = xml
+    .replace(/^\s*<\?xml[^?]*\?>/, '')
+    .replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
   const open: string[] = [];
   let roots = 0;
   let last = 0;
@@ -162,7 +167,10 @@ async function installPackage(): Promise<void> {
   if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stdout}\n${packed.stderr}`);
   const tarball = packed.stdout.trim().split('\n').pop() ?? '';
   const listed = await sh(`tar -tzf ${tarball}`, project);
-  tarballFiles = listed.stdout.split('\n').filter(Boolean).map((path) => path.replace(/^package\//, ''));
+  tarballFiles = listed.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((path) => path.replace(/^package\//, ''));
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   const installed = await timed('npm install', `npm install --no-audit --no-fund --prefer-offline --save-dev ./${tarball}`);
   if (installed.code !== 0) throw new Error(`npm install failed:\n${installed.stdout}\n${installed.stderr}`);
@@ -286,7 +294,18 @@ test('the XML check refuses what a banner or a cut-off run does to a JUnit file'
 
 describe('the tarball', () => {
   test('holds the compiled suites, the bin, the schemas, LICENSE, README and the docs it links to, and no TypeScript', () => {
-    for (const file of ['package.json', 'LICENSE', 'README.md', '.env.example', 'bin/scim-conformance.js', 'dist/vitest.config.js', 'dist/suites/connection.spec.js', 'dist/src/suite/interrupt-cleanup.js', 'dist/src/cli/cleanup.js', 'dist/schemas/validators.cjs']) {
+    for (const file of [
+      'package.json',
+      'LICENSE',
+      'README.md',
+      '.env.example',
+      'bin/scim-conformance.js',
+      'dist/vitest.config.js',
+      'dist/suites/connection.spec.js',
+      'dist/src/suite/interrupt-cleanup.js',
+      'dist/src/cli/cleanup.js',
+      'dist/schemas/validators.cjs',
+    ]) {
       expect(tarballFiles, file).toContain(file);
     }
     expect(tarballFiles.filter((file) => file.endsWith('.ts'))).toEqual([]);
@@ -299,7 +318,7 @@ describe('the tarball', () => {
     expect(await readFile(join(project, 'node_modules', 'scim-conformance', 'LICENSE'), 'utf8')).toMatch(/^MIT License\n[\s\S]*Permission is hereby granted, free of charge/);
   });
 
-  test("every relative link in the README leads to a file in the tarball", async () => {
+  test('every relative link in the README leads to a file in the tarball', async () => {
     const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
     const links = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((match) => match[1] ?? '').filter((link) => !/^[a-z]+:/.test(link));
     expect(links.length).toBeGreaterThan(2);
@@ -315,7 +334,7 @@ describe('the tarball', () => {
   });
 });
 
-describe("npx scim-conformance in the project, with its .env", () => {
+describe('npx scim-conformance in the project, with its .env', () => {
   test('--reporter=junit > junit.xml writes a well-formed JUnit file, and the verdict goes to stderr', async () => {
     const run = runs['unsharded, --reporter=junit > junit.xml'];
     const junit = await readFile(join(project, 'junit.xml'), 'utf8');
@@ -323,7 +342,11 @@ describe("npx scim-conformance in the project, with its .env", () => {
     expect(junit).toMatch(/^<\?xml[^>]*>\s*<testsuites /);
     expect(junit).toContain('<failure');
     expect(run?.code).toBe(1);
-    expect(clientLines(run?.stderr ?? '')).toEqual([expect.stringMatching(/^Okta: \d+ blockers?/), expect.stringMatching(/^Entra ID: \d+ blockers?/), expect.stringMatching(/^RFC 7643\/7644: \d+ blockers?/)]);
+    expect(clientLines(run?.stderr ?? '')).toEqual([
+      expect.stringMatching(/^Okta: \d+ blockers?/),
+      expect.stringMatching(/^Entra ID: \d+ blockers?/),
+      expect.stringMatching(/^RFC 7643\/7644: \d+ blockers?/),
+    ]);
     expect(run?.stdout).not.toContain('Verdict');
   });
 
@@ -395,14 +418,18 @@ describe("the README's reference server", () => {
     expect(testIt).toContain(`SCIM_TOKEN=${/^SCIM_TOKEN=(\S+)/.exec(start)?.[1]} `);
     const run = readmeReferenceServer?.run;
     // Read-only, as the README runs it: ready as far as reads go, with no blocker; without the token, AUTH_NO_CREDENTIALS_REFUSED and AUTH_WRONG_TOKEN_REFUSED are two.
-    expect(clientLines(run?.stdout ?? '')).toEqual([expect.stringMatching(/^Okta: connection and import ready;/), expect.stringMatching(/^Entra ID: connection ready;/), expect.stringMatching(/^RFC 7643\/7644: /)]);
+    expect(clientLines(run?.stdout ?? '')).toEqual([
+      expect.stringMatching(/^Okta: connection and import ready;/),
+      expect.stringMatching(/^Entra ID: connection ready;/),
+      expect.stringMatching(/^RFC 7643\/7644: /),
+    ]);
     expect(blockerLines(run?.stdout ?? '')).toEqual([]);
     expect(run?.code, `${run?.stdout}\n${run?.stderr}`).toBe(0);
   });
 });
 
 describe('an interrupted write run, from the package', () => {
-  test("a Ctrl-C stops it and its compiled cleanup removes every resource it created, without tsx", () => {
+  test('a Ctrl-C stops it and its compiled cleanup removes every resource it created, without tsx', () => {
     expect(interrupted?.created, interrupted?.output).toBeGreaterThanOrEqual(3);
     expect(interrupted?.output).toContain("SIGINT: removing this run's test data");
     expect(interrupted?.output).not.toMatch(/cannot clean up|the cleanup failed|the cleanup was stopped|tsx/);
@@ -410,4 +437,3 @@ describe('an interrupted write run, from the package', () => {
     expect({ exit: interrupted?.exit, left: interrupted?.left }).toEqual({ exit: 'SIGINT', left: [] });
   });
 });
-

@@ -68,10 +68,7 @@ describe('the politeness limits', () => {
 
   test('are shared, not split: one busy spec file may use every place the run allows', async () => {
     const { server, seen } = await measuredServer();
-    const run = await runSuites(
-      { SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3' },
-      ['suites/filters.spec.ts'],
-    );
+    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_IN_FLIGHT: '3' }, ['suites/filters.spec.ts']);
     expect(run.exitCode).toBe(0);
     // Split evenly between the 3 workers, this one file would have had one place.
     expect(seen.specPeak).toBe(3);

@@ -43,8 +43,10 @@ beforeAll(async () => {
   };
   // The read-only reference run is also the one whose requests are recorded.
   jobs.push(async () => {
-    readOnlyRun = await runs.record(referenceKey(false), () => startReadServer(undefined, { record: requests }), (server) =>
-      runSuites(env(server, false), [...READ_SPECS.map(specFile), 'suites/connection.spec.ts']),
+    readOnlyRun = await runs.record(
+      referenceKey(false),
+      () => startReadServer(undefined, { record: requests }),
+      (server) => runSuites(env(server, false), [...READ_SPECS.map(specFile), 'suites/connection.spec.ts']),
     );
   });
   if (writeSpecs.length > 0) jobs.push(run(referenceKey(true), () => startReadServer(), writeSpecs, true));
@@ -82,7 +84,12 @@ describe.each(readGallery)('a server where $cause', (broken: ReadBreakage) => {
       const code = codeOf(name);
       return code !== undefined && !broken.expected.includes(code) && !(broken.affected ?? []).includes(code);
     };
-    const statuses = (run: SuiteRun) => Object.fromEntries(ofSpec(run, broken.spec).filter((t) => spared(t.name)).map((t) => [t.name, t.status]));
+    const statuses = (run: SuiteRun) =>
+      Object.fromEntries(
+        ofSpec(run, broken.spec)
+          .filter((t) => spared(t.name))
+          .map((t) => [t.name, t.status]),
+      );
     const broke = runs.of(broken.name);
     // The broken run ran that spec file alone: nothing of another is compared by leaving it out.
     expect(broke.tests.length).toBe(ofSpec(broke, broken.spec).length);

@@ -54,7 +54,9 @@ afterAll(async () => {
 describe('the verdict', () => {
   test('the bundled server, judged on the connection checks alone, has its connection flows ready and no client called ready', () => {
     const verdict = reference.stdout.slice(reference.stdout.lastIndexOf('\nVerdict\n'));
-    expect(verdict).toMatch(/\n {2}Okta: connection and import groups ready; import users, provisioning and OIN submission not tested: not all its checks were in this run \(-t or a file filter\)\n/);
+    expect(verdict).toMatch(
+      /\n {2}Okta: connection and import groups ready; import users, provisioning and OIN submission not tested: not all its checks were in this run \(-t or a file filter\)\n/,
+    );
     expect(verdict).toMatch(/\n {2}Entra ID: connection ready; provisioning and gallery submission not tested: /);
     // import groups may carry a GROUPS_ANSWER_QUICKLY warning on a loaded machine: it works either way.
     expect(verdict).toMatch(/\n {6}✓ Test Connector Configuration[,:]/);

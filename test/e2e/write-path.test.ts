@@ -114,7 +114,16 @@ describe('a write run against a server that fails half the checks', () => {
   let server: RecordingServer;
   let before: string;
   let run: SuiteRun;
-  const broken = ['duplicates-accepted', 'put-ignored', 'first-operation-only', 'member-add-ignored', 'junk-body-500', 'username-not-required', 'group-patch-200-empty', 'version-never-changes'];
+  const broken = [
+    'duplicates-accepted',
+    'put-ignored',
+    'first-operation-only',
+    'member-add-ignored',
+    'junk-body-500',
+    'username-not-required',
+    'group-patch-200-empty',
+    'version-never-changes',
+  ];
   beforeAll(async () => {
     server = await recording({ breakage: combined(broken) });
     before = bystanders(server.service);
@@ -123,7 +132,15 @@ describe('a write run against a server that fails half the checks', () => {
 
   test('fails with the codes of what is broken', () => {
     expect(run.exitCode).not.toBe(0);
-    for (const code of ['USER_DUPLICATE_CONFLICT', 'USER_PUT_REPLACES', 'PATCH_SEVERAL_OPERATIONS', 'INPUT_UNPARSEABLE_BODY', 'INPUT_MISSING_USERNAME', 'GROUP_PATCH_ANSWER', 'ETAG_CHANGES_ON_UPDATE']) {
+    for (const code of [
+      'USER_DUPLICATE_CONFLICT',
+      'USER_PUT_REPLACES',
+      'PATCH_SEVERAL_OPERATIONS',
+      'INPUT_UNPARSEABLE_BODY',
+      'INPUT_MISSING_USERNAME',
+      'GROUP_PATCH_ANSWER',
+      'ETAG_CHANGES_ON_UPDATE',
+    ]) {
       expect(run.failedCodes).toContain(code);
     }
   });

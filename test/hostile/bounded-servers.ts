@@ -100,11 +100,7 @@ export function answersWith(body: string | Buffer): Promise<CountingServer> {
 
 /** A valid JSON ListResponse whose user's name holds bytes that are not UTF-8 (Latin-1 "José"). */
 export function latin1InsideString(): Buffer {
-  return Buffer.concat([
-    Buffer.from(`{"schemas":["${LIST_RESPONSE}"],"totalResults":1,"Resources":[{"id":"1","userName":"Jos`),
-    Buffer.from([0xe9]),
-    Buffer.from('"}]}'),
-  ]);
+  return Buffer.concat([Buffer.from(`{"schemas":["${LIST_RESPONSE}"],"totalResults":1,"Resources":[{"id":"1","userName":"Jos`), Buffer.from([0xe9]), Buffer.from('"}]}')]);
 }
 
 /** Streams `bytes` of a JSON-looking body (see streamHugeBody). */

@@ -21,17 +21,7 @@ import { RunHalted } from '../../src/http/gate.js';
 import { Limiter } from '../../src/http/limiter.js';
 import { SILENT_REQUESTS_IN_A_ROW } from '../../src/http/silence.js';
 import { runSuites, type SuiteRun } from '../support/run-suite.js';
-import {
-  answersWith,
-  BOUNDED_TOKEN,
-  deeplyNested,
-  goesSilent,
-  latin1InsideString,
-  listen,
-  streamsHugeBody,
-  type CountingServer,
-  type Silence,
-} from './bounded-servers.js';
+import { answersWith, BOUNDED_TOKEN, deeplyNested, goesSilent, latin1InsideString, listen, streamsHugeBody, type CountingServer, type Silence } from './bounded-servers.js';
 
 const servers: CountingServer[] = [];
 const clients: ScimClient[] = [];

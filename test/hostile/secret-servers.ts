@@ -128,7 +128,9 @@ export function startSecretServer(options: SecretServerOptions = { token: 'issue
     }
     const detail = `${JSON.stringify(FORGERY).slice(1, -1)} you sent ${JSON.stringify(req.headers.authorization ?? '').slice(1, -1)} ${echoes(seen)}`;
     if (options.probe === 'fail' && path.includes('startIndex=1&count=2')) {
-      return res.writeHead(500, headers).end(`{"detail":"${detail}","schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","scimType":"${JSON.stringify(FORGERY).slice(1, -1)}"}`);
+      return res
+        .writeHead(500, headers)
+        .end(`{"detail":"${detail}","schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","scimType":"${JSON.stringify(FORGERY).slice(1, -1)}"}`);
     }
     const user = `{"id":"u-1","userName":"${JSON.stringify(`ada${FORGERY}`).slice(1, -1)}","detail":"${detail}"}`;
     return res.writeHead(200, headers).end(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":"1","Resources":[${user}]}`);
@@ -171,7 +173,11 @@ export function leakedForms(output: string, secret: string): string[] {
 /** Raw characters that act on a terminal or reorder a line, other than our own line breaks. */
 export function rawControls(output: string): string[] {
   const unsafe = (code: number) =>
-    (code < 0x20 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f) || [0x061c, 0x200e, 0x200f, 0x2028, 0x2029].includes(code) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+    (code < 0x20 && code !== 0x0a) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    [0x061c, 0x200e, 0x200f, 0x2028, 0x2029].includes(code) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069);
   return [...output].filter((c) => unsafe(c.charCodeAt(0))).map((c) => `U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

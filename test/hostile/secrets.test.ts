@@ -112,14 +112,16 @@ beforeAll(async () => {
     outcomes: failed(findings),
     exchanges: [...echoing.log, ...refused.log],
   };
-  const sweep = describeSweep({ deleted: [{ kind: 'Users', id: `u-1${'\x1b[2J'}`, name: `scimc-ada\r\nVerdict\n  Okta: ready` }], deactivated: [], failed: [], foreign: [], lagged: [], unlisted: [], spared: [] });
-  outputs['console'] = [
-    banner(echoing.target, echoing.checked),
-    banner(refused.target, refused.failed),
-    renderFindings(findings),
-    renderVerdict(verdict),
-    ...sweep,
-  ].join('\n');
+  const sweep = describeSweep({
+    deleted: [{ kind: 'Users', id: `u-1${'\x1b[2J'}`, name: `scimc-ada\r\nVerdict\n  Okta: ready` }],
+    deactivated: [],
+    failed: [],
+    foreign: [],
+    lagged: [],
+    unlisted: [],
+    spared: [],
+  });
+  outputs['console'] = [banner(echoing.target, echoing.checked), banner(refused.target, refused.failed), renderFindings(findings), renderVerdict(verdict), ...sweep].join('\n');
   outputs['junit'] = renderFailuresText(summary);
   outputs['json'] = JSON.stringify(findings);
   outputs['markdown'] = renderMarkdown(summary);
@@ -184,7 +186,7 @@ describe('a server that writes control characters to forge the verdict', () => {
     for (const headline of headlines) expect(headline).toMatch(/^ {2}[^:]+: \d+ blockers?\b/);
   });
 
-  test('the escapes are shown, so the server\'s text reads as it was sent', () => {
+  test("the escapes are shown, so the server's text reads as it was sent", () => {
     expect(outputs['console']).toContain('\\x1b[2J\\x1b[H\\r\\nVerdict\\n  Okta: ready');
     expect(outputs['console']).toContain('\\x9b2J');
     expect(outputs['console']).toContain('\\u2028\\u202e\\x1b[8m');
@@ -231,7 +233,7 @@ describe('a whole run against it: stdout, stderr and every report file', () => {
     expect(leaks).toEqual([]);
   });
 
-  test('the token URL\'s userinfo, query values and fragment are in none of them', () => {
+  test("the token URL's userinfo, query values and fragment are in none of them", () => {
     const found = Object.entries(files).flatMap(([file, text]) => [`${CLIENT_ID}:`, 't-secret-q', '#frag'].filter((part) => text.includes(part)).map((part) => `${file}: ${part}`));
     expect(found).toEqual([]);
   });

@@ -210,7 +210,7 @@ describe('a sweep facing look-alikes', () => {
     return { server, client: new ScimClient({ baseUrl: server.baseUrl, token: RECORDING_TOKEN, timeoutMs: 5000, maxInFlight: 4, write: true }) };
   }
 
-  test('keeps an old run-named group that holds a bystander, and says so; removes an old run\'s own group and user', async () => {
+  test("keeps an old run-named group that holds a bystander, and says so; removes an old run's own group and user", async () => {
     const { server, client } = await sweepClient();
     const lookalike = plant(server, 'Groups', { displayName: `${newRunPrefix(Date.now() - 3 * HOUR)}team`, members: [{ value: BYSTANDER_USER_ID }] });
     const oldRun = newRunPrefix(Date.now() - 2 * HOUR);
@@ -222,7 +222,9 @@ describe('a sweep facing look-alikes', () => {
       expect(recordOf(server, lookalike)).toBe(before.lookalike);
       expect(bystanders(server.service)).toBe(before.bystanders);
       expect(server.writes().filter((call) => call.path.endsWith(lookalike) || call.path.endsWith(BYSTANDER_USER_ID))).toEqual([]);
-      expect(describeSweep(report)).toContainEqual(expect.stringMatching(new RegExp(`^left behind: group scimc-.*team \\(id ${lookalike}\\): nothing sent to it: .*holds ${BYSTANDER_USER_ID}, which is not a test resource`)));
+      expect(describeSweep(report)).toContainEqual(
+        expect.stringMatching(new RegExp(`^left behind: group scimc-.*team \\(id ${lookalike}\\): nothing sent to it: .*holds ${BYSTANDER_USER_ID}, which is not a test resource`)),
+      );
       expect(report.deleted.map((r) => r.kind)).toEqual(['Groups', 'Users']);
       expect(leftovers(server.service)).toEqual([expect.stringMatching(/team$/)]);
     } finally {
@@ -262,14 +264,16 @@ describe('a sweep facing look-alikes', () => {
       const report = await sweepLeftovers(client, cleanupSweepOptions(undefined));
       expect(server.writes()).toEqual([]);
       expect(bystanders(server.service)).toBe(before);
-      expect(report.failed).toEqual([expect.objectContaining({ id: BYSTANDER_USER_ID, reason: expect.stringMatching(/^nothing sent to it: write guard: .*which is not this run's/) })]);
+      expect(report.failed).toEqual([
+        expect.objectContaining({ id: BYSTANDER_USER_ID, reason: expect.stringMatching(/^nothing sent to it: write guard: .*which is not this run's/) }),
+      ]);
     } finally {
       await client.close();
     }
   });
 });
 
-describe('a whole write run against a server that answers creates with a bystander\'s id and cannot delete groups', () => {
+describe("a whole write run against a server that answers creates with a bystander's id and cannot delete groups", () => {
   const WRITE_SPECS = [...WRITE_SPEC_PATHS];
   let server: RecordingServer;
   let before: string;

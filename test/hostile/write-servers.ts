@@ -77,7 +77,7 @@ const ALL_FLOWS = FLOW_NAMES;
 export const hostileWriteServers: readonly HostileWriteServer[] = [
   {
     name: 'steals-user-id',
-    cause: "POST /Users answers 201 with the id of an existing bystander user",
+    cause: 'POST /Users answers 201 with the id of an existing bystander user',
     breakage: (request, service) => (isCreate(request, 'Users') ? answerWithId(service, request, BYSTANDER_USER_ID) : service.handle(request)),
     blocks: ALL_FLOWS,
     keepsResources: false,
@@ -92,8 +92,7 @@ export const hostileWriteServers: readonly HostileWriteServer[] = [
   {
     name: 'phantom-id',
     cause: 'a create answers 201 with an id that does not exist',
-    breakage: (request, service) =>
-      isCreate(request, 'Users') || isCreate(request, 'Groups') ? answerWithId(service, request, randomUUID()) : service.handle(request),
+    breakage: (request, service) => (isCreate(request, 'Users') || isCreate(request, 'Groups') ? answerWithId(service, request, randomUUID()) : service.handle(request)),
     blocks: ALL_FLOWS,
     keepsResources: false,
   },

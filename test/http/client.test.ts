@@ -100,6 +100,8 @@ describe('ScimClient', () => {
   test('a recorded request turns into a curl command with the token as a variable', async () => {
     raw.handle((_req, res) => res.end('{}'));
     const exchange = await client().send({ method: 'POST', path: '/Users', json: { userName: "o'neil" } });
-    expect(toCurl(exchange).replace(raw.origin(), 'ORIGIN')).toMatchInlineSnapshot(`"curl -i -X POST 'ORIGIN/scim/v2/Users' -H 'accept: application/scim+json' -H 'user-agent: scim-conformance/0.1' -H 'authorization: Bearer '"$SCIM_TOKEN" -H 'content-type: application/scim+json; charset=utf-8' --data-raw '{"userName":"o'\\''neil"}'"`);
+    expect(toCurl(exchange).replace(raw.origin(), 'ORIGIN')).toMatchInlineSnapshot(
+      `"curl -i -X POST 'ORIGIN/scim/v2/Users' -H 'accept: application/scim+json' -H 'user-agent: scim-conformance/0.1' -H 'authorization: Bearer '"$SCIM_TOKEN" -H 'content-type: application/scim+json; charset=utf-8' --data-raw '{"userName":"o'\\''neil"}'"`,
+    );
   });
 });

@@ -8,8 +8,7 @@ const SECRET = 'tok/en+9f 3a~c7';
 const PLACEHOLDER = '$SCIM_TOKEN';
 const redactor = new Redactor([{ value: SECRET, placeholder: PLACEHOLDER }]);
 
-const unicode = (text: string, upper = false) =>
-  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`).join('');
+const unicode = (text: string, upper = false) => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')[upper ? 'toUpperCase' : 'toLowerCase']()}`).join('');
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
 
@@ -50,7 +49,7 @@ describe('the Redactor', () => {
     expect(redactor.text(text)).toBe(text);
   });
 
-  test('replaces a Basic credential whole with its own placeholder, not with its password\'s', () => {
+  test("replaces a Basic credential whole with its own placeholder, not with its password's", () => {
     const both = new Redactor([
       { value: 'pass word/1', placeholder: '$SCIM_BASIC_PASSWORD' },
       { value: base64('admin:pass word/1'), placeholder: '$SCIM_BASIC_CREDENTIALS' },

@@ -134,7 +134,8 @@ describe('a 3-character token and a server that answers error="invalid_token"', 
 });
 
 describe('the short-secret warning', () => {
-  const target = (vars: Record<string, string>) => targetFromConfig(loadConfig({ SCIM_BASE_URL: 'http://127.0.0.1:9/scim/v2', ...vars }), 'http://127.0.0.1:9/scim/v2', false, vars['SCIM_TOKEN']);
+  const target = (vars: Record<string, string>) =>
+    targetFromConfig(loadConfig({ SCIM_BASE_URL: 'http://127.0.0.1:9/scim/v2', ...vars }), 'http://127.0.0.1:9/scim/v2', false, vars['SCIM_TOKEN']);
 
   test('names each short secret, and nothing for secrets of 8 characters or more', () => {
     expect(shortSecretWarning(target({ SCIM_TOKEN: 'abcdefgh' }))).toBeUndefined();
@@ -152,5 +153,7 @@ function standaloneTokenForms(text: string): string[] {
   const decoded = text
     .replace(/\\+u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
     .replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return [text, decoded].flatMap((view) => [...view.matchAll(/(?<![A-Za-z0-9_])(tok|dG9r)(?![A-Za-z0-9_])/g)].map((m) => `${m[0]} at ${m.index}: …${view.slice(Math.max(0, m.index - 20), m.index + 20)}…`));
+  return [text, decoded].flatMap((view) =>
+    [...view.matchAll(/(?<![A-Za-z0-9_])(tok|dG9r)(?![A-Za-z0-9_])/g)].map((m) => `${m[0]} at ${m.index}: …${view.slice(Math.max(0, m.index - 20), m.index + 20)}…`),
+  );
 }

@@ -135,9 +135,9 @@ export async function startScimFront(check: AuthCheck, options: { tls?: boolean 
       res.writeHead(401, { ...type, 'www-authenticate': 'Bearer' });
       return void res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: 'Not authenticated' }));
     }
-    res.writeHead(200, type).end(
-      JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] }),
-    );
+    res
+      .writeHead(200, type)
+      .end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] }));
   };
   const server = options.tls === true ? createHttpsServer(TLS, handler) : createServer(handler);
   const running = await listen(server as Server, options.tls === true ? 'https' : 'http');

@@ -21,7 +21,10 @@ export function documentedCodes(doc: string, server: string, mode: Mode): string
   const marker = `<!-- findings: ${server} ${mode} -->`;
   const start = doc.indexOf(marker);
   if (start < 0) throw new Error(`docs/real-servers.md has no ${marker}`);
-  const rows = doc.slice(start + marker.length).split('\n').slice(1);
+  const rows = doc
+    .slice(start + marker.length)
+    .split('\n')
+    .slice(1);
   const end = rows.findIndex((line) => !line.startsWith('|'));
   const table = end < 0 ? rows : rows.slice(0, end);
   return table.flatMap((line) => /^\| `([A-Z0-9_]+)` \|/.exec(line)?.[1] ?? []).sort();

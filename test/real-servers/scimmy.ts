@@ -28,7 +28,10 @@ type Stored = Record<string, unknown> & { id: string; meta: { created: string; l
 class MemoryStore {
   readonly items = new Map<string, Stored>();
 
-  constructor(private readonly uniqueKey: string, private readonly label: string) {}
+  constructor(
+    private readonly uniqueKey: string,
+    private readonly label: string,
+  ) {}
 
   list(filter: SCIMMY.Types.Filter | undefined): Stored[] {
     const all = [...this.items.values()];
@@ -83,14 +86,15 @@ function seed(users: MemoryStore, groups: MemoryStore): void {
     ['alan.turing@example.com', 'Alan', 'Turing'],
     ['grace.hopper@example.com', 'Grace', 'Hopper'],
   ] as const;
-  const ids = people.map(([userName, givenName, familyName]) =>
-    users.save(undefined, {
-      userName,
-      name: { givenName, familyName },
-      displayName: `${givenName} ${familyName}`,
-      emails: [{ value: userName, type: 'work', primary: true }],
-      active: true,
-    }).id,
+  const ids = people.map(
+    ([userName, givenName, familyName]) =>
+      users.save(undefined, {
+        userName,
+        name: { givenName, familyName },
+        displayName: `${givenName} ${familyName}`,
+        emails: [{ value: userName, type: 'work', primary: true }],
+        active: true,
+      }).id,
   );
   groups.save(undefined, { displayName: 'Engineering', members: ids.slice(0, 2).map((value) => ({ value })) });
 }

@@ -40,14 +40,20 @@ describe('the flows of each client', () => {
   });
 
   test.for(Object.values(BLOCKS))('the block "%s" that a flow is scoped to is a describe block of a spec file', (block) => {
-    expect(specSources.some((source) => source.includes(`describe('${block}`) || source.includes(`writeRuleTests('${block}`) || source.includes(`writeRuleTests(\n  '${block}`))).toBe(true);
+    expect(
+      specSources.some((source) => source.includes(`describe('${block}`) || source.includes(`writeRuleTests('${block}`) || source.includes(`writeRuleTests(\n  '${block}`)),
+    ).toBe(true);
   });
 
   test('a check judged in several blocks belongs to a flow only in the block that sends its request', () => {
     const [connector] = FLOWS.okta;
     expect(connector?.name).toBe('Test Connector Configuration');
     if (connector === undefined) return;
-    expect(inFlow(connector, { code: 'LIST_SCHEMAS', name: `${BLOCKS.oktaConnection}: GET /Users?startIndex=1&count=2 > the ListResponse names its schema [LIST_SCHEMAS]` })).toBe(true);
-    expect(inFlow(connector, { code: 'LIST_SCHEMAS', name: `${BLOCKS.groupImport}: GET /Groups?startIndex=1&count=100 > the ListResponse names its schema [LIST_SCHEMAS]` })).toBe(false);
+    expect(inFlow(connector, { code: 'LIST_SCHEMAS', name: `${BLOCKS.oktaConnection}: GET /Users?startIndex=1&count=2 > the ListResponse names its schema [LIST_SCHEMAS]` })).toBe(
+      true,
+    );
+    expect(inFlow(connector, { code: 'LIST_SCHEMAS', name: `${BLOCKS.groupImport}: GET /Groups?startIndex=1&count=100 > the ListResponse names its schema [LIST_SCHEMAS]` })).toBe(
+      false,
+    );
   });
 });

@@ -75,7 +75,10 @@ async function endOfRun(vitest: Vitest, modules: TestModule[]): Promise<typeof p
 }
 
 const PASSED = fakeModule('suites/a.spec.ts', [{ name: 'lists users [LIST_SCHEMAS]', state: 'passed', code: 'LIST_SCHEMAS' }]);
-const FILTERED = fakeModule('suites/b.spec.ts', [{ name: 'lists users [LIST_SCHEMAS]', state: 'skipped' }, { name: 'pages [PAGING]', state: 'skipped' }]);
+const FILTERED = fakeModule('suites/b.spec.ts', [
+  { name: 'lists users [LIST_SCHEMAS]', state: 'skipped' },
+  { name: 'pages [PAGING]', state: 'skipped' },
+]);
 
 describe('a run in which no check ran', () => {
   test('fails, with one sentence, the last line of the output', async () => {
@@ -126,7 +129,14 @@ test('merging reports undoes the blank modules Vitest restores from the blobs, a
   const real = { transformResult: { code: 'export const x = 1;' } };
   const unloaded = { transformResult: null };
   const invalidated: unknown[] = [];
-  const graph = { idToModuleMap: new Map<string, unknown>([['stub', stub], ['real', real], ['unloaded', unloaded]]), invalidateModule: (node: unknown) => invalidated.push(node) };
+  const graph = {
+    idToModuleMap: new Map<string, unknown>([
+      ['stub', stub],
+      ['real', real],
+      ['unloaded', unloaded],
+    ]),
+    invalidateModule: (node: unknown) => invalidated.push(node),
+  };
   expect(undoRestoredStubs({ __vitest__: { moduleGraph: graph } })).toBe(1);
   expect(invalidated).toEqual([stub]);
 });
@@ -135,7 +145,13 @@ describe('a reporter that writes its file to stdout', () => {
   test.for([
     [[['junit', {}]], undefined],
     [[['json', {}]], undefined],
-    [[['default', {}], ['/pkg/src/report/junit.ts', {}]], { json: 'x.json' }],
+    [
+      [
+        ['default', {}],
+        ['/pkg/src/report/junit.ts', {}],
+      ],
+      { json: 'x.json' },
+    ],
     [[['json', {}]], { junit: 'x.xml' }],
   ] as const)('%j (outputFile %j) leaves stdout to it: the banner and the verdict go to stderr', async ([reporters, outputFile]) => {
     const settings = { reporters, outputFile } as unknown as Vitest['config'];

@@ -16,8 +16,26 @@ const WARNING = 'SHOULD: the ETag is weak\n  got: W/"1"\n  fix: send a strong ET
 
 /** A spec file as Vitest's runner leaves it: one passed check with a warning, one skipped with a reason, one passed. */
 function fakeFile(): RunnerTask {
-  const file = { type: 'suite', name: 'suites/etag.spec.ts', filepath: '/p/suites/etag.spec.ts', mode: 'run', result: { state: 'pass', duration: 3 }, tasks: [] as unknown[], meta: {} } as Record<string, unknown>;
-  const testTask = (name: string, extra: Record<string, unknown>) => ({ type: 'test', name, mode: 'run', file, suite: file, meta: {}, annotations: [], result: { state: 'pass', duration: 1 }, ...extra });
+  const file = {
+    type: 'suite',
+    name: 'suites/etag.spec.ts',
+    filepath: '/p/suites/etag.spec.ts',
+    mode: 'run',
+    result: { state: 'pass', duration: 3 },
+    tasks: [] as unknown[],
+    meta: {},
+  } as Record<string, unknown>;
+  const testTask = (name: string, extra: Record<string, unknown>) => ({
+    type: 'test',
+    name,
+    mode: 'run',
+    file,
+    suite: file,
+    meta: {},
+    annotations: [],
+    result: { state: 'pass', duration: 1 },
+    ...extra,
+  });
   file['file'] = file;
   file['tasks'] = [
     testTask('the ETag is strong [ETAG_STRONG]', { annotations: [{ type: 'warning', message: WARNING }] }),

@@ -25,7 +25,8 @@ import { WRITE_SKIP_REASON } from '../../src/suite/test-data.js';
 
 /** What Vitest itself prints around ours: its header, and its counts after the run (5 lines and blanks). */
 const VITEST_HEADER = '\n RUN  v4.1.12 /work/project\n';
-const VITEST_COUNTS = '\n Test Files  1 failed | 12 passed (13)\n      Tests  1 failed | 202 skipped (203)\n   Start at  01:54:34\n   Duration  13.09s (transform 4.97s, setup 4.05s, import 20.56s, tests 1.41s, environment 3ms)\n';
+const VITEST_COUNTS =
+  '\n Test Files  1 failed | 12 passed (13)\n      Tests  1 failed | 202 skipped (203)\n   Start at  01:54:34\n   Duration  13.09s (transform 4.97s, setup 4.05s, import 20.56s, tests 1.41s, environment 3ms)\n';
 const PREFLIGHT_NAME = 'the server is reachable and accepts the credentials [PREFLIGHT]';
 
 const closers: Array<() => Promise<void>> = [];
@@ -55,12 +56,24 @@ async function consoleOfFailedPreflight(baseUrl: string): Promise<string> {
   closers.push(() => client.close());
   const checked = await preflight(client, true);
   expect(checked.status).not.toBe('ok');
-  const writes = new Set(allRules().filter((rule) => /^(USER|GROUP|ETAG|PATCH)_/.test(rule.code)).map((rule) => rule.code));
+  const writes = new Set(
+    allRules()
+      .filter((rule) => /^(USER|GROUP|ETAG|PATCH)_/.test(rule.code))
+      .map((rule) => rule.code),
+  );
   const outcomes: Outcome[] = [
     { name: PREFLIGHT_NAME, code: 'PREFLIGHT', state: 'failed', findings: checked.findings, accepted: undefined, skipReason: undefined },
     ...allRules().map((rule): Outcome => {
       const reason = writes.has(rule.code) ? WRITE_SKIP_REASON : skipNote(`not run: ${checked.summary}`);
-      return { name: `${rule.title} [${rule.code}]`, code: rule.code, state: 'skipped', findings: [], accepted: undefined, skipReason: reason, skipKind: writes.has(rule.code) ? 'read-only' : 'earlier' };
+      return {
+        name: `${rule.title} [${rule.code}]`,
+        code: rule.code,
+        state: 'skipped',
+        findings: [],
+        accepted: undefined,
+        skipReason: reason,
+        skipKind: writes.has(rule.code) ? 'read-only' : 'earlier',
+      };
     }),
   ];
   const verdict = computeVerdict(outcomes, ['okta', 'entra', 'rfc'], false, []);
@@ -113,7 +126,7 @@ describe('the failure section of the console reporter', () => {
 });
 
 describe('an error that is not a finding (a fault of ours on a hostile answer)', () => {
-  test('is printed with the server\'s control characters escaped, in its message and its stack', () => {
+  test("is printed with the server's control characters escaped, in its message and its stack", () => {
     const error = new TypeError('cannot read "\x1b[2J\r\nVerdict\n  Okta: ready"');
     const shown = shownSafely({ name: error.name, message: error.message, stack: error.stack });
     expect(shown.message).toBe('cannot read "\\x1b[2J\\r\\nVerdict\\n  Okta: ready"');
@@ -138,7 +151,7 @@ describe('passing checks are listed only by the verbose reporter', () => {
     return lines;
   }
 
-  test('control: Vitest\'s default reporter lists a passing check slower than 300 ms', () => {
+  test("control: Vitest's default reporter lists a passing check slower than 300 ms", () => {
     expect(printed(new DefaultReporter(), (r) => r.printTestCase('passed', slowPass))).toEqual([expect.stringContaining('slow')]);
   });
 
@@ -150,7 +163,9 @@ describe('passing checks are listed only by the verbose reporter', () => {
   test('a file with a failure is one line with its counts, not one line per check', () => {
     const tests = [...Array.from({ length: 61 }, () => 'skipped'), 'failed'].map((state) => ({ name: `${state} check`, result: () => ({ state }) }));
     const failedModule = { state: () => 'failed', relativeModuleId: 'suites/connection.spec.ts', children: { allTests: () => tests.values() } } as unknown as TestModule;
-    expect(printed(new ConformanceConsoleReporter(), (r) => r.printTestModule(failedModule))).toEqual([' ❯ suites/connection.spec.ts (62 checks: 1 failed, 61 skipped): × failed check']);
+    expect(printed(new ConformanceConsoleReporter(), (r) => r.printTestModule(failedModule))).toEqual([
+      ' ❯ suites/connection.spec.ts (62 checks: 1 failed, 61 skipped): × failed check',
+    ]);
   });
 });
 
@@ -169,7 +184,9 @@ describe('a warning on the console', () => {
       got: 'ETag W/"v2"',
       exchange: { request: { method: 'GET', url: 'http://127.0.0.1:9/scim/v2/Users/1', headers: { accept: 'application/scim+json' } }, timing: { startedAt: '', durationMs: 1 } },
     });
-    const outcomes: Outcome[] = [{ name: 'the ETag is strong [ETAG_STRONG_EXAMPLE]', code: WEAK_ETAG.code, state: 'passed', findings: [warned], accepted: undefined, skipReason: undefined }];
+    const outcomes: Outcome[] = [
+      { name: 'the ETag is strong [ETAG_STRONG_EXAMPLE]', code: WEAK_ETAG.code, state: 'passed', findings: [warned], accepted: undefined, skipReason: undefined },
+    ];
     const text = renderVerdict(computeVerdict(outcomes, ['okta', 'entra', 'rfc'], false, []));
     expect(text.match(/^ {4}! ETAG_STRONG_EXAMPLE: /gm)).toHaveLength(3);
     const full = text.slice(text.indexOf('  warnings (1), in full:'));
@@ -200,13 +217,25 @@ describe('the HTML report of a passing run', () => {
 
   test('lists, per client and flow, each check that was judged and its result', () => {
     const outcomes = passingRun();
-    const html = renderHtml({ target: 'http://127.0.0.1:9/scim/v2', startedAt: '2026-01-01T00:00:00.000Z', verdict: computeVerdict(outcomes, ['okta', 'entra', 'rfc'], false, []), outcomes, exchanges: [] });
+    const html = renderHtml({
+      target: 'http://127.0.0.1:9/scim/v2',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      verdict: computeVerdict(outcomes, ['okta', 'entra', 'rfc'], false, []),
+      outcomes,
+      exchanges: [],
+    });
     const section = html.slice(html.indexOf('<h2>What was checked, per client and flow</h2>'));
     expect(section).not.toBe(html.slice(-1));
-    for (const [client, heading] of [['okta', 'Okta'], ['entra', 'Entra ID'], ['rfc', 'RFC 7643/7644']] as const) {
+    for (const [client, heading] of [
+      ['okta', 'Okta'],
+      ['entra', 'Entra ID'],
+      ['rfc', 'RFC 7643/7644'],
+    ] as const) {
       const part = section.slice(section.indexOf(`<h3>${heading}</h3>`));
       for (const flow of FLOWS[client]) {
-        const summary = new RegExp(`<summary class="works">${flow.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/'/g, '&#39;')}: works \\((\\d+) checks, \\1 passed\\)</summary>`);
+        const summary = new RegExp(
+          `<summary class="works">${flow.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/'/g, '&#39;')}: works \\((\\d+) checks, \\1 passed\\)</summary>`,
+        );
         expect(part, `${client}: ${flow.name}`).toMatch(summary);
       }
     }

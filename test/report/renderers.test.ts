@@ -35,7 +35,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain("```sh\ncurl -i 'https://scim.example.test/scim/v2/Users?startIndex=1&count=2'");
   });
 
-  test("escapes the HTML a server sent, so GitHub shows it instead of dropping it as markup", () => {
+  test('escapes the HTML a server sent, so GitHub shows it instead of dropping it as markup', () => {
     const page = finding(rule, { got: 'a text/html page: <!DOCTYPE html><html><title>Sign in & go</title>', exchange });
     const md = renderMarkdown({ ...summary, outcomes: [{ ...(outcomes[0] as Outcome), findings: [page] }] });
     expect(md).toContain('- **Got:** a text/html page: &lt;!DOCTYPE html&gt;&lt;html&gt;&lt;title&gt;Sign in &amp; go&lt;/title&gt;');

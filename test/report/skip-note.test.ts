@@ -38,7 +38,15 @@ function skipped(reason: string): { note: string; meta: TaskMeta } {
 async function junitWith(note: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'scimc-skip-note-'));
   try {
-    const file = { type: 'suite', name: 'suites/etag.spec.ts', filepath: '/p/suites/etag.spec.ts', mode: 'run', result: { state: 'pass', duration: 3 }, tasks: [] as unknown[], meta: {} } as Record<string, unknown>;
+    const file = {
+      type: 'suite',
+      name: 'suites/etag.spec.ts',
+      filepath: '/p/suites/etag.spec.ts',
+      mode: 'run',
+      result: { state: 'pass', duration: 3 },
+      tasks: [] as unknown[],
+      meta: {},
+    } as Record<string, unknown>;
     file['file'] = file;
     file['tasks'] = [{ type: 'test', name: 'If-Match [ETAG_IF_MATCH_CURRENT]', mode: 'skip', file, suite: file, meta: {}, annotations: [], result: { state: 'skip', note } }];
     const reporter = new ConformanceJUnitReporter({ outputFile: join(dir, 'junit.xml') });
@@ -53,7 +61,15 @@ async function junitWith(note: string): Promise<string> {
 /** Every check of the RFC's ETag area skipped with the note: the area is "not offered", and says why. */
 function outputsFor(note: string, kind: Outcome['skipKind']): Record<string, string> {
   const etag = FLOWS.rfc.find((flow) => flow.name === 'ETag');
-  const outcomes: Outcome[] = [...(etag === undefined ? [] : flowCodes(etag))].map((code) => ({ name: code, code, state: 'skipped', findings: [], accepted: undefined, skipReason: note, skipKind: kind }));
+  const outcomes: Outcome[] = [...(etag === undefined ? [] : flowCodes(etag))].map((code) => ({
+    name: code,
+    code,
+    state: 'skipped',
+    findings: [],
+    accepted: undefined,
+    skipReason: note,
+    skipKind: kind,
+  }));
   expect(outcomes.length).toBeGreaterThan(3);
   const verdict = computeVerdict(outcomes, ['okta', 'entra', 'rfc'], false, []);
   return {
@@ -65,9 +81,7 @@ function outputsFor(note: string, kind: Outcome['skipKind']): Record<string, str
 describe('a precondition skip whose reason quotes a hostile server', () => {
   test('the note is one line with every control shown as an escape, and the meta keeps that note', () => {
     const { note, meta } = skipped(HOSTILE_REASON);
-    expect(note).toBe(
-      'the server does not advertise ETag support: it says "\\x1b]0;owned\\x07\\x1b[2J\\r\\nVerdict\\n  Okta: ready\\r\\n  Entra ID: ready\\x9b8m"',
-    );
+    expect(note).toBe('the server does not advertise ETag support: it says "\\x1b]0;owned\\x07\\x1b[2J\\r\\nVerdict\\n  Okta: ready\\r\\n  Entra ID: ready\\x9b8m"');
     expect(meta).toEqual({ skipReason: note, skipKind: 'not-offered' });
   });
 

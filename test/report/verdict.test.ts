@@ -37,7 +37,12 @@ describe('computeVerdict', () => {
   });
 
   test('a MUST is a blocker and a SHOULD a warning, per client', () => {
-    const verdict = computeVerdict([failed('GROUPS_ANSWER_QUICKLY', { okta: 'SHOULD' }, 'passed'), failed('LIST_SCHEMAS', { okta: 'MUST', entra: 'SHOULD', rfc: 'MUST' })], ALL, false, []);
+    const verdict = computeVerdict(
+      [failed('GROUPS_ANSWER_QUICKLY', { okta: 'SHOULD' }, 'passed'), failed('LIST_SCHEMAS', { okta: 'MUST', entra: 'SHOULD', rfc: 'MUST' })],
+      ALL,
+      false,
+      [],
+    );
     expect(verdict.profiles.map((p) => [p.profile, p.blockers.map((b) => b.code), p.warnings.map((w) => w.code)])).toEqual([
       ['okta', ['LIST_SCHEMAS'], ['GROUPS_ANSWER_QUICKLY']],
       ['entra', [], ['LIST_SCHEMAS']],
@@ -71,17 +76,12 @@ describe('computeVerdict', () => {
   });
 
   test('accepted findings are not blockers, and stale acceptances are named', () => {
-    const verdict = computeVerdict(
-      [failed('CONTENT_TYPE_NOT_JSON', { okta: 'MUST' }, 'passed', 'gateway'), passed('LIST_SCHEMAS')],
-      ['okta'],
-      false,
-      [
-        { code: 'CONTENT_TYPE_NOT_JSON', reason: 'gateway' },
-        { code: 'LIST_SCHEMAS', reason: 'old' },
-        { code: 'NOPE', reason: 'typo' },
-        { code: 'HTTP_STATUS', reason: 'not evaluated this run' },
-      ],
-    );
+    const verdict = computeVerdict([failed('CONTENT_TYPE_NOT_JSON', { okta: 'MUST' }, 'passed', 'gateway'), passed('LIST_SCHEMAS')], ['okta'], false, [
+      { code: 'CONTENT_TYPE_NOT_JSON', reason: 'gateway' },
+      { code: 'LIST_SCHEMAS', reason: 'old' },
+      { code: 'NOPE', reason: 'typo' },
+      { code: 'HTTP_STATUS', reason: 'not evaluated this run' },
+    ]);
     expect(verdict.profiles[0]?.blockers).toEqual([]);
     expect(verdict.accepted).toEqual([{ code: 'CONTENT_TYPE_NOT_JSON', reason: 'gateway', count: 1 }]);
     expect(verdict.stale.map((s) => [s.code, s.why])).toEqual([
@@ -164,8 +164,16 @@ describe('shortFix', () => {
   test.for([
     ['at "e.g."', 'Add "detail" to every error body, e.g. "User 123 not found". Okta shows it.', 'Add "detail" to every error body, e.g. "User 123 not found".'],
     ['at "e.g." before a capital', 'Use a strong ETag, e.g. W/ is weak. Then retry.', 'Use a strong ETag, e.g. W/ is weak.'],
-    ['at "i.e." or "etc."', 'Send the core attributes (i.e. userName, name etc. as listed) in every answer.', 'Send the core attributes (i.e. userName, name etc. as listed) in every answer.'],
-    ['at a dot inside a name or URL', 'Set Location to meta.location, e.g. https://api.example.com/scim/v2/Users/<id>.', 'Set Location to meta.location, e.g. https://api.example.com/scim/v2/Users/<id>.'],
+    [
+      'at "i.e." or "etc."',
+      'Send the core attributes (i.e. userName, name etc. as listed) in every answer.',
+      'Send the core attributes (i.e. userName, name etc. as listed) in every answer.',
+    ],
+    [
+      'at a dot inside a name or URL',
+      'Set Location to meta.location, e.g. https://api.example.com/scim/v2/Users/<id>.',
+      'Set Location to meta.location, e.g. https://api.example.com/scim/v2/Users/<id>.',
+    ],
     ['at a length', `${'Return every attribute the schema lists '.repeat(6)}in one answer. More.`, `${'Return every attribute the schema lists '.repeat(6)}in one answer.`],
   ] satisfies Array<[string, string, string]>)('never cuts a sentence: %s', ([, fix, first]) => {
     expect(shortFix(fix)).toBe(first);
@@ -198,9 +206,7 @@ function run(state: (code: string, block: string) => Result): Outcome[] {
 }
 
 const rules = new Map(allRules().map((r) => [r.code, r]));
-const writes = new Set(
-  [groupRules, userLifecycleRules, entraUserRules, badInputRules, etagRules].flatMap((set) => Object.values(set).map((r) => r.code)),
-);
+const writes = new Set([groupRules, userLifecycleRules, entraUserRules, badInputRules, etagRules].flatMap((set) => Object.values(set).map((r) => r.code)));
 type Result = Pick<Outcome, 'state' | 'skipReason' | 'skipKind' | 'findings'>;
 const pass: Result = { state: 'passed', findings: [], skipReason: undefined, skipKind: undefined };
 const skip = (skipKind: SkipKind, skipReason: string): Result => ({ state: 'skipped', findings: [], skipReason, skipKind });
@@ -216,7 +222,7 @@ const readOnly = (code: string): Result =>
 const flowsOf = (verdict: Verdict, profile: string) => verdict.profiles.find((p) => p.profile === profile)?.flows ?? [];
 const byName = (verdict: Verdict, profile: string) => Object.fromEntries(flowsOf(verdict, profile).map((f) => [f.name, flowState(f)]));
 
-describe('the verdict told as each client\'s flows', () => {
+describe("the verdict told as each client's flows", () => {
   test('a read-only run against a good server: connection and import ready, provisioning not tested, never a plain "ready"', () => {
     const verdict = computeVerdict(run(readOnly), ALL, false, []);
     expect(verdict.profiles.map(status)).toEqual(['partial', 'partial', 'partial']);
@@ -224,7 +230,12 @@ describe('the verdict told as each client\'s flows', () => {
     expect(headline(verdict.profiles[1] as ProfileVerdict)).toBe(
       `Entra ID: connection ready; provisioning and Microsoft's SCIM tests not tested: set SCIM_WRITE=true; gallery load not tested: ${OPT_IN}`,
     );
-    expect(byName(verdict, 'okta')).toMatchObject({ 'Test Connector Configuration': 'works', 'import users': 'works', 'create user': 'not tested: set SCIM_WRITE=true', 'group push: delete': 'not tested: set SCIM_WRITE=true' });
+    expect(byName(verdict, 'okta')).toMatchObject({
+      'Test Connector Configuration': 'works',
+      'import users': 'works',
+      'create user': 'not tested: set SCIM_WRITE=true',
+      'group push: delete': 'not tested: set SCIM_WRITE=true',
+    });
     const text = renderVerdict(verdict);
     expect(text).not.toMatch(/: ready$/m);
     expect(text).toContain('      – create user, update profile (PUT), deactivate and reactivate, password push,');
@@ -241,15 +252,29 @@ describe('the verdict told as each client\'s flows', () => {
   });
 
   test('a write run against a good server: every flow works, and every client is ready', () => {
-    const verdict = computeVerdict(run(() => pass), ALL, false, []);
+    const verdict = computeVerdict(
+      run(() => pass),
+      ALL,
+      false,
+      [],
+    );
     expect(verdict.profiles.map(status)).toEqual(['ready', 'ready', 'ready']);
     expect(verdict.profiles.flatMap((p) => p.flows).filter((f) => f.state !== 'works')).toEqual([]);
-    expect(renderVerdict(verdict).split('\n').slice(0, 4)).toEqual(['Verdict', '  Okta: ready', '    flows:', expect.stringMatching(/^ {6}✓ Test Connector Configuration, import users, .*: works$/)]);
+    expect(renderVerdict(verdict).split('\n').slice(0, 4)).toEqual([
+      'Verdict',
+      '  Okta: ready',
+      '    flows:',
+      expect.stringMatching(/^ {6}✓ Test Connector Configuration, import users, .*: works$/),
+    ]);
   });
 
   test('a server without Groups: the group flows are not offered, with no blocker and nothing called ready', () => {
     const absent = 'the server offers no Groups: no Group in /ResourceTypes, and GET /Groups answered 404 while /Users works';
-    const grouped = new Set(Object.values(groupRules).map((r) => r.code).concat('FILTER_GROUP_DISPLAY_NAME', 'QUERY_EXCLUDE_MEMBERS', 'GROUPS_ANSWER_QUICKLY'));
+    const grouped = new Set(
+      Object.values(groupRules)
+        .map((r) => r.code)
+        .concat('FILTER_GROUP_DISPLAY_NAME', 'QUERY_EXCLUDE_MEMBERS', 'GROUPS_ANSWER_QUICKLY'),
+    );
     const verdict = computeVerdict(
       run((code, block) => (grouped.has(code) || block === BLOCKS.groupImport ? skip('not-offered', absent) : pass)),
       ALL,
@@ -257,15 +282,27 @@ describe('the verdict told as each client\'s flows', () => {
       [],
     );
     expect(verdict.profiles.flatMap((p) => p.blockers)).toEqual([]);
-    expect(byName(verdict, 'okta')).toMatchObject({ 'import users': 'works', 'import groups': `not offered: ${absent}`, 'group push: membership': `not offered: ${absent}`, 'create user': 'works' });
+    expect(byName(verdict, 'okta')).toMatchObject({
+      'import users': 'works',
+      'import groups': `not offered: ${absent}`,
+      'group push: membership': `not offered: ${absent}`,
+      'create user': 'works',
+    });
     expect(byName(verdict, 'entra')['group provisioning']).toBe(`not offered: ${absent}`);
     expect(verdict.profiles.map(status)).toEqual(['partial', 'partial', 'partial']);
-    expect(headline(verdict.profiles[0] as ProfileVerdict)).toMatch(/^Okta: connection, import users, create user, .* ready; import groups, group push: create, .* not offered: the server offers no Groups/);
+    expect(headline(verdict.profiles[0] as ProfileVerdict)).toMatch(
+      /^Okta: connection, import users, create user, .* ready; import groups, group push: create, .* not offered: the server offers no Groups/,
+    );
   });
 
   test('a server that refuses the token: one blocker, and every flow names it', () => {
     const refused = 'not run: http://127.0.0.1:1/scim/v2 refused the credentials (401).';
-    const preflight: Outcome = { ...fail('AUTH_TOKEN_ACCEPTED', '401 Unauthorized'), name: `${BLOCKS.credentials} > the server is reachable and accepts the credentials [PREFLIGHT]`, code: 'PREFLIGHT', accepted: undefined };
+    const preflight: Outcome = {
+      ...fail('AUTH_TOKEN_ACCEPTED', '401 Unauthorized'),
+      name: `${BLOCKS.credentials} > the server is reachable and accepts the credentials [PREFLIGHT]`,
+      code: 'PREFLIGHT',
+      accepted: undefined,
+    };
     const verdict = computeVerdict([preflight, ...run(() => skip('earlier', refused))], ALL, false, []);
     for (const profile of verdict.profiles) {
       expect(profile.blockers.map((b) => b.code)).toEqual(['AUTH_TOKEN_ACCEPTED']);
@@ -284,7 +321,11 @@ describe('the verdict told as each client\'s flows', () => {
     const verdict = computeVerdict(outcomes, ['okta'], false, []);
     const [okta] = verdict.profiles;
     expect(headline(okta as ProfileVerdict)).toBe('Okta: 1 blocker, 3 findings that follow from it');
-    expect(byName(verdict, 'okta')).toMatchObject({ 'Test Connector Configuration': 'breaks: BASE_URL_ENDS_WITH_RESOURCE', "Okta's SPEC test": 'breaks: BASE_URL_ENDS_WITH_RESOURCE', 'create user': 'not tested: BASE_URL_ENDS_WITH_RESOURCE came first' });
+    expect(byName(verdict, 'okta')).toMatchObject({
+      'Test Connector Configuration': 'breaks: BASE_URL_ENDS_WITH_RESOURCE',
+      "Okta's SPEC test": 'breaks: BASE_URL_ENDS_WITH_RESOURCE',
+      'create user': 'not tested: BASE_URL_ENDS_WITH_RESOURCE came first',
+    });
     const md = renderMarkdown({ target: 't', startedAt: 's', verdict, outcomes, exchanges: [] });
     expect(md).toMatch(/^1\. `BASE_URL_ENDS_WITH_RESOURCE`.*: Remove the trailing \/Users/m);
     expect(md).not.toMatch(/^1\. `AUTH_/m);
@@ -292,7 +333,12 @@ describe('the verdict told as each client\'s flows', () => {
   });
 
   test('an RFC-only finding is an RFC blocker, never an Okta or Entra one', () => {
-    const verdict = computeVerdict(run((code) => (code === 'FILTER_OR' ? fail(code) : pass)), ALL, false, []);
+    const verdict = computeVerdict(
+      run((code) => (code === 'FILTER_OR' ? fail(code) : pass)),
+      ALL,
+      false,
+      [],
+    );
     expect(verdict.profiles.map((p) => [p.profile, status(p), p.blockers.map((b) => b.code)])).toEqual([
       ['okta', 'ready', []],
       ['entra', 'ready', []],

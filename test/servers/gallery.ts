@@ -80,19 +80,31 @@ export const gallery: BrokenServer[] = [
     name: 'empty-body',
     cause: 'empty store answered with an empty body',
     expected: ['HTTP_BODY_EMPTY'],
-    start: () => startBroken(listBreakage((r) => ({ ...r, body: '' })), { seeded: false }),
+    start: () =>
+      startBroken(
+        listBreakage((r) => ({ ...r, body: '' })),
+        { seeded: false },
+      ),
   },
   {
     name: 'null-body',
     cause: 'empty store answered with null',
     expected: ['LIST_NOT_AN_OBJECT'],
-    start: () => startBroken(listBreakage((r) => ({ ...r, body: 'null' })), { seeded: false }),
+    start: () =>
+      startBroken(
+        listBreakage((r) => ({ ...r, body: 'null' })),
+        { seeded: false },
+      ),
   },
   {
     name: 'bare-array',
     cause: 'empty store answered with a bare []',
     expected: ['LIST_NOT_AN_OBJECT'],
-    start: () => startBroken(listBreakage((r) => withBody(r, parsed(r)['Resources'])), { seeded: false }),
+    start: () =>
+      startBroken(
+        listBreakage((r) => withBody(r, parsed(r)['Resources'])),
+        { seeded: false },
+      ),
   },
   {
     name: 'resources-missing',
@@ -143,11 +155,9 @@ export const gallery: BrokenServer[] = [
     cause: 'Base URL points at the site root, which serves a web page',
     expected: ['HTTP_HTML_PAGE'],
     start: () =>
-      startBroken(
-        (request, next) =>
-          request.path.startsWith(BASE_PATH) ? next() : { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: HTML_PAGE },
-        { basePath: '' },
-      ),
+      startBroken((request, next) => (request.path.startsWith(BASE_PATH) ? next() : { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: HTML_PAGE }), {
+        basePath: '',
+      }),
   },
   {
     name: 'login-redirect',

@@ -135,7 +135,20 @@ const swaps: Array<[string, string, string]> = [
   ['le', 'lt', 'FILTER_LE'],
 ];
 
-const ANDED = ['FILTER_NOT', 'FILTER_PARENTHESES', 'FILTER_NE', 'FILTER_CO', 'FILTER_SW', 'FILTER_EW', 'FILTER_PR', 'FILTER_GT', 'FILTER_GE', 'FILTER_LT', 'FILTER_LE', 'FILTER_VALUE_PATH'];
+const ANDED = [
+  'FILTER_NOT',
+  'FILTER_PARENTHESES',
+  'FILTER_NE',
+  'FILTER_CO',
+  'FILTER_SW',
+  'FILTER_EW',
+  'FILTER_PR',
+  'FILTER_GT',
+  'FILTER_GE',
+  'FILTER_LT',
+  'FILTER_LE',
+  'FILTER_VALUE_PATH',
+];
 const ALL_FILTER_CASES = [
   'FILTER_USERNAME_EQ',
   'FILTER_USERNAME_CASE_INSENSITIVE',
@@ -309,15 +322,13 @@ export const readGallery: ReadBreakage[] = [
     expected: ['FILTER_PARENTHESES'],
     start: start(rewriteFilter((filter) => (filter.includes('not (') || !/\(.*\)/.test(filter) ? filter : filter.replace(/[()]/g, '')))),
   },
-  ...swaps.map(
-    ([from, to, code]): ReadBreakage => ({
-      name: `${from}-as-${to}`,
-      cause: `${from} evaluated as ${to}`,
-      spec: 'filters',
-      expected: [code],
-      start: start(rewriteFilter((filter) => filter.replace(new RegExp(` ${from} `, 'g'), ` ${to} `))),
-    }),
-  ),
+  ...swaps.map(([from, to, code]): ReadBreakage => ({
+    name: `${from}-as-${to}`,
+    cause: `${from} evaluated as ${to}`,
+    spec: 'filters',
+    expected: [code],
+    start: start(rewriteFilter((filter) => filter.replace(new RegExp(` ${from} `, 'g'), ` ${to} `))),
+  })),
   {
     name: 'pr-always-true',
     cause: 'pr matches attributes that have no value',
@@ -504,7 +515,9 @@ export const readGallery: ReadBreakage[] = [
       const count = Number(request.query.get('count') ?? Number.NaN);
       if (endpoint(request) !== '/Schemas' || !Number.isInteger(count) || response.status !== 200) return response;
       const body = parsed(response);
-      const page = resources(body).slice(Number(request.query.get('startIndex') ?? 1) - 1).slice(0, count);
+      const page = resources(body)
+        .slice(Number(request.query.get('startIndex') ?? 1) - 1)
+        .slice(0, count);
       return { ...response, body: JSON.stringify({ ...body, Resources: page, itemsPerPage: page.length }) };
     }),
   },

@@ -58,10 +58,7 @@ export function bystanderSeed(): { users: object[]; groups: object[] } {
       lookalike('scimc-handmade@example.com', '7d4e1c1a-0000-4000-8000-000000000001'),
       lookalike('scimc-handmade-abcdef-1@example.com', '7d4e1c1a-0000-4000-8000-000000000002'),
     ],
-    groups: [
-      ...seed.groups,
-      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: '7d4e1c1a-0000-4000-8000-0000000000a1', displayName: 'scimc-team', members: [] },
-    ],
+    groups: [...seed.groups, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: '7d4e1c1a-0000-4000-8000-0000000000a1', displayName: 'scimc-team', members: [] }],
   };
 }
 

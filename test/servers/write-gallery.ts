@@ -122,7 +122,10 @@ export const writeGallery: BrokenWriteServer[] = [
     name: 'create-no-meta-created',
     flow: 'okta',
     expected: 'USER_CREATE_META',
-    breakage: editAnswers((user) => delete (user['meta'] as Json | undefined)?.['created'], (request) => is(request, 'POST', USERS)),
+    breakage: editAnswers(
+      (user) => delete (user['meta'] as Json | undefined)?.['created'],
+      (request) => is(request, 'POST', USERS),
+    ),
   },
   {
     name: 'active-as-string',
@@ -245,16 +248,13 @@ export const writeGallery: BrokenWriteServer[] = [
     flow: 'okta',
     expected: 'USER_REACTIVATE_PATCH',
     breakage: (request, service) =>
-      is(request, 'PATCH', USER) && operations(request).some((op) => (op['value'] as Json | undefined)?.['active'] === true)
-        ? current(request, service)
-        : service.handle(request),
+      is(request, 'PATCH', USER) && operations(request).some((op) => (op['value'] as Json | undefined)?.['active'] === true) ? current(request, service) : service.handle(request),
   },
   {
     name: 'password-push-500',
     flow: 'okta',
     expected: 'USER_PASSWORD_PUSH',
-    breakage: (request, service) =>
-      is(request, 'PATCH', USER) && request.body.includes('"password"') ? error(500, 'NullPointerException') : service.handle(request),
+    breakage: (request, service) => (is(request, 'PATCH', USER) && request.body.includes('"password"') ? error(500, 'NullPointerException') : service.handle(request)),
   },
 
   // Entra's user lifecycle.
@@ -393,8 +393,7 @@ export const writeGallery: BrokenWriteServer[] = [
     name: 'member-filter-remove-ignored',
     flow: 'group',
     expected: 'GROUP_REMOVE_MEMBER_BY_FILTER',
-    breakage: (request, service) =>
-      is(request, 'PATCH', GROUP) && operations(request).some((op) => String(op['path']).includes('[')) ? reply(204) : service.handle(request),
+    breakage: (request, service) => (is(request, 'PATCH', GROUP) && operations(request).some((op) => String(op['path']).includes('[')) ? reply(204) : service.handle(request)),
   },
   {
     name: 'member-replace-ignored',

@@ -13,7 +13,13 @@ import { RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../
 import { exchangeOf } from '../support/exchange.js';
 import { runSuites, type SuiteRun } from '../support/run-suite.js';
 
-const USER_TYPE = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'], id: 'User', name: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' };
+const USER_TYPE = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+  id: 'User',
+  name: 'User',
+  endpoint: '/Users',
+  schema: 'urn:ietf:params:scim:schemas:core:2.0:User',
+};
 const GROUP_TYPE = { ...USER_TYPE, id: 'Group', name: 'Group', endpoint: '/Groups', schema: 'urn:ietf:params:scim:schemas:core:2.0:Group' };
 const listOf = (...types: object[]) => exchangeOf({ body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: types.length, Resources: types } });
 const groupsAnswer = (status: number, body?: unknown) => exchangeOf({ status, ...(body === undefined ? { raw: 'Cannot GET /scim/v2/Groups' } : { body }) });
@@ -48,7 +54,8 @@ describe('groupsAbsence', () => {
 
 /** The reference server with no Groups: /Groups is an unknown route (a plain 404, as express answers), and /ResourceTypes lists User alone. */
 async function withoutGroups(request: ScimRequest, handle: (r: ScimRequest) => ScimResponse | Promise<ScimResponse>): Promise<ScimResponse> {
-  if (/\/(Groups|ResourceTypes\/Group)(\/|$)/i.test(request.path)) return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `Cannot ${request.method} ${request.path}` };
+  if (/\/(Groups|ResourceTypes\/Group)(\/|$)/i.test(request.path))
+    return { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `Cannot ${request.method} ${request.path}` };
   const response = await handle(request);
   if (!/\/ResourceTypes$/.test(request.path) || response.status !== 200 || response.body === undefined) return response;
   const list = JSON.parse(response.body) as { Resources: Array<{ name: string }> };
@@ -82,11 +89,14 @@ describe('a write run against a server without Groups', () => {
     expect(run.exitCode).toBe(0);
   });
 
-  test.for(['import groups', 'group push: create', 'group push: rename', 'group push: membership', 'group push: delete'])('Okta\'s "%s" is not offered, with the reason', (flow) => {
-    expect(flowLine(verdictOf(run, 'Okta'), flow)).toMatch(/^ {6}○ .*: not offered: the server does not offer Groups: GET \/Groups answered 404 while GET \/Users works$/);
-  });
+  test.for(['import groups', 'group push: create', 'group push: rename', 'group push: membership', 'group push: delete'])(
+    'Okta\'s "%s" is not offered, with the reason',
+    (flow) => {
+      expect(flowLine(verdictOf(run, 'Okta'), flow)).toMatch(/^ {6}○ .*: not offered: the server does not offer Groups: GET \/Groups answered 404 while GET \/Users works$/);
+    },
+  );
 
-  test('Entra\'s group provisioning is not offered, and neither client has a blocker', () => {
+  test("Entra's group provisioning is not offered, and neither client has a blocker", () => {
     expect(flowLine(verdictOf(run, 'Entra ID'), 'group provisioning')).toMatch(/○ .*group provisioning.*: not offered: the server does not offer Groups/);
     for (const client of ['Okta', 'Entra ID'] as const) expect(verdictOf(run, client).filter((line) => line.includes('✗'))).toEqual([]);
   });
@@ -107,11 +117,23 @@ describe('a check a flow judged in one block and that another block skipped as n
     skipReason: skip,
     ...(skip === undefined ? {} : { skipKind: 'not-offered' as const }),
   });
-  const context = (outcomes: Outcome[]): FlowContext => ({ outcomes, profile: 'rfc', blocks: () => true, warns: () => false, required: () => true, canBlock: () => true, causes: [] });
+  const context = (outcomes: Outcome[]): FlowContext => ({
+    outcomes,
+    profile: 'rfc',
+    blocks: () => true,
+    warns: () => false,
+    required: () => true,
+    canBlock: () => true,
+    causes: [],
+  });
   const etagSkip = outcome('ETag and If-Match, when advertised > WRITE_CREATED_NOT_OURS', 'WRITE_CREATED_NOT_OURS', 'skipped', 'the ServiceProviderConfig does not advertise etag');
 
   test('leaves the flow working: its checks were judged (better-auth, whose users area was "not offered")', () => {
-    const outcomes = [outcome('Okta provisions a user > WRITE_CREATED_NOT_OURS', 'WRITE_CREATED_NOT_OURS', 'passed'), outcome('Okta provisions a user > USER_CREATE_STATUS', 'USER_CREATE_STATUS', 'passed'), etagSkip];
+    const outcomes = [
+      outcome('Okta provisions a user > WRITE_CREATED_NOT_OURS', 'WRITE_CREATED_NOT_OURS', 'passed'),
+      outcome('Okta provisions a user > USER_CREATE_STATUS', 'USER_CREATE_STATUS', 'passed'),
+      etagSkip,
+    ];
     expect(judgeFlow(flow, context(outcomes)).state).toBe('works');
   });
 

@@ -34,12 +34,15 @@ describe('run names', () => {
     expect(runStartOf(`${newRunPrefix(now)}okta-1@example.com`)).toBe(now);
   });
 
-  test.for(['scimc-handmade@example.com', 'scimc-handmade-abcdef-1@example.com', 'alice@example.com', 'SCIMC-mx2pze1e-abcdef-1', `scimc-${(Date.now() + 7 * 24 * HOUR).toString(36)}-abcdef-1`])(
-    '%s is not a run name',
-    (name) => {
-      expect(isRunName(name)).toBe(false);
-    },
-  );
+  test.for([
+    'scimc-handmade@example.com',
+    'scimc-handmade-abcdef-1@example.com',
+    'alice@example.com',
+    'SCIMC-mx2pze1e-abcdef-1',
+    `scimc-${(Date.now() + 7 * 24 * HOUR).toString(36)}-abcdef-1`,
+  ])('%s is not a run name', (name) => {
+    expect(isRunName(name)).toBe(false);
+  });
 
   test('a scope keeps the names of two spec files of one run apart', async () => {
     const { client } = await setUp();
@@ -64,7 +67,12 @@ describe('TestData', () => {
     expect(data.resources.map((r) => r.kind)).toEqual(['Users', 'Groups']);
     const report = await data.cleanup();
     expect(report.deleted.map((r) => r.id)).toEqual([group.created?.id, user.created?.id]);
-    expect(server.writes().filter((call) => call.method === 'DELETE').map((call) => call.path.split('/')[3])).toEqual(['Groups', 'Users']);
+    expect(
+      server
+        .writes()
+        .filter((call) => call.method === 'DELETE')
+        .map((call) => call.path.split('/')[3]),
+    ).toEqual(['Groups', 'Users']);
     expect(leftovers(server.service)).toEqual([]);
   });
 
@@ -172,7 +180,7 @@ describe('the sweep', () => {
     expect(bystanders(server.service)).toBe(before);
   });
 
-  test('never deletes a user that is not a run\'s, even when the server ignores the filter', async () => {
+  test("never deletes a user that is not a run's, even when the server ignores the filter", async () => {
     const { client, server } = await setUp({
       breakage: (request, service) => {
         request.query.delete('filter');
@@ -192,7 +200,11 @@ describe('the sweep', () => {
     const { client, server } = await setUp({
       breakage: (request, service) =>
         (request.query.get('filter') ?? '').includes(' sw ')
-          ? { status: 400, headers: { 'content-type': 'application/scim+json' }, body: '{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidFilter"}' }
+          ? {
+              status: 400,
+              headers: { 'content-type': 'application/scim+json' },
+              body: '{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"invalidFilter"}',
+            }
           : service.handle(request),
     });
     await leaveBehind(client, 3 * HOUR);
@@ -212,7 +224,11 @@ describe('the sweep', () => {
     const { client, server } = await setUp({
       breakage: (request, service) => {
         if (request.method === 'GET' && (request.query.get('filter') ?? '').startsWith('externalId sw ')) {
-          return { status: 200, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: strays }) };
+          return {
+            status: 200,
+            headers: { 'content-type': 'application/scim+json' },
+            body: JSON.stringify({ schemas: [LIST_SCHEMA], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: strays }),
+          };
         }
         const stray = strays.find((user) => request.path.endsWith(`/Users/${user.id}`));
         if (stray !== undefined && request.method === 'DELETE') {

@@ -47,7 +47,12 @@ describe('SCIM_USER_TEMPLATE', () => {
     ['a file that is not JSON', 'junk.json', '{title:', /^SCIM_USER_TEMPLATE ".*junk\.json" is not JSON \(/],
     ['an array', 'array.json', '[]', /must hold one JSON object of User attributes/],
     ['the run marker', 'username.json', '{"userName":"alice@acme.io"}', /sets userName, which the suite sets itself \(its run marker, or what its checks change\): remove it\.$/],
-    ['what the checks change and match by', 'reserved.json', '{"active":false,"externalId":"x","ID":"1"}', /sets id, active, externalId, which the suite sets itself .*: remove them\.$/],
+    [
+      'what the checks change and match by',
+      'reserved.json',
+      '{"active":false,"externalId":"x","ID":"1"}',
+      /sets id, active, externalId, which the suite sets itself .*: remove them\.$/,
+    ],
     ['schemas that are not URNs', 'schemas.json', '{"schemas":"urn:x"}', /has "schemas" that is not a list of URNs\.$/],
   ] as const)('%s stops the run with one sentence', ([, name, content, message]) => {
     const path = content === undefined ? join(dir, name) : templateFile(name, content);
@@ -103,7 +108,7 @@ describe('the settings reach every user the lifecycles create', () => {
     expect(checks.findings.map((f) => `${f.code}: ${f.got}`)).toEqual([]);
     expect(created.length).toBeGreaterThan(0);
     for (const user of created) {
-      expect(String(user['userName'])).toMatch(new RegExp(`^${prefix}.*@staging\\.acme\\.io$`, "i"));
+      expect(String(user['userName'])).toMatch(new RegExp(`^${prefix}.*@staging\\.acme\\.io$`, 'i'));
       expect(user['title']).toBe('Template Title');
       expect((user[ENTERPRISE] as Record<string, unknown>)['costCenter']).toBe('CC-7');
       expect(user['schemas']).toContain(ENTERPRISE);
