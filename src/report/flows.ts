@@ -266,15 +266,16 @@ const ENTRA: readonly Flow[] = [
 const rfcArea = (name: string, stage: Stage, basis: string, codes: readonly string[]): Flow => ({ name, stage, basis, checks: [{ codes }] });
 
 const RFC: readonly Flow[] = [
-  rfcArea('authentication', 'core protocol', 'RFC 7644 §2, §7.2; RFC 6750 §3.1', [
+  rfcArea('authentication', 'core protocol', 'RFC 7644 §2; RFC 6750 §3.1', [
     'PREFLIGHT',
     'BASE_URL_ENDS_WITH_RESOURCE',
-    'TRANSPORT_TLS',
     'AUTH_TOKEN_ACCEPTED',
     ...REFUSED,
     'AUTH_CHALLENGE',
     'AUTH_CHALLENGE_ERROR_CODE',
   ]),
+  // An area of its own: on loopback TLS cannot be judged, which says nothing of the authentication checks.
+  rfcArea('transport (TLS)', 'core protocol', 'RFC 7644 §7.2', ['TRANSPORT_TLS']),
   rfcArea('responses and ListResponse', 'core protocol', 'RFC 7644 §3.1, §3.4.2, §8.1; RFC 8259 §8.1', [
     ...ANSWER,
     'CONTENT_TYPE_NOT_SCIM',
