@@ -8,10 +8,10 @@ export interface VerdictLine {
 }
 
 /**
- * Most fundamental first: a server that cannot be reached, refuses the token or has the wrong Base
- * URL explains everything after it. Codes not named here follow, in the order the suites ran them.
+ * Causes that make the later findings meaningless: a 401 or a 404 after one of these (the auth
+ * checks sent to /Users/Users, say) is its consequence, not a second problem with the server.
  */
-const FUNDAMENTAL = [
+const ROOT_CAUSE_CODES = [
   'PREFLIGHT',
   'AUTH_OAUTH_TOKEN',
   'HTTP_NO_ANSWER',
@@ -20,6 +20,15 @@ const FUNDAMENTAL = [
   'BASE_URL_ENDS_WITH_RESOURCE',
   'HTTP_REDIRECT',
   'HTTP_HTML_PAGE',
+];
+const ROOT_CAUSES = new Set(ROOT_CAUSE_CODES);
+
+/**
+ * Most fundamental first: the root causes, then what makes every list unreadable. Codes not named
+ * here follow, in the order the suites ran them.
+ */
+const FUNDAMENTAL = [
+  ...ROOT_CAUSE_CODES,
   'HTTP_STATUS',
   'HTTP_BODY_EMPTY',
   'HTTP_BODY_NOT_JSON',
@@ -31,21 +40,6 @@ const FUNDAMENTAL = [
   'LIST_PAGING_NUMBERS',
   'FILTER_UNKNOWN_USER_EMPTY',
 ];
-
-/**
- * Causes that make the later findings meaningless: a 401 or a 404 after one of these (the auth
- * checks sent to /Users/Users, say) is its consequence, not a second problem with the server.
- */
-const ROOT_CAUSES = new Set([
-  'PREFLIGHT',
-  'AUTH_OAUTH_TOKEN',
-  'HTTP_NO_ANSWER',
-  'HTTP_SERVER_WENT_SILENT',
-  'AUTH_TOKEN_ACCEPTED',
-  'BASE_URL_ENDS_WITH_RESOURCE',
-  'HTTP_REDIRECT',
-  'HTTP_HTML_PAGE',
-]);
 
 function rank(code: string): number {
   const index = FUNDAMENTAL.indexOf(code);
