@@ -8,7 +8,7 @@ import type { ScimRequest, ScimResponse } from '../../src/reference-server/types
 import { judgeFlow, type FlowContext } from '../../src/report/flow-verdict.js';
 import type { Flow } from '../../src/report/flows.js';
 import type { Outcome } from '../../src/report/verdict.js';
-import { groupsAbsence } from '../../src/suite/capabilities.js';
+import { groupsAbsence, groupsWithheld } from '../../src/suite/capabilities.js';
 import { RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
 import { exchangeOf } from '../support/exchange.js';
 import { runSuites, type SuiteRun } from '../support/run-suite.js';
@@ -24,22 +24,24 @@ const GROUP_TYPE = { ...USER_TYPE, id: 'Group', name: 'Group', endpoint: '/Group
 const listOf = (...types: object[]) => exchangeOf({ body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: types.length, Resources: types } });
 const groupsAnswer = (status: number, body?: unknown) => exchangeOf({ status, ...(body === undefined ? { raw: 'Cannot GET /scim/v2/Groups' } : { body }) });
 const EMPTY_LIST = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, Resources: [] };
+/** Okta's connection probe answered with a ListResponse: /Users works. */
+const users = exchangeOf({ body: EMPTY_LIST });
 
 describe('groupsAbsence', () => {
   test('/Groups answering 404 while /Users works says the server does not offer Groups', () => {
-    expect(groupsAbsence({ resourceTypes: listOf(USER_TYPE, GROUP_TYPE), groups: groupsAnswer(404) })).toBe(
+    expect(groupsAbsence({ users, resourceTypes: listOf(USER_TYPE, GROUP_TYPE), groups: groupsAnswer(404) })).toBe(
       'the server does not offer Groups: GET /Groups answered 404 while GET /Users works',
     );
   });
 
   test('/ResourceTypes listing no Group, with /Groups refused, says so and names what it lists', () => {
-    expect(groupsAbsence({ resourceTypes: listOf(USER_TYPE), groups: groupsAnswer(400, { detail: 'unknown resource' }) })).toBe(
+    expect(groupsAbsence({ users, resourceTypes: listOf(USER_TYPE), groups: groupsAnswer(400, { detail: 'unknown resource' }) })).toBe(
       'the server does not offer Groups: GET /ResourceTypes lists no Group resource type (only User), and GET /Groups answered 400',
     );
   });
 
   test('a bare array of resource types is read too', () => {
-    expect(groupsAbsence({ resourceTypes: exchangeOf({ body: [USER_TYPE] }), groups: groupsAnswer(403, {}) })).toMatch(/lists no Group resource type \(only User\)/);
+    expect(groupsAbsence({ users, resourceTypes: exchangeOf({ body: [USER_TYPE] }), groups: groupsAnswer(403, {}) })).toMatch(/lists no Group resource type \(only User\)/);
   });
 
   test.for([
@@ -48,7 +50,26 @@ describe('groupsAbsence', () => {
     ['no Group in /ResourceTypes, yet /Groups answers (a client would use it)', listOf(USER_TYPE), groupsAnswer(200, EMPTY_LIST)],
     ['/ResourceTypes unreadable and /Groups broken', groupsAnswer(500, {}), groupsAnswer(500, {})],
   ] as const)('%s: Groups are offered', ([, resourceTypes, groups]) => {
-    expect(groupsAbsence({ resourceTypes, groups })).toBeUndefined();
+    expect(groupsAbsence({ users, resourceTypes, groups })).toBeUndefined();
+  });
+
+  // A wrong Base URL: /Groups is missing for the same reason /Users is, which says nothing of Groups.
+  test.for([
+    ['a web page (200 text/html)', exchangeOf({ headers: { 'content-type': 'text/html' }, raw: '<!DOCTYPE html><title>Welcome</title>' })],
+    ['…/scim/v2/Users, so that the probe is /Users/Users (404)', exchangeOf({ status: 404, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' } })],
+    ['a path that 404s everywhere', groupsAnswer(404)],
+    ['a 200 JSON body that is no ListResponse', exchangeOf({ body: { ok: true } })],
+  ] as const)('with /Users not answering a ListResponse (%s), Groups are not judged absent, and the group checks wait for the connection checks', ([, notListed]) => {
+    const evidence = { users: notListed, resourceTypes: groupsAnswer(404), groups: groupsAnswer(404) };
+    expect(groupsAbsence(evidence)).toBeUndefined();
+    expect(groupsWithheld(evidence)).toMatch(
+      /^not checked: whether the server offers Groups cannot be told while GET \/Users does not answer a ListResponse \(GET \S+ answered \d+.*\); the connection checks name the cause$/,
+    );
+  });
+
+  test('with /Users working, the group checks are withheld only as "not offered"', () => {
+    expect(groupsWithheld({ users, resourceTypes: listOf(USER_TYPE, GROUP_TYPE), groups: groupsAnswer(404) })).toMatch(/^the server does not offer Groups: /);
+    expect(groupsWithheld({ users, resourceTypes: listOf(USER_TYPE, GROUP_TYPE), groups: groupsAnswer(200, EMPTY_LIST) })).toBeUndefined();
   });
 });
 
@@ -140,5 +161,39 @@ describe('a check a flow judged in one block and that another block skipped as n
   test('control: a check skipped as not offered everywhere still makes the flow not offered', () => {
     const outcomes = [etagSkip, outcome('ETag > USER_CREATE_STATUS', 'USER_CREATE_STATUS', 'skipped', 'the ServiceProviderConfig does not advertise etag')];
     expect(judgeFlow(flow, context(outcomes))).toMatchObject({ state: 'not offered', why: 'the ServiceProviderConfig does not advertise etag' });
+  });
+});
+
+/**
+ * A wrong Base URL: /Groups is missing there for the same reason /Users is. The group checks wait
+ * for the connection checks' cause, and nothing of them says the server "does not offer Groups".
+ */
+describe('read-only runs behind a wrong Base URL', () => {
+  const HTML = '<!DOCTYPE html><html><head><title>Acme</title></head><body><h1>Welcome to Acme</h1></body></html>';
+  const wrong = [
+    { name: 'a web page', path: '', breakage: () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: HTML }) },
+    { name: 'the Users endpoint (…/scim/v2/Users)', path: '/Users' },
+    { name: 'a path that 404s everywhere', path: '/nothing-here' },
+  ];
+  const runs = new Map<string, SuiteRun>();
+  const servers: RecordingServer[] = [];
+  beforeAll(async () => {
+    for (const { name, path, breakage } of wrong) {
+      const server = await startRecordingServer(breakage === undefined ? {} : { breakage });
+      servers.push(server);
+      runs.set(name, await runSuites({ SCIM_BASE_URL: `${server.baseUrl}${path}`, SCIM_TOKEN: RECORDING_TOKEN }));
+    }
+  }, 300_000);
+  afterAll(async () => Promise.all(servers.map((server) => server.close())));
+  const runOf = (name: string) => runs.get(name) ?? expect.unreachable(`no run for ${name}`);
+
+  test.for(wrong.map((w) => w.name))('behind %s, no check is skipped as "does not offer Groups"', (name) => {
+    const run = runOf(name);
+    expect(run.exitCode).not.toBe(0);
+    expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/does not offer Groups/);
+  });
+
+  test.for(wrong.map((w) => w.name))('behind %s, Okta\'s group import is not "not offered": it breaks on, or waits for, the connection\'s cause', (name) => {
+    expect(flowLine(verdictOf(runOf(name), 'Okta'), 'import groups')).toMatch(/^ {6}[✗–] .*import groups.*: (breaks: [A-Z_]+|not tested: .+)$/);
   });
 });
