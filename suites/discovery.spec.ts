@@ -22,12 +22,14 @@ import {
   checkServiceProviderConfig,
   discoveryRules,
   maxResultsToProbe,
+  type PatchProbe,
   USER_SCHEMA_URN,
 } from '../src/checks/discovery.js';
 import { checkAcceptJson, checkBooleanOrdering, checkFreshResource, checkMe, checkSortDefault, protocolRules } from '../src/checks/protocol.js';
 import { checkRepresentations, declaredUserSchemas, representationRules } from '../src/checks/representation.js';
 import { CheckRun } from '../src/checks/run.js';
 import { checkSchemaAttributes, schemaDefinitionRules } from '../src/checks/schema-definitions.js';
+import { capabilityRules, checkPatchImplemented } from '../src/suite/capabilities.js';
 import { featuresOnce, firstListedUser, resourcesIn, sharedFilterAnswer, sharedReads, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { isRunName, PATCH_SCHEMA } from '../src/suite/test-data.js';
@@ -44,6 +46,20 @@ const GUARDED_WRITE = 'not sent: the suite writes only to users and groups it cr
 
 /** The user the PATCH probe creates; its 201 is judged too (RESOURCE_CREATED_UNMODIFIED). */
 const patchedUser = once(() => data.createUser());
+
+/** The plainest PATCH, a replace of displayName on the run's own user, and a read after it: DISCOVERY_PATCH_WORKS and PATCH_IMPLEMENTED judge it. */
+const plainPatch = once(async (): Promise<PatchProbe | string> => {
+  const user = await patchedUser();
+  if (user.created === undefined) return 'the test user could not be created (see the write checks)';
+  const path = `/Users/${encodeURIComponent(user.created.id)}`;
+  const displayName = `${data.prefix}patched`;
+  const patch = await client.send({
+    method: 'PATCH',
+    path,
+    json: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] },
+  });
+  return { patch, read: await client.send({ path }), displayName };
+});
 
 /** A user to read: the first one listed. */
 const someUser = once(async () => {
@@ -128,16 +144,7 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     const config = await features();
     if (!advertised(config, 'patch').supported) return checkAdvertisedPatch(config, 'not sent');
     if (!target.write) return checkAdvertisedPatch(config, WRITES_NEEDED);
-    const user = await patchedUser();
-    if (user.created === undefined) return checkAdvertisedPatch(config, 'the test user could not be created (see the write checks)');
-    const path = `/Users/${encodeURIComponent(user.created.id)}`;
-    const displayName = `${data.prefix}patched`;
-    const patch = await client.send({
-      method: 'PATCH',
-      path,
-      json: { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: displayName }] },
-    });
-    return checkAdvertisedPatch(config, { patch, read: await client.send({ path }), displayName });
+    return checkAdvertisedPatch(config, await plainPatch());
   });
 
   // Judged on the 201 of the user the PATCH probe creates anyway: no request of its own.
@@ -153,6 +160,11 @@ describe('what the ServiceProviderConfig advertises is what the server does', ()
     // A bulk request can write anywhere: the write guard does not let one through.
     return checkAdvertisedBulk(config, GUARDED_WRITE);
   });
+});
+
+// Sent whatever the ServiceProviderConfig says: Okta and Entra send PATCH without reading it.
+describe('PATCH, as Okta and Entra send it', () => {
+  ruleTests([capabilityRules.PATCH_IMPLEMENTED], async () => checkPatchImplemented(await features(), target.write ? await plainPatch() : WRITES_NEEDED));
 });
 
 describe('what /Schemas and the ServiceProviderConfig say, in the answers to plain queries (RFC 7644 §3.4.2, §3.8, §3.11)', () => {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
 import { checkErrorBody, checkNotFound, checkResourceRead, errorRules } from '../src/checks/errors.js';
 import { CheckRun } from '../src/checks/run.js';
-import { groupsAbsence } from '../src/suite/capabilities.js';
+import { groupsWithheld } from '../src/suite/capabilities.js';
 import { userResourceRules } from '../src/checks/user-resource.js';
 import { firstListedGroup, sharedReads, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
@@ -21,7 +21,7 @@ const unknown = once(async () => {
     // Okta's SPEC test: an id that overflows an integer column.
     client.send({ path: '/Users/00919288221112222' }),
     // Only where there are groups: a server without them answers /Groups/… however its router does (src/suite/capabilities.ts).
-    groupsAbsence(sharedReads()) === undefined ? client.send({ path: `/Groups/${randomUUID()}` }) : undefined,
+    groupsWithheld(sharedReads()) === undefined ? client.send({ path: `/Groups/${randomUUID()}` }) : undefined,
   ]);
   const run = new CheckRun();
   for (const exchange of exchanges) if (exchange !== undefined) run.merge(checkNotFound(exchange));

@@ -29,7 +29,7 @@ import type { Exchange } from '../src/http/exchange.js';
 import { CheckRun } from '../src/checks/run.js';
 import { firstListedGroup, firstListedUser, groupLookup, resourcesIn, sharedFilterAnswer, sharedReads, tooLittle } from '../src/suite/read.js';
 import { groupLookupQuery, SHARED_MALFORMED_FILTER } from '../src/suite/shared-reads.js';
-import { groupsAbsence } from '../src/suite/capabilities.js';
+import { groupsWithheld } from '../src/suite/capabilities.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { isRunName } from '../src/suite/test-data.js';
 import { useTestData } from '../src/suite/write.js';
@@ -67,7 +67,7 @@ function listedSubject(): Subject {
     group:
       typeof group?.['id'] === 'string' && typeof groupName === 'string'
         ? { id: group['id'], displayName: groupName }
-        : (groupsAbsence(sharedReads()) ?? tooLittle('the server lists no group to filter for')),
+        : (groupsWithheld(sharedReads()) ?? tooLittle('the server lists no group to filter for')),
   };
 }
 
@@ -75,7 +75,7 @@ function listedSubject(): Subject {
 async function createdSubject(): Promise<Subject> {
   const [user, other] = await Promise.all([data.createUser(), data.createUser()]);
   // Only where there are groups: a server without them is not asked to create one (src/suite/capabilities.ts).
-  const groupsAbsent = groupsAbsence(sharedReads());
+  const groupsAbsent = groupsWithheld(sharedReads());
   const group = user.created === undefined || groupsAbsent !== undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
   const found = user.resource === undefined ? undefined : filterTargetOf(user.resource);
   const displayName = group?.resource?.['displayName'];
@@ -148,7 +148,7 @@ const evaluation = once(async (): Promise<CheckRun> => {
       users({ filter: `userName eq "${nobody}"`, startIndex: 1, count: 100 }),
       users({ filter: `externalId eq "${randomUUID()}"` }),
       // Only where there are groups: a server without them is not asked for one (src/suite/capabilities.ts).
-      ...(groupsAbsence(sharedReads()) === undefined ? [client.send({ path: '/Groups', query: groupLookupQuery(`scimc-nobody-${randomUUID()}`) })] : []),
+      ...(groupsWithheld(sharedReads()) === undefined ? [client.send({ path: '/Groups', query: groupLookupQuery(`scimc-nobody-${randomUUID()}`) })] : []),
     ]),
     // The first malformed filter was sent once for the run (src/suite/shared-reads.ts).
     Promise.all(MALFORMED_FILTERS.map((filter) => (filter === SHARED_MALFORMED_FILTER ? sharedReads().malformedFilter : byFilter(filter)))),

@@ -6,7 +6,7 @@
 import { describe } from 'vitest';
 import { advertised } from '../src/checks/discovery.js';
 import { checkProjection, checkSearch, checkSort, queryRules, SEARCH_POST_OPT_IN, searchBody } from '../src/checks/query-params.js';
-import { groupsAbsence } from '../src/suite/capabilities.js';
+import { groupsWithheld } from '../src/suite/capabilities.js';
 import { featuresOnce, firstListedGroup, firstListedUser, groupLookup, sharedFilterAnswer, sharedReads, tooLittle } from '../src/suite/read.js';
 import { once, ruleTests, suiteTarget, useClient } from '../src/suite/spec.js';
 import { useTestData } from '../src/suite/write.js';
@@ -47,7 +47,7 @@ function hasMembers(group: Record<string, unknown>): boolean {
 async function createdSubjects(): Promise<Subjects> {
   const user = await data.createUser();
   // Only where there are groups: a server without them is not asked to create one (src/suite/capabilities.ts).
-  const group = user.created === undefined || groupsAbsence(sharedReads()) !== undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
+  const group = user.created === undefined || groupsWithheld(sharedReads()) !== undefined ? undefined : await data.createGroup({ members: [{ value: user.created.id }] });
   const userName = user.resource?.['userName'];
   const displayName = group?.resource?.['displayName'];
   return {
@@ -76,7 +76,7 @@ const projection = once(async () => {
     ]),
     Promise.all([users({ excludedAttributes: 'id,emails', startIndex: 1, count: 2 })]),
     group === undefined
-      ? Promise.resolve(groupsAbsence(sharedReads()) ?? why)
+      ? Promise.resolve(groupsWithheld(sharedReads()) ?? why)
       : Promise.all([
           // Entra's group lookup, byte for byte, and Microsoft's "Get group exclude members".
           groupLookup(client, group.displayName),

@@ -20,6 +20,7 @@ import type { Rule } from './rule.js';
 import { throughputRules } from './throughput.js';
 import { userResourceRules } from './user-resource.js';
 import { preflightRules } from '../suite/preflight.js';
+import { capabilityRules } from '../suite/capabilities.js';
 
 export * from './spec-files.js';
 export * from './tool-errors.js';
@@ -66,6 +67,7 @@ export const RULE_AREAS = {
   etag: area('ETag and If-Match', 'checks/etag.ts', 'write', etagRules),
   ownership: area('Ownership of what the run writes', 'checks/ownership.ts', 'write', ownershipRules),
   rfcWrites: area('RFC rules of writes', 'checks/rfc-writes.ts', 'write', rfcWriteRules),
+  capabilities: area('What the server offers', 'suite/capabilities.ts', 'write', capabilityRules),
 } satisfies Record<string, RuleArea>;
 
 /** Codes that are not rules but still name a test: the preflight. */

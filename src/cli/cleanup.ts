@@ -13,7 +13,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config.js';
 import { ScimClient } from '../http/client.js';
 import { OAuthTokenError } from '../http/auth.js';
-import { cleanupSweepOptions, describeSweep, sweepLeftovers } from '../suite/sweep.js';
+import { absentLines, cleanupSweepOptions, describeSweep, sweepLeftovers } from '../suite/sweep.js';
 import { runStartOf } from '../suite/test-data.js';
 
 /** The run prefix after `--run`, or undefined for every leftover; throws on a malformed one. */
@@ -57,7 +57,10 @@ async function main(): Promise<number> {
     process.stdout.write(`scim-conformance cleanup: removing test resources (${onlyPrefix ?? 'scimc-'}…) from ${safeUrl(config.baseUrl)}\n`);
     const report = await sweepLeftovers(client, cleanupSweepOptions(onlyPrefix));
     const lines = describeSweep(report);
-    process.stdout.write(lines.length === 0 ? '  nothing to remove\n' : `${lines.map((line) => `  ${line}`).join('\n')}\n`);
+    // A server without Groups has none to sweep: one plain line, no failure.
+    const absent = absentLines(report);
+    const shown = [...absent, ...(lines.length === 0 ? ['nothing to remove'] : lines)];
+    process.stdout.write(`${shown.map((line) => `  ${line}`).join('\n')}\n`);
     const failed = report.failed.length + report.unlisted.length;
     process.stdout.write(`  ${report.deleted.length} deleted, ${report.deactivated.length} deactivated${failed > 0 ? `, ${failed} failed` : ''}\n`);
     return failed > 0 ? 1 : 0;

@@ -1,4 +1,5 @@
 import type { Finding } from '../checks/rule.js';
+import { patchUnimplemented } from '../suite/capabilities.js';
 
 export interface VerdictLine {
   code: string;
@@ -24,11 +25,21 @@ const ROOT_CAUSE_CODES = [
 const ROOT_CAUSES = new Set(ROOT_CAUSE_CODES);
 
 /**
+ * Causes that explain only part of the others: without PATCH (PATCH_IMPLEMENTED, which only Okta
+ * and Entra require), every finding made of a PATCH answered 405 or 501 follows from it, and the
+ * rest stands on its own.
+ */
+const PARTIAL_ROOTS: Record<string, (finding: Finding) => boolean> = {
+  PATCH_IMPLEMENTED: (finding) => patchUnimplemented(finding.exchange),
+};
+
+/**
  * Most fundamental first: the root causes, then what makes every list unreadable. Codes not named
  * here follow, in the order the suites ran them.
  */
 const FUNDAMENTAL = [
   ...ROOT_CAUSE_CODES,
+  ...Object.keys(PARTIAL_ROOTS),
   'HTTP_STATUS',
   'HTTP_BODY_EMPTY',
   'HTTP_BODY_NOT_JSON',
@@ -59,12 +70,15 @@ export function group(findings: readonly Finding[]): VerdictLine[] {
 
 /**
  * One cause, one blocker: when a root cause is among the blockers, it alone is a blocker and the
- * rest follow from it; without one, every blocker stands on its own.
+ * rest follow from it. Without one, what a partial root explains follows from it (a PATCH answered
+ * 501 from PATCH_IMPLEMENTED), and every other blocker stands on its own.
  */
 export function foldBlockers(blockers: readonly VerdictLine[]): { causes: VerdictLine[]; following: VerdictLine[] } {
   const roots = rootCauses(blockers);
-  if (roots.length === 0) return { causes: [...blockers], following: [] };
-  return { causes: roots, following: blockers.filter((b) => !ROOT_CAUSES.has(b.code)) };
+  if (roots.length > 0) return { causes: roots, following: blockers.filter((b) => !ROOT_CAUSES.has(b.code)) };
+  const partial = blockers.filter((b) => PARTIAL_ROOTS[b.code]?.(b.finding) === true);
+  const follows = (b: VerdictLine) => !partial.includes(b) && partial.some((root) => PARTIAL_ROOTS[root.code]?.(b.finding) === true);
+  return { causes: blockers.filter((b) => !follows(b)), following: blockers.filter(follows) };
 }
 
 /** The blockers that explain the others; none when no root cause is among them. */

@@ -54,6 +54,12 @@ const ERROR_BODY = ['ERROR_NOT_FOUND_STATUS', 'ERROR_SCHEMAS', 'ERROR_STATUS_STR
 const DUPLICATES = ['USER_DUPLICATE_CONFLICT', 'USER_DUPLICATE_UNIQUENESS', 'USER_DUPLICATE_ANY_CASE'];
 /** Okta's import walk; Entra does not page, and no client asks for a page past the end. */
 const PAGING = ['PAGING_ONE_BASED', 'PAGING_TOTAL_STABLE', 'PAGING_WALK_COMPLETE'];
+/**
+ * The flows that send PATCH (SCIM-CLIENTS.md: Okta's OIN deactivate, group rename and membership;
+ * Entra's every update, soft delete and group change) break when the server has none: the one cause
+ * each of them names (src/suite/capabilities.ts). Password push is optional to Okta, and stays a warning.
+ */
+const PATCH_SENT: FlowChecks = { codes: ['PATCH_IMPLEMENTED'] };
 const BAD_INPUT = ['INPUT_MISSING_USERNAME', 'INPUT_UNPARSEABLE_BODY', 'INPUT_ERROR_BODY', 'INPUT_UNKNOWN_ATTRIBUTE', 'INPUT_WRONG_TYPE'];
 
 const OKTA: readonly Flow[] = [
@@ -111,8 +117,9 @@ const OKTA: readonly Flow[] = [
   {
     name: 'deactivate and reactivate',
     stage: 'provisioning',
-    basis: 'SCIM-CLIENTS.md, Okta: PATCH {"op":"replace","value":{"active":false}} without a path; the user stays readable and findable; anchors/Okta-SCIM-20-CRUD-Test.json',
-    checks: [{ within: BLOCKS.oktaUser, codes: ['USER_DEACTIVATE_PATCH', 'USER_DEACTIVATED_READABLE', 'USER_DEACTIVATED_FINDABLE', 'USER_REACTIVATE_PATCH'] }],
+    basis:
+      'SCIM-CLIENTS.md, Okta: OIN apps use PATCH for activate and deactivate, {"op":"replace","value":{"active":false}} without a path; the user stays readable and findable; anchors/Okta-SCIM-20-CRUD-Test.json',
+    checks: [{ within: BLOCKS.oktaUser, codes: ['USER_DEACTIVATE_PATCH', 'USER_DEACTIVATED_READABLE', 'USER_DEACTIVATED_FINDABLE', 'USER_REACTIVATE_PATCH'] }, PATCH_SENT],
   },
   {
     name: 'password push',
@@ -130,13 +137,13 @@ const OKTA: readonly Flow[] = [
     name: 'group push: rename',
     stage: 'provisioning',
     basis: 'SCIM-CLIENTS.md, Okta groups: rename by PATCH replace value {id, displayName}, or PUT',
-    checks: [{ codes: ['GROUP_RENAME_PATCH', 'GROUP_RENAME_PUT', 'GROUP_PATCH_ANSWER'] }],
+    checks: [{ codes: ['GROUP_RENAME_PATCH', 'GROUP_RENAME_PUT', 'GROUP_PATCH_ANSWER'] }, PATCH_SENT],
   },
   {
     name: 'group push: membership',
     stage: 'provisioning',
     basis: 'SCIM-CLIENTS.md, Okta groups: PATCH add on members, remove with path members[value eq "id"], or replace of the whole list',
-    checks: [{ codes: ['GROUP_ADD_MEMBER', 'GROUP_REMOVE_MEMBER_BY_FILTER', 'GROUP_REPLACE_MEMBERS', 'GROUP_PATCH_ANSWER'] }],
+    checks: [{ codes: ['GROUP_ADD_MEMBER', 'GROUP_REMOVE_MEMBER_BY_FILTER', 'GROUP_REPLACE_MEMBERS', 'GROUP_PATCH_ANSWER'] }, PATCH_SENT],
   },
   {
     name: 'group push: delete',
@@ -203,13 +210,13 @@ const ENTRA: readonly Flow[] = [
     name: 'update (PATCH)',
     stage: 'provisioning',
     basis: 'SCIM-CLIENTS.md, Entra PATCH: capitalised ops, one operation per attribute, and with aadOptscim062020 a no-path replace with dotted keys',
-    checks: [{ codes: ['PATCH_OP_CAPITALISED', 'PATCH_SEVERAL_OPERATIONS', 'PATCH_NO_PATH_DOTTED_KEYS', 'DISCOVERY_PATCH_ADVERTISED'] }],
+    checks: [{ codes: ['PATCH_OP_CAPITALISED', 'PATCH_SEVERAL_OPERATIONS', 'PATCH_NO_PATH_DOTTED_KEYS', 'DISCOVERY_PATCH_ADVERTISED'] }, PATCH_SENT],
   },
   {
     name: 'soft delete',
     stage: 'provisioning',
     basis: 'SCIM-CLIENTS.md, Entra: soft delete is {"op":"Replace","path":"active","value":"False"} and the user must still be returned',
-    checks: [{ within: BLOCKS.entraUser, codes: ['PATCH_ACTIVE_STRING', 'USER_DEACTIVATED_READABLE', 'USER_DEACTIVATED_FINDABLE'] }],
+    checks: [{ within: BLOCKS.entraUser, codes: ['PATCH_ACTIVE_STRING', 'USER_DEACTIVATED_READABLE', 'USER_DEACTIVATED_FINDABLE'] }, PATCH_SENT],
   },
   {
     name: 'hard delete',
@@ -241,6 +248,7 @@ const ENTRA: readonly Flow[] = [
         ],
       },
       { within: BLOCKS.groups, codes: ['WRITE_CREATED_NOT_OURS'] },
+      PATCH_SENT,
     ],
   },
   {

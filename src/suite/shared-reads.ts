@@ -12,6 +12,8 @@ import type { Exchange } from '../http/exchange.js';
 import { isRunName } from './test-data.js';
 
 export interface SharedReads {
+  /** Okta's connection probe, GET /Users?startIndex=1&count=2: the preflight's own exchange, which tells whether /Users works (src/suite/capabilities.ts). */
+  users: Exchange;
   /** GET /ServiceProviderConfig: what the server says it supports (discovery, query parameters, ETag). */
   serviceProviderConfig: Exchange;
   /** GET /Users/{id} of the first user the preflight listed (errors, discovery), when it listed one. */
@@ -93,6 +95,7 @@ export async function readShared(client: ScimClient, preflight: Exchange, swept:
     swept.then(() => gatherPages(pageAt, [pageOf(preflight, 1, PREFLIGHT_COUNT)])),
   ]);
   return {
+    users: preflight,
     serviceProviderConfig,
     malformedFilter,
     resourceTypes,

@@ -17,6 +17,8 @@ import {
 } from './test-data.js';
 
 const PAGE = 100;
+/** Answers that say there is no such endpoint: 404 (no route) and 501 (not implemented), as src/suite/capabilities.ts reads /Groups. */
+const NO_ENDPOINT = new Set([404, 501]);
 /** The run prefix at the start of a run name. */
 const RUN_OF = /^scimc-[0-9a-z]{8}-[0-9a-f]{6}-/;
 /** A sweep reads at most this many pages per resource type, so a huge store cannot hold it up. */
@@ -49,6 +51,8 @@ export interface SweepOptions {
 export interface SweepReport extends CleanupReport {
   /** Resource types that could not be listed, and why: what they hold is unknown. */
   unlisted: Array<{ kind: ResourceKind; reason: string }>;
+  /** Resource types the server does not offer (GET /Groups 404 or 501 while /Users lists): nothing of them to sweep, and nothing failed. */
+  absent?: Array<{ kind: ResourceKind; reason: string }>;
   /** Leftovers of runs younger than the grace period, left alone. */
   spared: CreatedResource[];
 }
@@ -62,7 +66,8 @@ export interface SweepReport extends CleanupReport {
  * users only (one that holds anyone else is left alone, and reported).
  */
 export async function sweepLeftovers(client: ScimClient, options: SweepOptions): Promise<SweepReport> {
-  const report: SweepReport = { ...emptyReport(), unlisted: [], spared: [] };
+  const absent: NonNullable<SweepReport['absent']> = [];
+  const report: SweepReport = { ...emptyReport(), unlisted: [], absent, spared: [] };
   const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
   const sweepable = (name: string) => (options.onlyPrefix !== undefined ? name.startsWith(options.onlyPrefix) : (runStartOf(name) ?? Number.POSITIVE_INFINITY) <= cutoff);
   client.guard.allowSweep(sweepable);
@@ -75,8 +80,13 @@ export async function sweepLeftovers(client: ScimClient, options: SweepOptions):
   const listings = await Promise.all(searches.map(({ kind, attribute }) => findOurs(client, kind, attribute)));
   const seen = new Set<string>();
   const candidates: CreatedResource[] = [];
+  const usersListed = listings.some((listing, index) => searches[index]?.kind === 'Users' && 'found' in listing);
   for (const [index, { kind, attribute }] of searches.entries()) {
     const listing = listings[index] ?? { reason: 'not listed' };
+    if ('reason' in listing && usersListed && kind === 'Groups' && listing.status !== undefined && NO_ENDPOINT.has(listing.status)) {
+      absent.push({ kind, reason: listing.reason });
+      continue;
+    }
     if ('reason' in listing) {
       report.unlisted.push({ kind, reason: attribute === NAME_ATTRIBUTE[kind] ? listing.reason : `by ${attribute}: ${listing.reason}` });
       continue;
@@ -112,11 +122,14 @@ export async function sweepAtStart(client: ScimClient, target: Pick<Target, 'wri
   try {
     return await sweepLeftovers(client, { olderThanMs: graceMs });
   } catch (error) {
-    return { ...emptyReport(), unlisted: [{ kind: 'Users', reason: (error as Error).message }], spared: [] };
+    return { ...emptyReport(), unlisted: [{ kind: 'Users', reason: (error as Error).message }], absent: [], spared: [] };
   }
 }
 
-/** What a sweep did, one line each, for the banner or the cleanup command; [] when there was nothing. */
+/**
+ * What a sweep did, one line each, for the banner or the cleanup command; [] when there was nothing.
+ * A resource type the server does not offer is no failure: it is left out (see `absentLines`).
+ */
 export function describeSweep(report: SweepReport): string[] {
   // Names, ids and reasons come from the server: each line stays one line, without control characters.
   const lines = report.deleted.map((r) => escapeControl(`deleted ${r.kind === 'Users' ? 'user' : 'group'} ${r.name} (id ${r.id})`));
@@ -133,7 +146,13 @@ export function describeSweep(report: SweepReport): string[] {
   return lines;
 }
 
-type Listing = { found: CreatedResource[] } | { reason: string };
+/** One plain line per resource type the server does not offer, for the cleanup command (the banner says nothing of it). */
+export function absentLines(report: Pick<SweepReport, 'absent'>): string[] {
+  return (report.absent ?? []).map(({ kind, reason }) => escapeControl(`no ${kind} to sweep: the server does not offer them (${reason})`));
+}
+
+/** A listing, or why there is none: `status` when the server answered, to tell a type it does not offer (404, 501). */
+type Listing = { found: CreatedResource[] } | { reason: string; status?: number | undefined };
 
 async function findOurs(client: ScimClient, kind: ResourceKind, attribute: string): Promise<Listing> {
   const filtered = await listAll(client, kind, `${attribute} sw "${TEST_PREFIX}"`);
@@ -152,7 +171,11 @@ async function findOurs(client: ScimClient, kind: ResourceKind, attribute: strin
   return { found };
 }
 
-async function listAll(client: ScimClient, kind: ResourceKind, filter: string | undefined): Promise<{ resources: Array<Record<string, unknown>> } | { reason: string }> {
+async function listAll(
+  client: ScimClient,
+  kind: ResourceKind,
+  filter: string | undefined,
+): Promise<{ resources: Array<Record<string, unknown>> } | { reason: string; status: number | undefined }> {
   const resources: Array<Record<string, unknown>> = [];
   const seen = new Set<string>();
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -162,7 +185,7 @@ async function listAll(client: ScimClient, kind: ResourceKind, filter: string | 
     });
     const items = listedResources(exchange);
     if (items === undefined) {
-      if (page === 0) return { reason: unlistedReason(exchange) };
+      if (page === 0) return { reason: unlistedReason(exchange), status: exchange.response?.status };
       break;
     }
     let fresh = 0;

@@ -4,6 +4,12 @@ import { allRules, knownCodes, SPECIAL_CODES } from '../../src/checks/catalog.js
 import { CLIENTS } from '../../src/config.js';
 import { preflightRules } from '../../src/suite/preflight.js';
 import { ANY_ANSWER, BLOCKS, FLOWS, flowCodes, inFlow } from '../../src/report/flows.js';
+import { foldBlockers, group, type VerdictLine } from '../../src/report/causes.js';
+import { groupRules } from '../../src/checks/group-lifecycle.js';
+import { finding, type Rule } from '../../src/checks/rule.js';
+import { userLifecycleRules } from '../../src/checks/user-lifecycle.js';
+import { capabilityRules } from '../../src/suite/capabilities.js';
+import { exchangeOf } from '../support/exchange.js';
 
 const suitesDir = new URL('../../suites/', import.meta.url);
 const specSources = readdirSync(suitesDir)
@@ -55,5 +61,44 @@ describe('the flows of each client', () => {
     expect(inFlow(connector, { code: 'LIST_SCHEMAS', name: `${BLOCKS.groupImport}: GET /Groups?startIndex=1&count=100 > the ListResponse names its schema [LIST_SCHEMAS]` })).toBe(
       false,
     );
+  });
+});
+
+describe('one cause, one blocker: a server without PATCH', () => {
+  const answered = (method: string, status: number) => ({
+    ...exchangeOf({ status, body: {} }),
+    request: { method, url: 'https://scim.example.test/scim/v2/Users/1', headers: {} },
+  });
+  const line = (rule: Rule, method: string, status: number): VerdictLine => ({
+    code: rule.code,
+    count: 1,
+    finding: finding(rule, { got: 'x', exchange: answered(method, status) }),
+  });
+  const root = line(capabilityRules.PATCH_IMPLEMENTED, 'PATCH', 501);
+  const deactivate = line(userLifecycleRules.USER_DEACTIVATE_PATCH, 'PATCH', 501);
+  const groupPatch = line(groupRules.GROUP_PATCH_ANSWER, 'PATCH', 405);
+  const create = line(userLifecycleRules.USER_CREATE_STATUS, 'POST', 500);
+
+  test('every finding made of a PATCH answered 405 or 501 follows from PATCH_IMPLEMENTED; a blocker of another cause stands', () => {
+    const { causes, following } = foldBlockers(group([deactivate.finding, create.finding, root.finding, groupPatch.finding]));
+    expect(causes.map((c) => c.code)).toEqual(['PATCH_IMPLEMENTED', 'USER_CREATE_STATUS']);
+    expect(following.map((f) => f.code)).toEqual(['USER_DEACTIVATE_PATCH', 'GROUP_PATCH_ANSWER']);
+  });
+
+  test('control: without PATCH_IMPLEMENTED among the blockers (PATCH works, one form of it is refused), each PATCH finding stands on its own', () => {
+    expect(foldBlockers([deactivate, groupPatch])).toEqual({ causes: [deactivate, groupPatch], following: [] });
+  });
+
+  test('control: a PATCH refused with a 400 does not follow from it', () => {
+    const refused = line(userLifecycleRules.USER_DEACTIVATE_PATCH, 'PATCH', 400);
+    expect(foldBlockers([root, refused]).causes.map((c) => c.code)).toEqual(['PATCH_IMPLEMENTED', 'USER_DEACTIVATE_PATCH']);
+  });
+
+  test.for([
+    ['okta', ['deactivate and reactivate', 'group push: rename', 'group push: membership']],
+    ['entra', ['update (PATCH)', 'soft delete', 'group provisioning']],
+  ] as const)('the %s flows that send PATCH hold PATCH_IMPLEMENTED, and password push (optional to Okta) does not', ([client, flows]) => {
+    const holding = FLOWS[client].filter((flow) => flowCodes(flow).has('PATCH_IMPLEMENTED')).map((flow) => flow.name);
+    expect(holding).toEqual(flows);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { ScimClient } from '../../src/http/client.js';
-import { describeSweep, sweepAtStart, sweepLeftovers } from '../../src/suite/sweep.js';
+import { absentLines, describeSweep, sweepAtStart, sweepLeftovers } from '../../src/suite/sweep.js';
 import { describeCleanup, isRunName, newRunPrefix, runStartOf, TestData } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type RecordingServer, type RecordingOptions } from '../servers/recording.js';
 
@@ -255,6 +255,38 @@ describe('the sweep', () => {
       expect.stringMatching(/^could not list Groups to look for leftovers: GET .* answered 503$/),
       expect.stringMatching(/^could not list Users to look for leftovers: GET .* answered 503$/),
     ]);
+  });
+
+  /** /Groups as a server without Groups answers it: no route (404), or not implemented (501); or broken (500). */
+  const groupsAnswering = (status: number): RecordingOptions => ({
+    breakage: (request, service) =>
+      /\/Groups(\/|$)/.test(request.path) ? { status, headers: { 'content-type': 'text/plain' }, body: `Cannot ${request.method} ${request.path}` } : service.handle(request),
+  });
+
+  test.for([404, 501])('on a server without Groups (/Groups answers %i), says nothing alarming and still sweeps the users', async (status) => {
+    const { client, server } = await setUp(groupsAnswering(status));
+    const data = new TestData(client, newRunPrefix(Date.now() - 3 * HOUR), 'x');
+    await data.createUser();
+    const report = await sweepLeftovers(client, { olderThanMs: HOUR });
+    expect(report.unlisted).toEqual([]);
+    expect(report.deleted.map((r) => r.kind)).toEqual(['Users']);
+    expect(describeSweep(report)).toEqual([expect.stringMatching(/^deleted user scimc-/)]);
+    expect(absentLines(report)).toEqual([expect.stringMatching(new RegExp(`^no Groups to sweep: the server does not offer them \\(GET .*/Groups\\?.* answered ${status}\\)$`))]);
+    expect(leftovers(server.service)).toEqual([]);
+  });
+
+  test('control: a /Groups that answers 500 is still reported as not listed', async () => {
+    const { client } = await setUp(groupsAnswering(500));
+    const report = await sweepLeftovers(client, { olderThanMs: HOUR });
+    expect(describeSweep(report)).toEqual([expect.stringMatching(/^could not list Groups to look for leftovers: GET .* answered 500$/)]);
+    expect(absentLines(report)).toEqual([]);
+  });
+
+  test('control: a /Groups 404 while /Users does not list either says nothing of Groups, and is reported as not listed', async () => {
+    const { client } = await setUp({ breakage: () => ({ status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' }) });
+    const report = await sweepLeftovers(client, { olderThanMs: HOUR });
+    expect(report.unlisted.map((u) => u.kind)).toEqual(['Groups', 'Users']);
+    expect(absentLines(report)).toEqual([]);
   });
 
   test('at the start of a read-only run sends nothing at all', async () => {
