@@ -69,6 +69,16 @@ export function memberIdsOf(group: JsonObject | undefined): string[] {
   return members.flatMap((member) => (isObject(member) && typeof member['value'] === 'string' ? [member['value']] : []));
 }
 
+/**
+ * Whether a resource carries a value for `attribute`. RFC 7643 §2.5: "Unassigned attributes, the null
+ * value, or empty array (in the case of a multi-valued attribute) SHALL be considered to be equivalent
+ * in "state"", so `"members": []` or `null` in an answer is the attribute not returned.
+ */
+export function hasValue(resource: JsonObject, attribute: string): boolean {
+  const value = resource[attribute];
+  return value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+}
+
 /** A PATCH or PUT succeeded: 200 (with the resource) or 204 (without). */
 export function acceptedUpdate(exchange: Exchange): boolean {
   const status = statusOf(exchange);

@@ -4,7 +4,7 @@
 import type { Exchange } from '../http/exchange.js';
 import { defineRules, type Rule } from './rule.js';
 import type { CheckRun } from './run.js';
-import { at, gotFrom, isServerError, listedResources, memberIdsOf, objectBody, show, SERVER_ERROR_FIX, statusOf, type JsonObject } from './answers.js';
+import { at, gotFrom, hasValue, isServerError, listedResources, memberIdsOf, objectBody, show, SERVER_ERROR_FIX, statusOf, type JsonObject } from './answers.js';
 
 const ALL_MUST = { okta: 'MUST', entra: 'MUST', rfc: 'MUST' } as const;
 
@@ -165,9 +165,10 @@ export function checkMembersExcluded(run: CheckRun, byId: Exchange, byFilter: Ex
   const listed = listedResources(byFilter)?.find((r) => r['id'] === id);
   const problems: Array<{ got: string; exchange: Exchange }> = [];
   if (statusOf(byId) !== 200 || single?.['id'] !== id) problems.push(gotFrom(byId, 'Expected the group:') as { got: string; exchange: Exchange });
-  else if ('members' in single) problems.push({ got: `GET /Groups/${id}?excludedAttributes=members returned members ${show(single['members'])}.`, exchange: byId });
+  else if (hasValue(single, 'members')) problems.push({ got: `GET /Groups/${id}?excludedAttributes=members returned members ${show(single['members'])}.`, exchange: byId });
   if (listed === undefined) problems.push({ got: `The filtered list with excludedAttributes=members does not hold the group ${id}.`, exchange: byFilter });
-  else if ('members' in listed) problems.push({ got: `The filtered list with excludedAttributes=members returned members ${show(listed['members'])}.`, exchange: byFilter });
+  else if (hasValue(listed, 'members'))
+    problems.push({ got: `The filtered list with excludedAttributes=members returned members ${show(listed['members'])}.`, exchange: byFilter });
   const first = problems[0];
   if (first === undefined) run.pass(groupRules.GROUP_EXCLUDED_MEMBERS);
   else run.fail(groupRules.GROUP_EXCLUDED_MEMBERS, { got: problems.map((p) => p.got).join(' '), exchange: first.exchange });

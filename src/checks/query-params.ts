@@ -1,6 +1,6 @@
 import { describeResponse, excerpt } from '../diagnose/describe.js';
 import { isObject, type Exchange } from '../http/exchange.js';
-import { jsonValue } from './answers.js';
+import { hasValue, jsonValue } from './answers.js';
 import { advertised, type Features } from './discovery.js';
 import { CheckRun } from './run.js';
 import { defineRules } from './rule.js';
@@ -109,7 +109,7 @@ export function checkProjection(evidence: ProjectionEvidence): CheckRun {
       continue;
     }
     for (const resource of resources) {
-      if ('emails' in resource) excludedProblems.push(`${String(resource['id'])} still has emails`);
+      if (hasValue(resource, 'emails')) excludedProblems.push(`${String(resource['id'])} still has emails`);
       if (typeof resource['userName'] !== 'string')
         excludedProblems.push(`${String(resource['id'] ?? excerpt(JSON.stringify(resource), 80))} lost userName, which was not excluded`);
       if (resource['id'] === undefined || !Array.isArray(resource['schemas'])) alwaysProblems.push(`excludedAttributes=id,emails: ${excerpt(JSON.stringify(resource), 120)}`);
@@ -131,7 +131,7 @@ export function checkProjection(evidence: ProjectionEvidence): CheckRun {
         continue;
       }
       for (const group of resources) {
-        if ('members' in group) problems.push(`group ${String(group['id'])} still has members (${excerpt(JSON.stringify(group['members']), 80)})`);
+        if (hasValue(group, 'members')) problems.push(`group ${String(group['id'])} still has members (${excerpt(JSON.stringify(group['members']), 80)})`);
         if (typeof group['displayName'] !== 'string' || group['id'] === undefined) problems.push(`group ${excerpt(JSON.stringify(group), 80)} lost its id or displayName`);
       }
     }

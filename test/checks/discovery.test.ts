@@ -110,4 +110,12 @@ describe('attributes and excludedAttributes', () => {
   ] as const)('%s is reported as %s', ([, change, code]) => {
     expect(codes(checkProjection(evidence(change)))).toEqual([code]);
   });
+
+  test('control: an empty array or null is an attribute not returned (RFC 7643 §2.5), so it passes', () => {
+    for (const value of [[], null]) {
+      const excluded = [exchangeOf({ body: list([{ schemas: ada.schemas, id: 'u1', userName: 'ada', emails: value }]) })];
+      const groups = [exchangeOf({ body: { ...group, members: value } })];
+      expect(codes(checkProjection(evidence({ excluded, groups })))).toEqual([]);
+    }
+  });
 });

@@ -206,6 +206,34 @@ describe('a PATCH answer shows the change', () => {
   });
 });
 
+describe('excludedAttributes=members', () => {
+  /** Answers each GET with excludedAttributes=members as the reference server does, then adds `members` back with `value`. */
+  const membersSentAs =
+    (value: unknown): Breakage =>
+    async (request, service) => {
+      const answer = await service.handle(request);
+      if (request.method !== 'GET' || request.query.get('excludedAttributes') !== 'members' || answer.body === undefined) return answer;
+      const body = JSON.parse(answer.body) as Record<string, unknown>;
+      const withMembers = (group: unknown) => ({ ...(group as object), members: value });
+      const changed = Array.isArray(body['Resources']) ? { ...body, Resources: body['Resources'].map(withMembers) } : withMembers(body);
+      return { ...answer, body: JSON.stringify(changed) };
+    };
+
+  test('control: a server that answers "members": [] or null passes GROUP_EXCLUDED_MEMBERS (RFC 7643 §2.5: unassigned)', async () => {
+    for (const value of [[], null]) {
+      const { codes, run } = await runFlow('group', membersSentAs(value));
+      expect(codes).toEqual([]);
+      expect(run.checked.has('GROUP_EXCLUDED_MEMBERS')).toBe(true);
+    }
+  });
+
+  test('a server that still sends a member fails GROUP_EXCLUDED_MEMBERS', async () => {
+    const { codes, run } = await runFlow('group', membersSentAs([{ value: 'someone' }]));
+    expect(codes).toEqual(['GROUP_EXCLUDED_MEMBERS']);
+    expect(run.findings[0]?.got).toMatch(/returned members \[\{"value":"someone"\}\]/);
+  });
+});
+
 describe('a PUT keeps everything Okta sends', () => {
   test('a server that keeps only userName and name from a PUT fails USER_PUT_REPLACES, naming what it dropped', async () => {
     const keepsNames: Breakage = (request, service) => {
