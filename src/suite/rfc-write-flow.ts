@@ -1,6 +1,7 @@
 /**
  * The RFC rules only a write shows, chained on one user of the run: created with a mixed-case
- * externalId, made a group's member and PUT and PATCHed with readOnly values (rfc-membership-flow.ts),
+ * externalId, created again as its full-width twin (a duplicate after PRECIS), made a group's
+ * member and PUT and PATCHed with readOnly values (rfc-membership-flow.ts),
  * changed by five PATCHes (whose answers serve as the read-backs), deleted, and its
  * userName created again with a client-chosen id and meta. A variant that is refused is followed by
  * its control, the plainer request: only then is the variant blamed.

@@ -48,9 +48,9 @@ describe('the RFC write flow against the reference server', () => {
 
   test('sends at most one request per rule it judges, cleanup included', async () => {
     const { server } = await runFlow();
-    // create + read-back; the group's create + read-back, the member's $ref, the root query, PUT, PATCH
-    // of groups, the group's read + DELETE + read; five PATCHes, DELETE + read + filter, create +
-    // read-back, DELETE + read: 23.
+    // create + read-back, the full-width twin (409); the group's create + read-back, the member's
+    // $ref, the root query, PUT, PATCH of groups, the group's read + DELETE + read; five PATCHes,
+    // DELETE + read + filter, create + read-back, DELETE + read: 24.
     expect(server.calls.length).toBeLessThanOrEqual(RFC_WRITE_RULES.length);
   });
 });
