@@ -1,13 +1,16 @@
 /**
  * RFC 7643/7644 rules that only a write shows (needs SCIM_WRITE=true), none of which Okta or Entra
- * needs: one user of the run, created with a mixed-case externalId, changed by five PATCHes
+ * needs: one user of the run, created with a mixed-case externalId, made the member of a group of
+ * the run (its answer, the member's $ref, the user's groups), found by a query on the server root,
+ * PUT with a made-up meta and "groups": [], PATCHed to remove groups, then changed by five PATCHes
  * (?attributes=, replace of an absent attribute, a second primary email, an add of a value already there, a filter matching nothing,
  * remove of userName, remove of emails, null), deleted, and its userName created again with a
  * client-chosen id and meta. Everything created carries the run prefix and is removed afterwards.
  */
 import { advertised } from '../src/checks/discovery.js';
 import { ownershipRules } from '../src/checks/ownership.js';
-import { featuresOnce } from '../src/suite/read.js';
+import { groupsAbsence } from '../src/suite/capabilities.js';
+import { featuresOnce, sharedReads } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
 import { RFC_WRITE_RULES, rfcWriteFlow } from '../src/suite/rfc-write-flow.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
@@ -21,7 +24,7 @@ const features = featuresOnce();
 const flow = once(async () => {
   const patch = advertised(await features(), 'patch');
   const patchNotOffered = patch.supported ? undefined : `not offered: ${patch.reason}`;
-  return rfcWriteFlow({ patchNotOffered })({ client, data });
+  return rfcWriteFlow({ patchNotOffered, groupsNotOffered: groupsAbsence(sharedReads()) })({ client, data });
 });
 
 writeRuleTests('RFC writes: readOnly and caseExact on create, PATCH semantics, after DELETE', [...RFC_WRITE_RULES, WRITE_CREATED_NOT_OURS], flow);

@@ -1,9 +1,12 @@
 /**
  * RFC 7643/7644 rules that only a write shows, none of which Okta or Entra needs: readOnly
- * attributes in a create, case-exact values, PATCH semantics (replace of an absent attribute,
- * primary, noTarget, atomicity, remove, null) and what a DELETE leaves behind. Each function judges
+ * attributes in a create, a PUT and a PATCH, case-exact values, PATCH semantics (replace of an
+ * absent attribute, primary, noTarget, atomicity, remove, null), what a DELETE leaves behind, and
+ * what a group with the run's user as member shows: an externalId the client did not send, the
+ * user's groups, the member's $ref, and a query on the server root. Each function judges
  * recorded exchanges of one step; src/suite/rfc-write-flow.ts sends them on the run's own user.
  */
+import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
 import { at, gotFrom, isServerError, isSuccess, listedResources, objectBody, SERVER_ERROR_FIX, show, statusOf, type JsonObject } from './answers.js';
 import { defineRules } from './rule.js';
@@ -114,6 +117,88 @@ export const rfcWriteRules = defineRules({
     requirement: `{"op":"replace","path":"nickName","value":null} on a user whose nickName is "${RFC_WRITE_VALUES.nickName}" leaves nickName unassigned (absent or null).`,
     fix: 'Treat null (and []) in a request as "unassigned": remove the attribute instead of keeping the old value or storing the text "null".',
   },
+  RESOURCE_EXTERNAL_ID_NOT_INVENTED: {
+    title: 'a group created without externalId is not given one by the server',
+    requiredBy: RFC_MUST,
+    source: 'RFC 7643 §3.1 ("The value of the \\"externalId\\" attribute is always issued by the provisioning client and MUST NOT be specified by the service provider")',
+    requirement: 'POST /Groups without an externalId is answered with a group that has no externalId (absent, null or "").',
+    fix: 'Leave externalId unset unless the client sent one: do not fill it with the id, the displayName or an identifier of your own.',
+  },
+  USER_GROUPS_ARE_GROUP_IDS: {
+    title: "a member user's groups names the group by its id",
+    requiredBy: RFC_MUST,
+    source:
+      'RFC 7643 §4.1.2 ("If the SCIM service provider exposes a \\"Group\\" resource, the \\"value\\" sub-attribute MUST be the \\"id\\" … of the corresponding \\"Group\\" resources to which the user belongs")',
+    requirement: "After POST /Groups with the run's user as its member, that user's groups has a value equal to the group's id.",
+    fix: "Fill each value of a user's groups with the id of the Group resource (the one GET /Groups/{id} answers), not its displayName or an internal key.",
+  },
+  RESOURCE_REFERENCE_RESOLVES: {
+    title: "a member's $ref answers a GET with the member",
+    requiredBy: RFC_MUST,
+    source:
+      'RFC 7643 §2.3.7 ("A reference URI MUST be to an HTTP-addressable resource. An HTTP client performing a GET operation on a reference URI MUST receive the target resource or an appropriate HTTP response code")',
+    requirement:
+      "The $ref the server gives the run's user among a group's members, resolved against the base URL (a relative one as §2.3.7 says), answers GET with 200 and that user. A $ref outside the base URL is not sent: the token goes only there.",
+    fix: 'Build $ref from the base URL the client uses and the resource\'s endpoint and id ("https://host/scim/v2/Users/{id}", or "Users/{id}"), the same URI as its meta.location.',
+  },
+  PUT_META_IGNORED: {
+    title: 'a PUT ignores the meta the client sends',
+    requiredBy: RFC_MUST,
+    source: 'RFC 7644 §3.5.1 ("readOnly … Any values provided SHALL be ignored"); RFC 7643 §3.1 ("meta … SHALL be ignored when provided by clients")',
+    requirement: 'PUT /Users/{id} carrying a made-up meta (resourceType "Group", created and lastModified 1999) is accepted, and the user keeps its own meta.',
+    fix: 'Drop meta (and every readOnly attribute) from a PUT body before replacing the resource, and keep meta from your own record.',
+  },
+  PUT_GROUPS_IGNORED: {
+    title: 'a PUT with "groups": [] leaves the user in its groups',
+    requiredBy: RFC_MUST,
+    source:
+      'RFC 7644 §3.5.1 ("readOnly … Any values provided SHALL be ignored"); RFC 7643 §4.1.2 ("Since this attribute has a mutability of \\"readOnly\\", group membership changes MUST be applied via the \\"Group\\" Resource")',
+    requirement: 'PUT /Users/{id} carrying "groups": [] for a user who is a member of the run\'s group is accepted, and the user is still a member.',
+    fix: "Ignore groups in a PUT of a user (and in a create): membership changes only through the Group resource's members.",
+  },
+  PATCH_READONLY_REFUSED: {
+    title: "a PATCH remove of the user's groups (readOnly) fails with 400 mutability",
+    requiredBy: RFC_MUST,
+    source:
+      'RFC 7644 §3.5.2.2 ("If an attribute is removed or becomes unassigned and is defined as a required attribute or a read-only attribute, the server SHALL return … a \\"scimType\\" error code of \\"mutability\\""); §3.5.2 ("An operation that is not compatible with an attribute\'s mutability or schema SHALL return the appropriate HTTP response status code and a JSON detail error response")',
+    requirement:
+      '{"op":"remove","path":"groups"} on a user who is a member of the run\'s group answers 400 with scimType "mutability". (Okta\'s group rename carries the group\'s own id, unchanged: that changes no readOnly value, and GROUP_RENAME_PATCH accepts it.)',
+    fix: 'Refuse an add, replace or remove of a readOnly attribute (groups, meta, id) with 400 {"scimType":"mutability"}, instead of ignoring it or applying it.',
+  },
+  ROOT_QUERY_INCLUDES: {
+    title: 'a filter on the server root lists the matching user',
+    requiredBy: RFC_MUST,
+    source: 'RFC 7644 §3.4.2.1 ("A query against a server root indicates that all resources within the server SHALL be included, subject to filtering")',
+    requirement:
+      'GET {base}?filter=userName eq "<the run\'s user>" lists that user. Judged only when the root answers a ListResponse: a server that offers no root query is skipped with that reason.',
+    fix: 'Run a root query over every resource type (Users and Groups), not over none or only some of them.',
+  },
+  ROOT_QUERY_FILTERED: {
+    title: 'a filter on the server root lists nothing that does not match',
+    requiredBy: RFC_MUST,
+    source:
+      'RFC 7644 §3.4.2.1 ("For filtered attributes that are not part of a particular resource type, the service provider SHALL treat the attribute as if there is no attribute value"; on such endpoints "filters MUST be processed as outlined in Section 3.4.2.2")',
+    requirement:
+      'GET {base}?filter=userName eq "<the run\'s user>" lists no other resource: no other user, and no group (a Group has no userName, so none matches, not even the run\'s group the user belongs to).',
+    fix: 'Apply the filter to every resource type on the root, treating an attribute a type lacks as unassigned (no match), instead of ignoring the filter.',
+  },
+  PATCH_REPLACE_FILTERED_VALUE: {
+    title: 'a PATCH replace of emails[type eq "work"].value changes the work email only',
+    requiredBy: RFC_MUST,
+    source:
+      'RFC 7644 §3.5.2.3 ("If the target location is a multi-valued attribute and a value selection (\\"valuePath\\") filter is specified that matches one or more values of the multi-valued attribute, then all matching record values SHALL be replaced"; with a sub-attribute, "the matching sub-attribute of all matching records is replaced")',
+    requirement: 'After {"op":"replace","path":"emails[type eq \\"work\\"].value",…}, the work email has the new value, and the home email added beside it is unchanged.',
+    fix: "Resolve the value filter against the attribute's values and replace the sub-attribute in each match, leaving the other values as they are.",
+  },
+  USER_NAME_PRECIS_UNIQUE: {
+    title: 'a userName equal to a taken one after PRECIS preparation is refused as a duplicate',
+    requiredBy: RFC_MUST,
+    source:
+      'RFC 7644 §5 ("Before comparing or evaluating the uniqueness of a \\"userName\\" or \\"password\\" attribute, service providers MUST use the preparation, enforcement, and comparison of internationalized strings (PRECIS) preparation and comparison rules described in Sections 3 and 4, respectively, of [RFC7613]"); RFC 7613 §3 (the width mapping rule maps full-width characters to their decomposition); §7.8',
+    requirement:
+      'POST /Users whose userName is the run\'s user\'s with its letters after the run prefix in full width ("ｒｆｃ" for "rfc") is refused with 409 uniqueness, as a duplicate of that user.',
+    fix: 'Prepare a userName as RFC 7613 §3 says (width mapping, case mapping, NFC; in most languages normalize("NFKC") and a lower-case) before the uniqueness check and before storing the key you compare.',
+  },
   USER_DELETED_NOT_LISTED: {
     title: 'a deleted user is omitted from a filter query',
     requiredBy: RFC_MUST,
@@ -168,6 +253,33 @@ export function failReadOnlyRefused(run: CheckRun, refused: Exchange): void {
   run.fail(rules.RESOURCE_READONLY_IGNORED_ON_CREATE, gotFrom(refused, 'The create carrying a client id and meta was refused, while the same create without them succeeded:'));
 }
 
+/** Full width, for the ASCII letters and digits of `text`: what PRECIS\' width mapping maps back. */
+export function fullWidth(text: string): string {
+  return text.replace(/[A-Za-z0-9]/g, (char) => String.fromCharCode((char.codePointAt(0) ?? 0) + 0xfee0));
+}
+
+/**
+ * The create of the full-width twin of the run's user. Created, `control` is the exact duplicate:
+ * refused, the server keeps userNames unique but not after PRECIS preparation; created too, it
+ * keeps none unique, which USER_DUPLICATE_CONFLICT judges, and this rule is not judged.
+ */
+export function checkPrecisDuplicate(run: CheckRun, twin: Exchange, control?: Exchange): void {
+  const rule = rules.USER_NAME_PRECIS_UNIQUE;
+  if (statusOf(twin) === 409) {
+    run.pass(rule);
+    return;
+  }
+  if (!isSuccess(twin)) {
+    run.skip(rule, `not judged: the server refused the full-width userName itself, rather than comparing it (${describeResponse(twin)})`);
+    return;
+  }
+  if (control !== undefined && isSuccess(control)) {
+    run.skip(rule, `not judged: the server created an exact duplicate userName too (${describeResponse(control)}), so it keeps none unique (USER_DUPLICATE_CONFLICT)`);
+    return;
+  }
+  run.fail(rule, gotFrom(twin, "The userName that equals the run's user's after PRECIS width mapping was created as another user, while the exact duplicate was refused:"));
+}
+
 export function checkDeletedNotListed(run: CheckRun, query: Exchange, id: string): void {
   const listed = listedResources(query);
   if (listed === undefined) {
@@ -195,12 +307,30 @@ export function checkReplaceAbsentAdded(run: CheckRun, state: JsonObject, exchan
   run.expect(rules.PATCH_REPLACE_ABSENT_ADDS, nickName === RFC_WRITE_VALUES.nickName, () => gotFrom(exchange, `After the replace, nickName is ${show(nickName)}.`));
 }
 
-/** The user after the add of `primaryEmail` with primary true: the one primary email. */
+/**
+ * The user after the add of `primaryEmail` (type home) with primary true: the one primary email. It
+ * is known by its type too, so that a value the same PATCH's filtered replace got wrong
+ * (PATCH_REPLACE_FILTERED_VALUE) is not blamed here as well.
+ */
 export function checkPrimaryExclusive(run: CheckRun, state: JsonObject, exchange: Exchange, primaryEmail: string): void {
   const emails: unknown[] = Array.isArray(state['emails']) ? state['emails'] : [];
-  const primaries = emails.filter((email) => at(email, 'primary') === true).map((email) => at(email, 'value'));
-  run.expect(rules.PATCH_PRIMARY_EXCLUSIVE, primaries.length === 1 && primaries[0] === primaryEmail, () =>
+  const primary = emails.filter((email) => at(email, 'primary') === true);
+  const primaries = primary.map((email) => at(email, 'value'));
+  const theAdded = primaries[0] === primaryEmail || at(primary[0], 'type') === 'home';
+  run.expect(rules.PATCH_PRIMARY_EXCLUSIVE, primaries.length === 1 && theAdded, () =>
     gotFrom(exchange, `After adding ${primaryEmail} as primary, the primary emails are ${show(primaries)}.`),
+  );
+}
+
+/** The user after the replace of emails[type eq "work"].value: the work email changed, the home one (if added) did not. */
+export function checkFilteredValueReplaced(run: CheckRun, state: JsonObject, exchange: Exchange, expected: { work: string; home?: string | undefined }): void {
+  const emails: unknown[] = Array.isArray(state['emails']) ? state['emails'] : [];
+  const valuesOf = (type: string) => emails.filter((email) => at(email, 'type') === type).map((email) => at(email, 'value'));
+  const work = valuesOf('work');
+  const home = valuesOf('home');
+  const ok = work.length === 1 && work[0] === expected.work && (expected.home === undefined || (home.length === 1 && home[0] === expected.home));
+  run.expect(rules.PATCH_REPLACE_FILTERED_VALUE, ok, () =>
+    gotFrom(exchange, `After the replace of emails[type eq "work"].value with ${show(expected.work)}, the work emails are ${show(work)} and the home emails ${show(home)}.`),
   );
 }
 
@@ -267,4 +397,139 @@ export function checkAddExistingUnchanged(run: CheckRun, before: JsonObject, add
     return;
   }
   run.expect(rules.PATCH_ADD_EXISTING_KEEPS_MODIFIED, was === is, () => gotFrom(shown, `meta.lastModified was ${show(was)} before the add and ${show(is)} after it.`));
+}
+
+/** The answer to a group create sent without externalId: none may come back. */
+export function checkExternalIdNotInvented(run: CheckRun, creation: Exchange): void {
+  const body = objectBody(creation);
+  if (body === undefined) {
+    run.skip(rules.RESOURCE_EXTERNAL_ID_NOT_INVENTED, 'not judged: the group create was answered without the group');
+    return;
+  }
+  const externalId = body['externalId'];
+  run.expect(rules.RESOURCE_EXTERNAL_ID_NOT_INVENTED, externalId === undefined || externalId === null || externalId === '', () =>
+    gotFrom(creation, `The group was created without an externalId, and answered with externalId ${show(externalId)}.`),
+  );
+}
+
+/** The $ref a group's answer gives its member `userId`, if any. */
+export function memberRefOf(group: JsonObject | undefined, userId: string): string | undefined {
+  const members: unknown[] = Array.isArray(group?.['members']) ? group['members'] : [];
+  const ref = at(
+    members.find((member) => at(member, 'value') === userId),
+    '$ref',
+  );
+  return typeof ref === 'string' && ref !== '' ? ref : undefined;
+}
+
+/**
+ * The URL a $ref names, resolved as RFC 7643 §2.3.7 says (against the base URL, up to the
+ * endpoint), or undefined when it lies outside the base URL: the token is never sent elsewhere.
+ */
+export function referenceUrl(baseUrl: string, ref: string): string | undefined {
+  try {
+    const base = new URL(`${baseUrl.replace(/\/+$/, '')}/`);
+    const url = new URL(ref, base);
+    url.hash = '';
+    const inside = url.origin === base.origin && url.username === '' && url.password === '' && url.pathname.startsWith(base.pathname);
+    return inside ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The GET on the member's $ref. Refused or another resource, `control` (the same user read by the
+ * path the suite builds from its id) tells a reference that leads nowhere from a user that cannot
+ * be read at all.
+ */
+export function checkReferenceResolves(run: CheckRun, read: Exchange, userId: string, control?: Exchange): void {
+  if (resourceOf(read, userId) !== undefined) {
+    run.pass(rules.RESOURCE_REFERENCE_RESOLVES);
+    return;
+  }
+  if (control !== undefined && resourceOf(control, userId) === undefined) {
+    run.skip(rules.RESOURCE_REFERENCE_RESOLVES, `not judged: the user could not be read by its id either (${describeResponse(control)})`);
+    return;
+  }
+  run.fail(rules.RESOURCE_REFERENCE_RESOLVES, gotFrom(read, `The member's $ref does not answer with the user (id ${userId}), while GET /Users/{id} does:`));
+}
+
+/**
+ * The member user as read after the group was created: its groups must name the group by id.
+ * Returns whether it does (the membership is shown, so later checks can judge it).
+ */
+export function checkUserGroups(run: CheckRun, user: JsonObject, exchange: Exchange, groupId: string): boolean {
+  const groups: unknown[] = Array.isArray(user['groups']) ? user['groups'] : [];
+  if (groups.length === 0) {
+    run.skip(rules.USER_GROUPS_ARE_GROUP_IDS, "not judged: the member user is shown without groups (the server may not return a user's groups)");
+    return false;
+  }
+  const listed = groups.some((group) => at(group, 'value') === groupId);
+  run.expect(rules.USER_GROUPS_ARE_GROUP_IDS, listed, () => gotFrom(exchange, `The user is a member of the group ${groupId}, but its groups is ${show(groups)}.`));
+  return listed;
+}
+
+/** Whether the user, as shown, lists the group among its groups. */
+export const listsGroup = (user: JsonObject | undefined, groupId: string): boolean =>
+  Array.isArray(user?.['groups']) && user['groups'].some((group: unknown) => at(group, 'value') === groupId);
+
+/** What of the client's made-up meta a resource kept. */
+function keptClientMeta(resource: JsonObject): string[] {
+  const sent = RFC_WRITE_VALUES.clientMeta;
+  return (['resourceType', 'created', 'lastModified'] as const).filter((name) => at(resource, `meta.${name}`) === sent[name]).map((name) => `meta.${name} ${show(sent[name])}`);
+}
+
+/** The user after an accepted PUT that carried a made-up meta: none of it may show. */
+export function checkPutMetaIgnored(run: CheckRun, state: JsonObject, exchange: Exchange): void {
+  const kept = keptClientMeta(state);
+  run.expect(rules.PUT_META_IGNORED, kept.length === 0, () => gotFrom(exchange, `After the PUT, the user carries the client's ${kept.join(', ')}.`));
+}
+
+/** After an accepted PUT with "groups": [], the user is still a member (`exchange` shows where that was read). */
+export function checkPutGroupsIgnored(run: CheckRun, stillMember: boolean, exchange: Exchange): void {
+  run.expect(rules.PUT_GROUPS_IGNORED, stillMember, () => gotFrom(exchange, 'After the PUT with "groups": [], the user is no longer a member of the group:'));
+}
+
+/** A PUT refused for what it carried (`what`), while the same PUT without it (the control) was accepted. */
+export function failPutRefused(run: CheckRun, rule: typeof rules.PUT_META_IGNORED, refused: Exchange, what: string): void {
+  run.fail(rule, gotFrom(refused, `The PUT carrying ${what} was refused, while the same PUT without it succeeded:`));
+}
+
+export function checkPatchReadOnlyRefused(run: CheckRun, patch: Exchange): void {
+  checkRefusedWith(run, rules.PATCH_READONLY_REFUSED, patch, 'mutability');
+}
+
+/** The ids a list answer holds. */
+const listedIds = (exchange: Exchange) => (listedResources(exchange) ?? []).map((resource) => resource['id']);
+
+/** A list answer that lists the one resource `id` and nothing else. */
+export function listsExactly(exchange: Exchange, id: string): boolean {
+  const ids = listedIds(exchange);
+  return ids.length === 1 && ids[0] === id;
+}
+
+/**
+ * The root query for the run's user: it lists that user (ROOT_QUERY_INCLUDES) and nothing else
+ * (ROOT_QUERY_FILTERED). `control`, the same filter on /Users, is sent when it does not: if /Users
+ * does not list exactly the user either, the filter is the cause, not the root, and neither rule is judged.
+ */
+export function checkRootQuery(run: CheckRun, root: Exchange, userId: string, control?: Exchange): void {
+  const both = [rules.ROOT_QUERY_INCLUDES, rules.ROOT_QUERY_FILTERED];
+  if (listedResources(root) === undefined) {
+    for (const rule of both) run.skip(rule, `not offered: the server answers no query on its root (${describeResponse(root)})`);
+    return;
+  }
+  if (control !== undefined && !listsExactly(control, userId)) {
+    for (const rule of both) run.skip(rule, `not judged: the same filter on /Users does not list exactly the user either (${describeResponse(control)})`);
+    return;
+  }
+  const ids = listedIds(root);
+  const note = `The root query for the user (id ${userId}) lists ${show(ids)}, while the same filter on /Users lists just the user:`;
+  run.expect(rules.ROOT_QUERY_INCLUDES, ids.includes(userId), () => gotFrom(root, note));
+  run.expect(
+    rules.ROOT_QUERY_FILTERED,
+    ids.every((id) => id === userId),
+    () => gotFrom(root, note),
+  );
 }

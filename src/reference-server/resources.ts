@@ -176,7 +176,10 @@ function checkUniqueness(state: ServiceState, resourceType: ResourceTypeDefiniti
 
 function sameValue(definition: AttributeDefinition, a: unknown, b: unknown): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false;
-  return definition.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+  // RFC 7644 §5: a userName's uniqueness is judged after PRECIS preparation (RFC 7613 §3), whose
+  // width mapping NFKC covers: "ｒｆｃ" is "rfc".
+  const prepared = (text: string) => (definition.name === 'userName' ? text.normalize('NFKC') : text);
+  return definition.caseExact ? prepared(a) === prepared(b) : prepared(a).toLowerCase() === prepared(b).toLowerCase();
 }
 
 /** Entity tags compared without the weak prefix: SCIM clients send back the W/"n" they were given. */

@@ -120,7 +120,11 @@ function route(state: ServiceState, exchange: Exchange, relativePath: string): S
   const segments = splitPath(relativePath);
   const [endpoint, id, ...rest] = segments;
   const method = exchange.request.method.toUpperCase();
-  if (endpoint === undefined) throw new ScimHttpError(404, 'This is the SCIM base URL; resources live under /Users and /Groups.');
+  if (endpoint === undefined) {
+    // RFC 7644 §3.4.2.1: a query on the server root covers every resource type, subject to filtering.
+    if (method === 'GET') return listResources(state, exchange, RESOURCE_TYPES, queryFromParameters(exchange.request.query, state.maxResults));
+    throw new ScimHttpError(404, 'This is the SCIM base URL; resources live under /Users and /Groups.');
+  }
   const resourceType = RESOURCE_TYPES.find((candidate) => sameName(candidate.endpoint, `/${endpoint}`));
   if (resourceType !== undefined) {
     if (rest.length > 0) throw notFound(exchange);

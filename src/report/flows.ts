@@ -319,6 +319,8 @@ const RFC: readonly Flow[] = [
     'FILTER_NO_MATCH_EMPTY',
     'FILTER_INVALID_REFUSED',
     'FILTER_BOOLEAN_ORDERING_REFUSED',
+    'ROOT_QUERY_INCLUDES',
+    'ROOT_QUERY_FILTERED',
     'USER_MATCH_EXTERNAL_ID',
     'USER_MATCH_WORK_EMAIL',
     'DISCOVERY_FILTER_WORKS',
@@ -361,6 +363,8 @@ const RFC: readonly Flow[] = [
     'RESOURCE_READONLY_IGNORED_ON_CREATE',
     'USER_DELETED_NOT_LISTED',
     'USER_DELETED_NAME_REUSABLE',
+    'USER_NAME_PRECIS_UNIQUE',
+    'PUT_META_IGNORED',
   ]),
   rfcArea('PATCH', 'core protocol', 'RFC 7644 §3.5.2; RFC 7643 §2.5, §5 (patch.supported)', [
     'USER_DEACTIVATE_PATCH',
@@ -377,6 +381,8 @@ const RFC: readonly Flow[] = [
     'PATCH_REMOVE_REQUIRED_REFUSED',
     'PATCH_REMOVE_UNASSIGNS',
     'PATCH_NULL_UNASSIGNS',
+    'PATCH_REPLACE_FILTERED_VALUE',
+    'PATCH_READONLY_REFUSED',
   ]),
   rfcArea('groups', 'core protocol', 'RFC 7643 §4.2; RFC 7644 §3.3, §3.5, §3.6', [
     'GROUP_CREATE',
@@ -389,6 +395,10 @@ const RFC: readonly Flow[] = [
     'GROUP_RENAME_PUT',
     'GROUP_DELETE',
     'GROUP_DELETE_KEEPS_MEMBERS',
+    'RESOURCE_EXTERNAL_ID_NOT_INVENTED',
+    'RESOURCE_REFERENCE_RESOLVES',
+    'USER_GROUPS_ARE_GROUP_IDS',
+    'PUT_GROUPS_IGNORED',
   ]),
   rfcArea('discovery', 'core protocol', 'RFC 7644 §4; RFC 7643 §5, §6, §7', [
     'DISCOVERY_SPC_VALID',

@@ -1,6 +1,8 @@
 /**
  * The RFC rules only a write shows, chained on one user of the run: created with a mixed-case
- * externalId, changed by five PATCHes (whose answers serve as the read-backs), deleted, and its
+ * externalId, created again as its full-width twin (a duplicate after PRECIS), made a group's
+ * member and PUT and PATCHed with readOnly values (rfc-membership-flow.ts),
+ * changed by five PATCHes (whose answers serve as the read-backs), deleted, and its
  * userName created again with a client-chosen id and meta. A variant that is refused is followed by
  * its control, the plainer request: only then is the variant blamed.
  */
@@ -13,14 +15,17 @@ import {
   checkCaseExactPreserved,
   checkDeletedNameReusable,
   checkDeletedNotListed,
+  checkFilteredValueReplaced,
   checkNoTarget,
   checkNullUnassigns,
+  checkPrecisDuplicate,
   checkPrimaryExclusive,
   checkReadOnlyIgnored,
   checkRemoveRequiredRefused,
   checkRemoveUnassigns,
   checkReplaceAbsentAdded,
   failReadOnlyRefused,
+  fullWidth,
   refusedOtherwiseThanNoTarget,
   resourceOf,
   rfcWriteRules,
@@ -32,6 +37,7 @@ import { controlAccepted } from '../checks/user-lifecycle.js';
 import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
+import { membershipChain } from './rfc-membership-flow.js';
 import { oktaUserPayload, PATCH_SCHEMA, type TestData } from './test-data.js';
 import { guardedFlow, type FlowContext } from './write-flows.js';
 
@@ -126,13 +132,15 @@ async function firstPatch(run: CheckRun, steps: UserSteps, parts: readonly Part[
 }
 
 /**
- * add title, replace the absent nickName, add a primary email (with ?attributes=); add the same title
+ * add title, replace the absent nickName, add a primary email, replace the work email's value by a
+ * value filter (with ?attributes=); add the same title
  * again; replace title then a value filter matching nothing; remove userName; remove emails and
  * replace nickName with null.
  */
 async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Promise<void> {
   const { nickName, title, atomicTitle } = RFC_WRITE_VALUES;
   const homeEmail = userName.replace('@', '.home@');
+  const workEmail = userName.replace('@', '.work@');
   const setTitle: Part = { operation: { op: 'add', path: 'title', value: title } };
   // A server whose schema has no nickName refuses its add as well: that is not this rule.
   const replaceNick: Part = {
@@ -141,15 +149,20 @@ async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Pr
     control: { operation: { op: 'add', path: 'nickName', value: nickName }, what: 'the add of the same nickName' },
   };
   const addPrimary: Part = { operation: { op: 'add', path: 'emails', value: [{ value: homeEmail, type: 'home', primary: true }] }, rule: rules.PATCH_PRIMARY_EXCLUSIVE };
-  const showsAll = (user: JsonObject) => user['title'] === title && user['nickName'] === nickName && JSON.stringify(user['emails'] ?? null).includes(JSON.stringify(homeEmail));
-  const first = await firstPatch(run, steps, [setTitle, replaceNick, addPrimary], showsAll);
+  // Refused alone, a value filter path is not judged: RFC 7644 makes no operation support it by a MUST.
+  const replaceWork: Part = { operation: { op: 'replace', path: 'emails[type eq "work"].value', value: workEmail } };
+  const shows = (user: JsonObject, email: string) => JSON.stringify(user['emails'] ?? null).includes(JSON.stringify(email));
+  const showsAll = (user: JsonObject) => user['title'] === title && user['nickName'] === nickName && shows(user, homeEmail) && shows(user, workEmail);
+  const first = await firstPatch(run, steps, [setTitle, replaceNick, addPrimary, replaceWork], showsAll);
   const { resource: patched, exchange: shown } = first.state;
   if (patched === undefined) {
-    for (const rule of [rules.PATCH_REPLACE_ABSENT_ADDS, rules.PATCH_PRIMARY_EXCLUSIVE])
+    for (const rule of [rules.PATCH_REPLACE_ABSENT_ADDS, rules.PATCH_PRIMARY_EXCLUSIVE, rules.PATCH_REPLACE_FILTERED_VALUE])
       run.skip(rule, `not judged: the user could not be read after the PATCH: ${describeResponse(shown)}`);
   } else {
     if (first.applied.has(replaceNick)) checkReplaceAbsentAdded(run, patched, shown);
     if (first.applied.has(addPrimary)) checkPrimaryExclusive(run, patched, shown, homeEmail);
+    if (first.applied.has(replaceWork)) checkFilteredValueReplaced(run, patched, shown, { work: workEmail, home: first.applied.has(addPrimary) ? homeEmail : undefined });
+    else run.skip(rules.PATCH_REPLACE_FILTERED_VALUE, 'not judged: the replace of emails[type eq "work"].value was refused when sent alone');
   }
 
   if (patched !== undefined && first.applied.has(setTitle)) {
@@ -205,6 +218,19 @@ async function createWithClientReadOnly(run: CheckRun, data: TestData, userName:
   return control.exchange;
 }
 
+/**
+ * The run's user's userName with its letters after the run prefix in full width, and its own email
+ * and externalId (ASCII, so that only the userName can clash). Created, the exact duplicate is the
+ * control.
+ */
+async function precisDuplicate(run: CheckRun, data: TestData, userName: string): Promise<void> {
+  const twinName = `${data.prefix}${fullWidth(userName.slice(data.prefix.length).split('@')[0] ?? '')}@${userName.split('@')[1] ?? ''}`;
+  const ascii = userName.replace('@', '.precis@');
+  const twin = await data.create('Users', { ...oktaUserPayload(twinName), emails: [{ primary: true, value: ascii, type: 'work' }], externalId: ascii.split('@')[0] });
+  const control = isSuccess(twin.exchange) ? await data.create('Users', { ...oktaUserPayload(userName), externalId: `${ascii.split('@')[0] ?? ''}-exact` }) : undefined;
+  checkPrecisDuplicate(run, twin.exchange, control?.exchange);
+}
+
 /** DELETE, then a read (404: gone) beside the filter for its userName, then the userName created again. */
 async function deletionChain(run: CheckRun, client: ScimClient, data: TestData, id: string, userName: string): Promise<void> {
   const deletion = await client.send({ method: 'DELETE', path: userPath(id) });
@@ -229,6 +255,8 @@ const PATCH_RULES: readonly Rule[] = RFC_WRITE_RULES.filter((rule) => rule.code.
 export interface RfcWriteOptions {
   /** Why PATCH is not offered (patch.supported is not true): its rules are skipped, no PATCH is sent. */
   patchNotOffered?: string | undefined;
+  /** Why the server offers no Groups: the rules that need the run's group are skipped, no group is created. */
+  groupsNotOffered?: string | undefined;
 }
 
 /** The PATCH rules are judged only on a server that advertises PATCH, as a client would use it. */
@@ -243,6 +271,8 @@ export function rfcWriteFlow(options: RfcWriteOptions = {}): (context: FlowConte
       return run;
     }
     checkCaseExactPreserved(run, creation.exchange, externalId);
+    await precisDuplicate(run, data, userName);
+    await membershipChain(run, { client, data }, { id, userName, externalId }, options);
     const patchBody = (operations: readonly Operation[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
     const steps: UserSteps = {
       id,

@@ -5,12 +5,13 @@
  * judged on recorded exchanges.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { checkDeletedNotListed, checkReadOnlyIgnored, rfcWriteRules, RFC_WRITE_VALUES } from '../../src/checks/rfc-writes.js';
+import { checkDeletedNotListed, checkReadOnlyIgnored, checkReferenceResolves, referenceUrl, rfcWriteRules, RFC_WRITE_VALUES } from '../../src/checks/rfc-writes.js';
 import { CheckRun } from '../../src/checks/run.js';
 import { ScimClient } from '../../src/http/client.js';
 import type { ScimService } from '../../src/reference-server/index.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 import { exchangeOf } from '../support/exchange.js';
+import { GROUP_MEMBER_RULES } from '../../src/suite/rfc-membership-flow.js';
 import { RFC_WRITE_RULES, rfcWriteFlow, type RfcWriteOptions } from '../../src/suite/rfc-write-flow.js';
 import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type Breakage, type RecordingServer } from '../servers/recording.js';
@@ -47,7 +48,9 @@ describe('the RFC write flow against the reference server', () => {
 
   test('sends at most one request per rule it judges, cleanup included', async () => {
     const { server } = await runFlow();
-    // create + read-back, five PATCHes, DELETE + read + filter, create + read-back, DELETE + read: 14.
+    // create + read-back, the full-width twin (409); the group's create + read-back, the member's
+    // $ref, the root query, PUT, PATCH of groups, the group's read + DELETE + read; five PATCHes,
+    // DELETE + read + filter, create + read-back, DELETE + read: 24.
     expect(server.calls.length).toBeLessThanOrEqual(RFC_WRITE_RULES.length);
   });
 });
@@ -78,16 +81,39 @@ const ignoring =
       : service.handle(withOperations(request, kept));
   };
 
-/** Rewrites the JSON body of the answers to POST /Users. */
-const rewritingCreates =
-  (rewrite: (body: Json, request: Json) => void): Breakage =>
+/** Rewrites the JSON body of the answers to `method` on `pattern` (POST /Users unless told). */
+const rewritingAnswers =
+  (rewrite: (body: Json, request: Json) => void, method = 'POST', pattern = USERS): Breakage =>
   (request, service) => {
     const response = service.handle(request);
-    if (!is(request, 'POST', USERS) || response.body === undefined) return response;
+    if (!is(request, method, pattern) || response.body === undefined) return response;
     const body = parsed(response.body);
     rewrite(body, parsed(request.body));
     return { ...response, body: JSON.stringify(body) };
   };
+const rewritingCreates = (rewrite: (body: Json, request: Json) => void): Breakage => rewritingAnswers(rewrite);
+const GROUPS = /\/Groups\/?$/;
+const ROOT = /\/scim\/v2\/?$/;
+const listOf = (resources: unknown[]): ScimResponse => ({
+  status: 200,
+  headers: { 'content-type': 'application/scim+json' },
+  body: JSON.stringify({
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+    totalResults: resources.length,
+    startIndex: 1,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  }),
+});
+
+/** Takes the user out of every group, as a server that honours a client's groups would. */
+function leaveGroups(service: ScimService, userId: string, request: ScimRequest): void {
+  const groups = service.store.snapshot().groups as Json[];
+  for (const group of groups.filter((each) => JSON.stringify(each['members'] ?? []).includes(userId))) {
+    const body = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: `members[value eq "${userId}"]` }] });
+    service.handle({ ...request, method: 'PATCH', path: request.path.replace(/\/Users\/[^/]+$/, `/Groups/${String(group['id'])}`), body, query: new URLSearchParams() });
+  }
+}
 
 /** Remembers deleted users: `after` answers with them. */
 function rememberingDeletions(after: (request: ScimRequest, service: ScimService, deleted: Json[]) => ScimResponse | undefined): Breakage {
@@ -202,6 +228,105 @@ const brokenServers: Array<{ name: string; expected: string; breakage: Breakage 
   { name: 'ignores a remove of emails', expected: 'PATCH_REMOVE_UNASSIGNS', breakage: ignoring((o) => o['op'] === 'remove' && o['path'] === 'emails') },
   { name: 'ignores a replace with null', expected: 'PATCH_NULL_UNASSIGNS', breakage: ignoring((o) => o['op'] === 'replace' && o['value'] === null) },
   {
+    name: 'gives a group created without externalId one of its own',
+    expected: 'RESOURCE_EXTERNAL_ID_NOT_INVENTED',
+    breakage: rewritingAnswers((body) => (body['externalId'] = body['id']), 'POST', GROUPS),
+  },
+  {
+    name: "names a user's groups by displayName, not id",
+    expected: 'USER_GROUPS_ARE_GROUP_IDS',
+    breakage: rewritingAnswers(
+      (body) => {
+        if (Array.isArray(body['groups'])) body['groups'] = (body['groups'] as Json[]).map((group) => ({ ...group, value: group['display'] }));
+      },
+      'GET',
+      USER,
+    ),
+  },
+  {
+    name: 'gives a member a $ref under /Groups, where the user is not',
+    expected: 'RESOURCE_REFERENCE_RESOLVES',
+    breakage: rewritingAnswers(
+      (body) => {
+        for (const member of (body['members'] as Json[] | undefined) ?? []) member['$ref'] = String(member['$ref']).replace('/Users/', '/Groups/');
+      },
+      'POST',
+      GROUPS,
+    ),
+  },
+  {
+    name: 'keeps the meta a PUT sends',
+    expected: 'PUT_META_IGNORED',
+    breakage: rewritingAnswers(
+      (body, sent) => {
+        if (sent['meta'] !== undefined) body['meta'] = { ...(body['meta'] as Json), ...(sent['meta'] as Json) };
+      },
+      'PUT',
+      USER,
+    ),
+  },
+  {
+    name: 'refuses a PUT that carries meta',
+    expected: 'PUT_META_IGNORED',
+    breakage: (request, service) => (is(request, 'PUT', USER) && 'meta' in parsed(request.body) ? scimError(400, 'mutability', '"meta" is readOnly.') : service.handle(request)),
+  },
+  {
+    name: 'takes the user out of its groups on a PUT with "groups": []',
+    expected: 'PUT_GROUPS_IGNORED',
+    breakage: (request, service) => {
+      const groups = parsed(request.body)['groups'];
+      if (is(request, 'PUT', USER) && Array.isArray(groups) && groups.length === 0) leaveGroups(service, request.path.split('/').pop() ?? '', request);
+      return service.handle(request);
+    },
+  },
+  {
+    name: 'refuses a PUT that carries groups',
+    expected: 'PUT_GROUPS_IGNORED',
+    breakage: (request, service) =>
+      is(request, 'PUT', USER) && 'groups' in parsed(request.body) ? scimError(400, 'mutability', '"groups" is readOnly.') : service.handle(request),
+  },
+  { name: 'ignores a PATCH remove of groups', expected: 'PATCH_READONLY_REFUSED', breakage: ignoring((o) => o['op'] === 'remove' && o['path'] === 'groups') },
+  {
+    name: 'refuses a PATCH remove of groups as invalidPath',
+    expected: 'PATCH_READONLY_REFUSED',
+    breakage: (request, service) =>
+      is(request, 'PATCH', USER) && operationsOf(request).some((o) => o['path'] === 'groups') ? scimError(400, 'invalidPath', 'No such path.') : service.handle(request),
+  },
+  {
+    name: 'answers a root query with its groups only',
+    expected: 'ROOT_QUERY_INCLUDES',
+    breakage: (request, service) => (is(request, 'GET', ROOT) ? service.handle({ ...request, path: `${request.path.replace(/\/$/, '')}/Groups` }) : service.handle(request)),
+  },
+  {
+    name: 'ignores the filter of a root query',
+    expected: 'ROOT_QUERY_FILTERED',
+    breakage: (request, service) => (is(request, 'GET', ROOT) ? service.handle({ ...request, query: new URLSearchParams() }) : service.handle(request)),
+  },
+  {
+    name: 'ignores a replace of emails[type eq "work"].value',
+    expected: 'PATCH_REPLACE_FILTERED_VALUE',
+    breakage: ignoring((o) => String(o['path']).startsWith('emails[type eq')),
+  },
+  {
+    name: 'replaces the value of every email for emails[type eq "work"].value',
+    expected: 'PATCH_REPLACE_FILTERED_VALUE',
+    breakage: (request, service) => {
+      const operations = operationsOf(request).map((o) => (String(o['path']).startsWith('emails[type eq') ? { ...o, path: 'emails[type pr].value' } : o));
+      return is(request, 'PATCH', USER) ? service.handle(withOperations(request, operations)) : service.handle(request);
+    },
+  },
+  {
+    name: 'compares userNames without PRECIS width mapping',
+    expected: 'USER_NAME_PRECIS_UNIQUE',
+    // Stored as sent, the full-width twin only clashes after width mapping; a suffix keeps it apart here.
+    breakage: (request, service) => {
+      const body = parsed(request.body);
+      const userName = String(body['userName']);
+      const twin = is(request, 'POST', USERS) && userName !== userName.normalize('NFKC');
+      return service.handle(twin ? { ...request, body: JSON.stringify({ ...body, userName: `${userName}-width` }) } : request);
+    },
+  },
+  {
     name: 'still lists a deleted user',
     expected: 'USER_DELETED_NOT_LISTED',
     breakage: rememberingDeletions((request, _service, deleted) => {
@@ -292,7 +417,117 @@ describe('controls: a server that breaks something else is not blamed for these 
   });
 });
 
+describe('controls: the readOnly and membership rules blame only what they test', () => {
+  test('on a server without Groups, no group is created, its rules are skipped with that reason, and meta in a PUT is still judged', async () => {
+    const { codes, run, server } = await runFlow(undefined, { groupsNotOffered: 'not offered: the server does not offer Groups' });
+    expect(server.calls.filter((call) => call.path.includes('/Groups'))).toEqual([]);
+    expect(codes).toEqual([]);
+    for (const rule of GROUP_MEMBER_RULES) expect(run.skipped.get(rule.code)).toBe('not offered: the server does not offer Groups');
+    expect(run.checked).toContain(rfcWriteRules.PUT_META_IGNORED.code);
+    expect(run.checked).toContain(rfcWriteRules.ROOT_QUERY_FILTERED.code);
+  });
+
+  test('a server that answers no query on its root is skipped as not offering it, not failed', async () => {
+    const { codes, run } = await runFlow((request, service) => (is(request, 'GET', ROOT) ? scimError(404, 'invalidPath', 'Nothing here.') : service.handle(request)));
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.ROOT_QUERY_INCLUDES.code)).toMatch(/^not offered: the server answers no query on its root \(GET .* answered 404/);
+    expect(run.skipped.get(rfcWriteRules.ROOT_QUERY_FILTERED.code)).toMatch(/^not offered/);
+  });
+
+  test('a root query as wrong as the same filter on /Users is not blamed on the root', async () => {
+    // The filter itself finds nothing, on /Users as on the root: the root is not the cause.
+    const { codes, run, server } = await runFlow((request, service) => {
+      const filtered = request.method === 'GET' && (request.query.get('filter') ?? '').startsWith('userName eq') && (ROOT.test(request.path) || USERS.test(request.path));
+      return filtered ? listOf([]) : service.handle(request);
+    });
+    expect(codes.filter((code) => code.startsWith('ROOT_'))).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.ROOT_QUERY_INCLUDES.code)).toMatch(/^not judged: the same filter on \/Users does not list exactly the user either/);
+    expect(server.calls.filter((call) => call.method === 'GET' && USERS.test(call.path) && call.query.includes('filter=')).length).toBeGreaterThan(0);
+  });
+
+  test("a member's $ref outside the base URL is not sent (the token goes nowhere else), and the user's groups is still judged", async () => {
+    const { codes, run, server } = await runFlow(
+      rewritingAnswers(
+        (body) => {
+          for (const member of (body['members'] as Json[] | undefined) ?? []) member['$ref'] = `https://elsewhere.example/scim/v2/Users/${String(member['value'])}`;
+        },
+        'POST',
+        GROUPS,
+      ),
+    );
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.RESOURCE_REFERENCE_RESOLVES.code)).toMatch(
+      /^not sent: the member's \$ref "https:\/\/elsewhere\.example\/.*" lies outside the SCIM base URL/,
+    );
+    expect(run.checked).toContain(rfcWriteRules.USER_GROUPS_ARE_GROUP_IDS.code);
+    expect(server.calls.filter((call) => call.path.includes('elsewhere'))).toEqual([]);
+  });
+
+  test("a server that shows no user's groups skips the rules that need them, and judges the PUT's groups by the group's members", async () => {
+    const { codes, run, server } = await runFlow(
+      rewritingAnswers(
+        (body) => {
+          delete body['groups'];
+        },
+        'GET',
+        USER,
+      ),
+    );
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.USER_GROUPS_ARE_GROUP_IDS.code)).toMatch(/^not judged: the member user is shown without groups/);
+    expect(run.skipped.get(rfcWriteRules.PATCH_READONLY_REFUSED.code)).toMatch(/^not judged: the user was not shown with the group among its groups/);
+    expect(run.checked).toContain(rfcWriteRules.PUT_GROUPS_IGNORED.code);
+    expect(server.calls.filter((call) => call.method === 'PATCH' && call.body.includes('"path":"groups"'))).toEqual([]);
+  });
+
+  test('a server that refuses a full-width userName outright is not judged on PRECIS, and one that keeps no userName unique is left to USER_DUPLICATE_CONFLICT', async () => {
+    const nonAscii = (request: ScimRequest) => is(request, 'POST', USERS) && /[^\x20-\x7e]/.test(String(parsed(request.body)['userName']));
+    const refusing = await runFlow((request, service) => (nonAscii(request) ? scimError(400, 'invalidValue', 'userName must be ASCII.') : service.handle(request)));
+    expect(refusing.codes).toEqual([]);
+    expect(refusing.run.skipped.get(rfcWriteRules.USER_NAME_PRECIS_UNIQUE.code)).toMatch(/^not judged: the server refused the full-width userName itself/);
+    const lenient = await runFlow((request, service) => {
+      const body = parsed(request.body);
+      const taken = is(request, 'POST', USERS) && (service.store.snapshot().users as Json[]).some((user) => user['userName'] === body['userName']);
+      // Another userName under the run prefix: the store never holds two equal names, the client sees a create.
+      const suffix = nonAscii(request) ? '-twin' : taken ? '-dup' : undefined;
+      return service.handle(suffix === undefined ? request : { ...request, body: JSON.stringify({ ...body, userName: `${String(body['userName'])}${suffix}` }) });
+    });
+    expect(lenient.codes).not.toContain(rfcWriteRules.USER_NAME_PRECIS_UNIQUE.code);
+    expect(lenient.run.skipped.get(rfcWriteRules.USER_NAME_PRECIS_UNIQUE.code)).toMatch(/^not judged: the server created an exact duplicate userName too/);
+    expect(leftovers(lenient.server.service)).toEqual([]);
+  });
+
+  test('a server that refuses value filter paths in a PATCH is not blamed for PATCH_REPLACE_FILTERED_VALUE', async () => {
+    const { codes, run } = await runFlow((request, service) =>
+      is(request, 'PATCH', USER) && operationsOf(request).some((o) => String(o['path']).startsWith('emails[type eq'))
+        ? scimError(400, 'invalidPath', 'Value filters are not supported in PATCH paths.')
+        : service.handle(request),
+    );
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.PATCH_REPLACE_FILTERED_VALUE.code)).toBe('not judged: the replace of emails[type eq "work"].value was refused when sent alone');
+    expect(run.checked).toContain(rfcWriteRules.PATCH_PRIMARY_EXCLUSIVE.code);
+  });
+});
+
 describe('the checks on recorded exchanges', () => {
+  test('a $ref resolves against the base URL as RFC 7643 §2.3.7 says, and one outside it is not followed', () => {
+    const base = 'https://scim.example.com/scim/v2';
+    expect(referenceUrl(base, 'Users/abc')).toBe('https://scim.example.com/scim/v2/Users/abc');
+    expect(referenceUrl(base, '/scim/v2/Users/abc#x')).toBe('https://scim.example.com/scim/v2/Users/abc');
+    expect(referenceUrl(`${base}/`, 'https://scim.example.com/scim/v2/Users/abc')).toBe('https://scim.example.com/scim/v2/Users/abc');
+    expect(referenceUrl(base, 'https://other.example.com/scim/v2/Users/abc')).toBeUndefined();
+    expect(referenceUrl(base, 'https://user:pw@scim.example.com/scim/v2/Users/abc')).toBeUndefined();
+    expect(referenceUrl(base, '/v2/Users/abc')).toBeUndefined();
+    expect(referenceUrl(base, 'http://scim.example.com/scim/v2/Users/abc')).toBeUndefined();
+  });
+
+  test('a $ref that fails while the user cannot be read by id either leaves RESOURCE_REFERENCE_RESOLVES unjudged', () => {
+    const run = new CheckRun();
+    checkReferenceResolves(run, exchangeOf({ status: 404, body: {} }), 'u1', exchangeOf({ status: 500, body: {} }));
+    expect(run.findings).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.RESOURCE_REFERENCE_RESOLVES.code)).toMatch(/^not judged: the user could not be read by its id either/);
+  });
+
   test('a create answered with the id the client chose fails RESOURCE_READONLY_IGNORED_ON_CREATE', () => {
     const run = new CheckRun();
     checkReadOnlyIgnored(run, exchangeOf({ status: 201, body: { id: 'client-guid', meta: { created: '2026-01-01T00:00:00Z' } } }), 'client-guid');

@@ -127,8 +127,20 @@ describe('what the server refuses', () => {
     expect(response.json).toMatchObject({ status: '501', detail: expect.any(String) });
   });
 
-  test.for(['', '/', '/Devices', '/Users/some-id/extra', '/Users/Users'])('"%s" under the base path is 404 with an Error body', (path) => {
+  test.for(['/Devices', '/Users/some-id/extra', '/Users/Users'])('"%s" under the base path is 404 with an Error body', (path) => {
     expect(send('GET', path).json).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' });
+  });
+
+  test.for(['', '/'])('GET "%s" under the base path is a query over every resource type (RFC 7644 §3.4.2.1)', (path) => {
+    const service = createScimService();
+    const local = inProcessClient(service);
+    local('POST', '/Users', { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'root-query-user' } });
+    local('POST', '/Groups', { body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'root-query-group' } });
+    const all = local('GET', path).json as { totalResults: number; Resources: Array<Record<string, unknown>> };
+    expect(all.Resources.map((resource) => resource['userName'] ?? resource['displayName'])).toEqual(['root-query-user', 'root-query-group']);
+    const filtered = local('GET', path, { query: 'filter=userName eq "root-query-user"' }).json as { Resources: Array<Record<string, unknown>> };
+    expect(filtered.Resources.map((resource) => resource['userName'])).toEqual(['root-query-user']);
+    expect(local('DELETE', path).json).toMatchObject({ status: '404' });
   });
 
   test('a path outside the base path is 404, even without a token', () => {
