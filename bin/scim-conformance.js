@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { interruptDeadlines, positiveMs } from './interrupt-deadlines.js';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 /**
@@ -21,22 +22,15 @@ const runConfig = fromSource ? `${runRoot}vitest.config.ts` : `${runRoot}vitest.
 const args = process.argv.slice(2);
 /** Set in the child that runs the suite. */
 const SUPERVISED_ENV = 'SCIMC_SUPERVISED_RUN';
-/**
- * The run's own cleanup stops this long after an interrupt, saying what it leaves
- * (src/suite/interrupt.ts); a second later this process kills what still runs. Docker and most CI
- * runners kill 10 s after their SIGTERM. SCIMC_INTERRUPT_GRACE_MS sets a longer one (Kubernetes
- * gives 30 s; our own tests, on a loaded machine, more).
- */
-const RUN_GRACE_MS = positiveMs('SCIMC_INTERRUPT_GRACE_MS') ?? 7_000;
-/** SCIMC_INTERRUPT_KILL_MS sets it apart from the grace (our tests: a kill before the run can stop). */
-const KILL_AFTER_MS = positiveMs('SCIMC_INTERRUPT_KILL_MS') ?? RUN_GRACE_MS + 1_000;
+/** After an interrupt: the run's cleanup stops at the grace, and the bin kills what still runs at the kill (bin/interrupt-deadlines.js). */
+const { graceMs: RUN_GRACE_MS, killAfterMs: KILL_AFTER_MS } = interruptDeadlines(process.env);
 /**
  * Under npx, a Ctrl-C can reach this process twice: from the terminal, and passed on by an npm
  * that signals its child directly (npm 11 signals the shell it starts this process in, so it
  * arrives once). Two signals this close together are one interrupt; no one presses Ctrl-C twice
  * within it. SCIMC_SAME_INTERRUPT_MS sets it (our tests, on a loaded machine, give npm longer).
  */
-const SAME_INTERRUPT_MS = process.env.npm_command === 'exec' ? (positiveMs('SCIMC_SAME_INTERRUPT_MS') ?? 100) : 0;
+const SAME_INTERRUPT_MS = process.env.npm_command === 'exec' ? (positiveMs(process.env.SCIMC_SAME_INTERRUPT_MS) ?? 100) : 0;
 /** How often the bin checks that whatever started it (npm, under npx) is still there. */
 const ORPHAN_CHECK_MS = 100;
 const CLEANUP_HINT = '`npx scim-conformance cleanup` removes it (`npm run cleanup` inside the scim-conformance repo)';
@@ -58,12 +52,6 @@ if (args.includes('--help') || args.includes('-h')) {
   await runSuite();
 } else {
   superviseRun();
-}
-
-/** A positive number of milliseconds from the environment variable `name`, or undefined. */
-function positiveMs(name) {
-  const ms = Number(process.env[name]);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 function usage() {

@@ -88,6 +88,35 @@ describe('--version and --help, in a project whose .env enables writes', () => {
   );
 });
 
+type InterruptDeadlines = (env: Record<string, string | undefined>) => { graceMs: number; killAfterMs: number };
+/** The bin's own module, plain JavaScript without type declarations: loaded by its URL. */
+const { interruptDeadlines } = (await import(new URL('../../bin/interrupt-deadlines.js', import.meta.url).href)) as { interruptDeadlines: InterruptDeadlines };
+
+/** `docker stop`, and most CI runners, kill the container this long after their SIGTERM. */
+const CONTAINER_STOP_TIMEOUT_MS = 10_000;
+
+describe("the bin's deadlines after an interrupt", () => {
+  test("by default the run's cleanup stops at 7 s and the bin kills what still runs at 8 s, within a container's 10 s", () => {
+    const deadlines = interruptDeadlines({});
+    expect(deadlines).toEqual({ graceMs: 7_000, killAfterMs: 8_000 });
+    expect(deadlines.graceMs).toBeLessThan(deadlines.killAfterMs);
+    expect(deadlines.killAfterMs).toBeLessThan(CONTAINER_STOP_TIMEOUT_MS);
+  });
+
+  test('SCIMC_INTERRUPT_GRACE_MS gives the cleanup longer and moves the kill to a second after it', () => {
+    expect(interruptDeadlines({ SCIMC_INTERRUPT_GRACE_MS: '28000' })).toEqual({ graceMs: 28_000, killAfterMs: 29_000 });
+  });
+
+  test('SCIMC_INTERRUPT_KILL_MS sets the kill alone', () => {
+    expect(interruptDeadlines({ SCIMC_INTERRUPT_KILL_MS: '1' })).toEqual({ graceMs: 7_000, killAfterMs: 1 });
+    expect(interruptDeadlines({ SCIMC_INTERRUPT_GRACE_MS: '28000', SCIMC_INTERRUPT_KILL_MS: '9000' })).toEqual({ graceMs: 28_000, killAfterMs: 9_000 });
+  });
+
+  test.for(['', '0', '-5', 'soon', 'Infinity'])('a setting of %j is not a time: the defaults stand', (value) => {
+    expect(interruptDeadlines({ SCIMC_INTERRUPT_GRACE_MS: value, SCIMC_INTERRUPT_KILL_MS: value })).toEqual({ graceMs: 7_000, killAfterMs: 8_000 });
+  });
+});
+
 /** Processes (not zombies) whose environment carries `tag`. */
 async function processesTagged(tag: string): Promise<number[]> {
   const found: number[] = [];

@@ -2,7 +2,8 @@
  * The package as a team installs it: `npm pack` (which builds dist/), the tarball installed into a
  * fresh project with `npm install`, and `npx scim-conformance` run there, the way the README says:
  * with the project's .env, with `--reporter=junit > file`, in two shards merged afterwards, and the
- * README's CI example as written, with its target variable unset and set. One install, a few runs.
+ * README's CI example as written, with its target variable unset and set. One install, a few runs,
+ * two at a time.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createScimService, demoSeed, serve, type RunningServer } from '../../src/reference-server/index.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 import { leftovers, RECORDING_TOKEN, startRecordingServer } from '../servers/recording.js';
+import { twoAtATime } from '../support/run-suite.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'package-test-token-7f3e19';
@@ -180,21 +182,24 @@ async function installPackage(): Promise<void> {
 async function runWithDotEnv(broken: RunningServer): Promise<void> {
   await writeFile(join(project, '.env'), `SCIM_BASE_URL=${broken.origin}/scim/v2\nSCIM_TOKEN=${TOKEN}\nSCIM_MAX_RPS=1000\nSCIM_REPORTS=json\n`);
   const reportsIn = (dir: string) => userEnv({ SCIM_REPORT_DIR: join(project, dir) });
-  await timed('unsharded, --reporter=junit > junit.xml', 'npx scim-conformance --reporter=junit > junit.xml', reportsIn('reports-whole'));
   // As the README says: each shard writes a blob to an absolute path, then one run merges them.
-  await Promise.all(
-    [1, 2].map((shard) =>
-      timed(`--shard ${shard}/2`, `npx scim-conformance --shard ${shard}/2 --reporter=blob --outputFile.blob=$PWD/blobs/shard-${shard}.json`, reportsIn(`reports-shard-${shard}`)),
-    ),
-  );
+  const shard = (n: number) => () =>
+    timed(`--shard ${n}/2`, `npx scim-conformance --shard ${n}/2 --reporter=blob --outputFile.blob=$PWD/blobs/shard-${n}.json`, reportsIn(`reports-shard-${n}`));
+  const unsharded = () => timed('unsharded, --reporter=junit > junit.xml', 'npx scim-conformance --reporter=junit > junit.xml', reportsIn('reports-whole'));
+  await twoAtATime([unsharded, shard(1), shard(2)], async (step) => {
+    await step();
+  });
   await timed('--merge-reports=blobs', 'npx scim-conformance --merge-reports=blobs', reportsIn('reports-merged'));
   await rm(join(project, '.env'));
 }
 
-/** The README's CI step as written, without its variable and with it (a write run against a server on loopback). */
-async function runReadmeCiExample(): Promise<void> {
-  ciStep = await readmeCiStep();
+/** The README's CI step as written, without its variable: it must stop before testing anything. */
+async function runReadmeCiExampleUnset(): Promise<void> {
   await timed('CI example, variable unset', ciStep.command, userEnv(actionsEnv(ciStep.env, {})));
+}
+
+/** The README's CI step as written, with its variable set (a write run against a server on loopback), then the cleanup command. */
+async function runReadmeCiExampleSet(): Promise<void> {
   const server = await serve(createScimService({ token: TOKEN, seed: demoSeed() }).handle);
   servers.push(server);
   const { origin } = server;
@@ -241,7 +246,8 @@ let interrupted: { output: string; exit: number | string | null; left: string[];
 /**
  * A write run through npx, interrupted by a Ctrl-C (SIGINT to its process group, as a terminal
  * sends it) once it has created three resources: the compiled run removes its test data by itself,
- * through its compiled cleanup script.
+ * through its compiled cleanup script. One spec file (groups, a Vitest file filter) creates enough:
+ * the run starts one worker, not five.
  */
 async function runInterrupted(): Promise<void> {
   let created = 0;
@@ -256,7 +262,7 @@ async function runInterrupted(): Promise<void> {
   });
   servers.push(target);
   const env = userEnv({ SCIM_BASE_URL: target.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', SCIMC_INTERRUPT_GRACE_MS: '120000' });
-  const child = spawn('npx', ['scim-conformance', '--reporter=dot'], { cwd: project, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['scim-conformance', '--reporter=dot', 'groups'], { cwd: project, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) run.group = child.pid;
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -267,15 +273,20 @@ async function runInterrupted(): Promise<void> {
   interrupted = { output, exit, left: leftovers(target.service), created };
 }
 
+/**
+ * Steps that can run side by side do, two at a time (the machine has two cores): the README's
+ * reference server is tested in this repo, not from the tarball, so it runs while the package is
+ * built and installed; the runs that read the project's .env go before it is removed, and the
+ * runs that must not see it after.
+ */
 beforeAll(async () => {
-  await installPackage();
+  ciStep = await readmeCiStep();
+  await Promise.all([installPackage(), runReadmeReferenceServer()]);
   const broken = await serverWithBrokenGroups();
   servers.push(broken);
   await mkdir(join(project, 'blobs'));
   await runWithDotEnv(broken);
-  await runReadmeCiExample();
-  await runReadmeReferenceServer();
-  await runInterrupted();
+  await twoAtATime([runReadmeCiExampleSet, runReadmeCiExampleUnset, runInterrupted], (step) => step());
   console.warn(`package test timings (ms): ${JSON.stringify(timings)}`);
 }, 20 * 60_000);
 
@@ -300,6 +311,7 @@ describe('the tarball', () => {
       'README.md',
       '.env.example',
       'bin/scim-conformance.js',
+      'bin/interrupt-deadlines.js',
       'dist/vitest.config.js',
       'dist/suites/connection.spec.js',
       'dist/src/suite/interrupt-cleanup.js',
