@@ -6,12 +6,12 @@ import { createAuthenticator, OAuthClientCredentials, type Authenticator } from 
 import { createDispatcher, proxyFor } from './dispatcher.js';
 import { describeTransportError, PROXY_AUTH_MESSAGE } from './errors.js';
 import type { Exchange, RecordedResponse, RetriedAnswer } from './exchange.js';
-import type { Gate } from './gate.js';
+import { RunHalted, type Gate } from './gate.js';
 import { Limiter, sleep } from './limiter.js';
 import { REDACTED, Redactor, safeUrl, userinfoSecrets, type Secret } from './redact.js';
 import { RETRYABLE_STATUSES, retryAfterMs } from './retry-after.js';
 import { parsedBody, WriteGuard } from './write-guard.js';
-import { isSilent, SILENT_REQUESTS_IN_A_ROW, silenceCause } from './silence.js';
+import { isSilent, SILENT_REQUESTS_IN_A_ROW, silenceCause, type SilentMark } from './silence.js';
 import type { ToolErrorCode } from '../checks/tool-errors.js';
 
 export { describeTransportError } from './errors.js';
@@ -138,7 +138,7 @@ export class ScimClient {
     });
     this.guard = new WriteGuard({
       baseUrl: options.baseUrl,
-      read: (path) => this.limiter.run(() => this.exchange({ path })),
+      read: (path) => this.watched({ path }),
       sleep: options.readBackSleep ?? sleep,
     });
   }
@@ -179,17 +179,29 @@ export class ScimClient {
       return Promise.reject(new ReadOnlyViolation(`read-only run: refusing ${method} ${options.path} (${hint})`));
     }
     const upper = method.toUpperCase();
-    if (upper === 'GET' || upper === 'HEAD') return this.limiter.run(() => this.exchange(options));
+    if (upper === 'GET' || upper === 'HEAD') return this.watched(options);
     return this.guardedWrite(method, options);
+  }
+
+  /**
+   * One request through the limiter. With the silence watch on, an exchange without a usable
+   * answer reaches its check only once the watch has decided that the server's silence did not
+   * take it: one the silence took is refused with the silence's cause, as every request after it
+   * is. So no check judges a missing answer the silence stands for, whichever checks share it.
+   */
+  private async watched(options: RequestOptions, noteSent?: (exchange: Exchange) => void): Promise<Exchange> {
+    const { exchange, silent } = await this.limiter.run(() => this.exchange(options));
+    // What a POST may have created is noted for the cleanup first, also when the silence keeps its answer back.
+    noteSent?.(exchange);
+    if (silent !== undefined && (await this.limiter.silenced(silent))) throw new RunHalted(this.limiter.haltCause());
+    return exchange;
   }
 
   /** Every write passes the guard first; what a POST created is noted, to be verified before it is changed. */
   private async guardedWrite(method: string, options: RequestOptions): Promise<Exchange> {
     const body = options.json ?? parsedBody(options.body);
     await this.guard.authorize(method, options.path, body);
-    const exchange = await this.limiter.run(() => this.exchange(options));
-    this.guard.noteSent(method, options.path, body, exchange);
-    return exchange;
+    return this.watched(options, (exchange) => this.guard.noteSent(method, options.path, body, exchange));
   }
 
   async close(): Promise<void> {
@@ -214,7 +226,8 @@ export class ScimClient {
     return headers;
   }
 
-  private async exchange(options: RequestOptions): Promise<Exchange> {
+  /** Sends and records one exchange; `silent` is where the watch counted it, when it had no usable answer. */
+  private async exchange(options: RequestOptions): Promise<{ exchange: Exchange; silent?: SilentMark }> {
     const method = options.method ?? 'GET';
     const url = this.url(options.path, options.query);
     const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
@@ -271,8 +284,8 @@ export class ScimClient {
       ...(retried.length > 0 ? { retried } : {}),
     };
     this.record(this.redactedAnswer(judged));
-    this.watch(url, judged);
-    return judged;
+    const silent = this.watch(url, judged);
+    return silent === undefined ? { exchange: judged } : { exchange: judged, silent };
   }
 
   /**
@@ -285,19 +298,21 @@ export class ScimClient {
     return { ...exchange, response: { ...response, headers: this.redactor.headers(response.headers), body: this.redactor.text(response.body) } };
   }
 
-  /** Counts the exchange for the silence watch, and stops the run's requests when it trips. */
-  private watch(url: string, exchange: Exchange): void {
-    if (this.options.watchSilence !== true) return;
+  /** Counts the exchange for the silence watch, and stops the run's requests when it trips; returns the mark of a silent one. */
+  private watch(url: string, exchange: Exchange): SilentMark | undefined {
+    if (this.options.watchSilence !== true) return undefined;
     // A probe of another origin (http:// for an https:// server, say) says nothing of this server.
-    if (new URL(url).origin !== new URL(this.options.baseUrl).origin) return;
+    if (new URL(url).origin !== new URL(this.options.baseUrl).origin) return undefined;
     const response = exchange.response;
     const throttled = response !== undefined && RETRYABLE_STATUSES.has(response.status) && response.headers['retry-after'] !== undefined;
     if (!isSilent({ status: response?.status, throttled })) {
       // Named as recorded (redacted), without the origin the reader already knows.
       this.limiter.answered(`${exchange.request.method} ${exchange.request.url.replace(/^https?:\/\/[^/]+/i, '')}`);
-      return;
+      return undefined;
     }
-    if (this.limiter.unanswered() >= SILENT_REQUESTS_IN_A_ROW) this.limiter.halt(silenceCause(this.limiter.lastAnswered(), this.options.timeoutMs));
+    const mark = this.limiter.unanswered();
+    if (mark.inARow >= SILENT_REQUESTS_IN_A_ROW) this.limiter.halt(silenceCause(this.limiter.lastAnswered(), this.options.timeoutMs));
+    return mark;
   }
 
   /** Why the server's silence stopped the run's requests; undefined while they go on. */

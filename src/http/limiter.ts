@@ -1,5 +1,6 @@
 import { RunHalted, type Answer, type Gate } from './gate.js';
 import { RETRYABLE_STATUSES } from './retry-after.js';
+import { SILENT_REQUESTS_IN_A_ROW, type SilentMark } from './silence.js';
 
 export interface Limits {
   /** SCIM_MAX_IN_FLIGHT: where the bound on requests in flight starts, and the most it recovers to. */
@@ -54,15 +55,23 @@ export class Limiter implements Gate {
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.enter();
+    // Under way from the call, waiting for a place too: the silence watch waits on these (`silenced`).
+    Atomics.add(this.ints, PENDING, 1);
     try {
-      await this.slot();
-      this.refuseIfHalted();
-      return await task();
+      await this.enter();
+      try {
+        await this.slot();
+        this.refuseIfHalted();
+        return await task();
+      } finally {
+        Atomics.sub(this.ints, IN_FLIGHT, 1);
+        // Every thread's waiters may try: one of them may be busy, another free to send.
+        Atomics.notify(this.ints, IN_FLIGHT);
+      }
     } finally {
-      Atomics.sub(this.ints, IN_FLIGHT, 1);
-      // Every thread's waiters may try: one of them may be busy, another free to send.
-      Atomics.notify(this.ints, IN_FLIGHT);
+      // After the task told the watch what it got: a waiter that wakes here sees it.
+      Atomics.sub(this.ints, PENDING, 1);
+      Atomics.notify(this.ints, PENDING);
     }
   }
 
@@ -125,12 +134,32 @@ export class Limiter implements Gate {
   }
 
   answered(request: string): void {
-    Atomics.store(this.ints, SILENT_IN_A_ROW, 0);
+    // The row that stopped the run stays the last: the requests it kept back are told by it (`silenced`).
+    this.updateWatch((watch) => (watch.tripped ? watch : { row: (watch.row + 1) % ROWS, inARow: 0, tripped: false }));
     this.writeText(LAST_ANSWERED, request);
   }
 
-  unanswered(): number {
-    return Atomics.add(this.ints, SILENT_IN_A_ROW, 1) + 1;
+  unanswered(): SilentMark {
+    const { row, inARow } = this.updateWatch((watch) => {
+      const next = Math.min(watch.inARow + 1, MAX_IN_A_ROW);
+      return { row: watch.row, inARow: next, tripped: watch.tripped || next >= SILENT_REQUESTS_IN_A_ROW };
+    });
+    return { row, inARow };
+  }
+
+  async silenced(mark: SilentMark): Promise<boolean> {
+    for (;;) {
+      // Read first: a request that ends after this read wakes the wait below, or keeps it from starting.
+      const pending = Atomics.load(this.ints, PENDING);
+      const stopped = Atomics.load(this.ints, STOPPED);
+      const watch = unpackWatch(Atomics.load(this.ints, WATCH));
+      if (stopped === INTERRUPTED || watch.row !== mark.row) return false;
+      // The row stopped the run once its halt is told (the request that stopped it is still under way until then).
+      if (watch.tripped && stopped === SILENT) return true;
+      if (pending === 0) return false;
+      const wait = Atomics.waitAsync(this.ints, PENDING, pending);
+      if (wait.async) await wait.value;
+    }
   }
 
   lastAnswered(): string | undefined {
@@ -208,6 +237,15 @@ export class Limiter implements Gate {
     if (stopped !== 0) throw new RunHalted(stopped === SILENT ? this.readText(CAUSE) : undefined);
   }
 
+  /** The watch's row and count change together, in one word: no thread sees one changed without the other. */
+  private updateWatch(change: (watch: Watch) => Watch): Watch {
+    for (;;) {
+      const word = Atomics.load(this.ints, WATCH);
+      const next = change(unpackWatch(word));
+      if (Atomics.compareExchange(this.ints, WATCH, word, packWatch(next)) === word) return next;
+    }
+  }
+
   /** Texts are written by any thread: a short lock keeps a reader from seeing half of one. */
   private writeText(slot: TextSlot, text: string): void {
     this.locked(() => {
@@ -260,7 +298,8 @@ const SMOOTHED_US = 7;
 const STOPPED = 8;
 const INTERRUPTED = 1;
 const SILENT = 2;
-const SILENT_IN_A_ROW = 9;
+/** The silence watch's word (packWatch): the row of silent requests, how many in it, whether it stopped the run. */
+const WATCH = 9;
 const TEXT_LOCK = 10;
 const REPORT_CLAIMED = 11;
 interface TextSlot {
@@ -270,7 +309,9 @@ interface TextSlot {
 }
 const LAST_ANSWERED: TextSlot = { index: 0, length: 12 };
 const CAUSE: TextSlot = { index: 1, length: 13 };
-const INTS = 14;
+/** Requests under way: waiting for a place, or in flight. */
+const PENDING = 14;
+const INTS = 15;
 // The BigInt64s, after the Int32s (8-byte aligned).
 const TIMES_AT = 64;
 const NEXT_START = 0;
@@ -279,6 +320,26 @@ const SPACING = 2;
 const TIMES = 3;
 const TEXT_AT = TIMES_AT + TIMES * 8;
 const TEXT_BYTES = 512;
+
+interface Watch extends SilentMark {
+  /** This row reached SILENT_REQUESTS_IN_A_ROW: the run stops, and the row is the last. */
+  tripped: boolean;
+}
+
+/** Rows are told apart by equality only: counted modulo this, they fit the word with the count and the flag. */
+const ROWS = 1 << 22;
+const IN_A_ROW_SPAN = 256;
+const MAX_IN_A_ROW = IN_A_ROW_SPAN - 1;
+const TRIPPED_FLAG = ROWS * IN_A_ROW_SPAN;
+
+function packWatch({ row, inARow, tripped }: Watch): number {
+  return (tripped ? TRIPPED_FLAG : 0) + row * IN_A_ROW_SPAN + inARow;
+}
+
+function unpackWatch(word: number): Watch {
+  const rest = word % TRIPPED_FLAG;
+  return { row: Math.floor(rest / IN_A_ROW_SPAN), inARow: rest % IN_A_ROW_SPAN, tripped: word >= TRIPPED_FLAG };
+}
 
 function newMemory(limits: Limits): SharedArrayBuffer {
   const memory = new SharedArrayBuffer(TEXT_AT + 2 * TEXT_BYTES);

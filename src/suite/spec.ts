@@ -4,6 +4,7 @@ import type { Client } from '../config.js';
 import { responseRules } from '../checks/response.js';
 import { finding, levelFor, type Finding, type Level, type Rule } from '../checks/rule.js';
 import type { CheckRun } from '../checks/run.js';
+import { toolErrorCode } from '../checks/tool-errors.js';
 import { renderFindings } from '../diagnose/render.js';
 import { ScimClient } from '../http/client.js';
 import type { Gate } from '../http/gate.js';
@@ -52,38 +53,31 @@ export function useClient(target: Target): ScimClient {
 
 /**
  * Once the run stopped sending (the server went silent, src/http/silence.ts), what the silence
- * caused is told once: the first check it stopped reports it as its finding, and every other check
- * it stopped (a request refused, or findings that quote requests it never answered) is skipped with
- * that one cause. A check that failed on answers keeps its findings: they were made before.
+ * caused is told once. The client refuses every request the silence took, those it left unanswered
+ * as well as those after it (RunHalted), so no check judges a missing answer it stands for: the
+ * first check it stopped reports it as its finding, and every other check it stopped is skipped
+ * with that one cause. A check that failed on what it got keeps its findings.
  */
-/** A finding that quotes a request the silent server never answered says nothing of its own. */
-function causedBySilence(found: Finding): boolean {
-  return found.code === responseRules.HTTP_NO_ANSWER.code || (found.exchange !== undefined && found.exchange.response === undefined);
-}
-
 function reportSilenceOnce(client: ScimClient, target: Target): void {
   afterEach((context) => {
     const cause = client.haltCause();
-    const state = context.task.result?.state;
-    const findings = context.task.meta.findings ?? [];
-    if (cause === undefined || !findings.every(causedBySilence)) return;
-    // A warning (a SHOULD) passes: one made of unanswered requests is skipped too.
-    const warnedOfSilence = state === 'pass' && findings.length > 0;
-    if (warnedOfSilence || (state === 'fail' && !client.claimReport())) {
-      // What it found of unanswered requests is not a finding of the server's: no report may list it.
-      delete context.task.meta.findings;
-      return skipWith(context, `not run: ${cause}`);
-    }
-    if (state !== 'fail') return;
+    if (cause === undefined || !stoppedByHalt(context)) return;
+    if (!client.claimReport()) return skipWith(context, `not run: ${cause}`);
     const rule = responseRules.HTTP_SERVER_WENT_SILENT;
     context.task.meta.code = rule.code;
     context.task.meta.level = levelFor(rule, target.profiles) ?? 'MUST';
     const silence = { ...finding(rule, { got: `${cause}.` }), level: context.task.meta.level };
     context.task.meta.findings = [silence];
-    // What the check said of the requests that were never answered would blame the wrong thing: the silence replaces it.
+    // The refusal's own message says the same as the finding, without the requirement and the fix.
     if (context.task.result !== undefined) context.task.result.errors = [];
     throw new ConformanceFailure(renderFindings([silence]));
   });
+}
+
+/** The check failed because a request of its was refused: the run had stopped (RunHalted, src/http/gate.ts). */
+function stoppedByHalt(context: TestContext): boolean {
+  const result = context.task.result;
+  return result?.state === 'fail' && (result.errors ?? []).some((error) => toolErrorCode(error) === 'RUN_HALTED');
 }
 
 /** The run's one limiter, on memory the main process made and every worker thread shares. */

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createScimService, demoSeed } from '../../src/reference-server/index.js';
+import { createScimService, demoSeed, type ScimResponse } from '../../src/reference-server/index.js';
 import { LIST_RESPONSE, SCIM_JSON, streamHugeBody } from './servers.js';
 
 export const BOUNDED_TOKEN = 'bounded-canary-token-5c1f07';
@@ -65,12 +65,22 @@ const misbehave: Record<Silence, Handler> = {
       .end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429', detail: 'Too many requests' })),
 };
 
+/** How a server's answers differ from the reference server's: `path` is the request's, without the query. */
+export type Deviation = (path: string, answer: ScimResponse) => ScimResponse;
+
+/** The list of ResourceTypes names none of them (a required attribute, RFC 7643 §6): DISCOVERY_RESOURCE_TYPES. */
+export const resourceTypesWithoutName: Deviation = (path, answer) => {
+  const list = path.endsWith('/ResourceTypes') && answer.body !== undefined ? (JSON.parse(answer.body) as { Resources?: Array<Record<string, unknown>> }) : undefined;
+  if (list?.Resources === undefined) return answer;
+  return { ...answer, body: JSON.stringify({ ...list, Resources: list.Resources.map(({ name: _name, ...type }) => type) }) };
+};
+
 /**
- * The reference server (demo data, bearer BOUNDED_TOKEN) for the first `goodAnswers` requests,
- * then `silence` for every request after. `silentSince` is the index in `received` of the first
- * request that was not answered well.
+ * The reference server (demo data, bearer BOUNDED_TOKEN), with `deviation` when given, for the
+ * first `goodAnswers` requests, then `silence` for every request after. `silentSince` is the index
+ * in `received` of the first request that was not answered well.
  */
-export async function goesSilent(goodAnswers: number, silence: Silence): Promise<CountingServer & { silentSince: number }> {
+export async function goesSilent(goodAnswers: number, silence: Silence, deviation?: Deviation): Promise<CountingServer & { silentSince: number }> {
   const service = createScimService({ token: BOUNDED_TOKEN, seed: demoSeed() });
   let answered = 0;
   const server = await listen((req, res) => {
@@ -81,11 +91,36 @@ export async function goesSilent(goodAnswers: number, silence: Silence): Promise
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://scim.local');
       const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
-      const answer = service.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body: Buffer.concat(chunks).toString('utf8') });
+      const reference = service.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body: Buffer.concat(chunks).toString('utf8') });
+      const answer = deviation === undefined ? reference : deviation(url.pathname, reference);
       res.writeHead(answer.status, answer.headers).end(answer.body);
     });
   });
   return { ...server, silentSince: goodAnswers };
+}
+
+/** A request the server holds open until the test ends it. */
+export interface HeldRequest {
+  /** `GET /scim/v2/Users?…` */
+  request: string;
+  answer(): void;
+  /** Closes the connection: the client gets no answer (CONNECTION_RESET), at the moment the test chooses. */
+  cutOff(): void;
+}
+
+/** Holds every request open until the test answers it or cuts it off: the order requests end in is the test's, never a clock's. */
+export async function holdsRequests(): Promise<CountingServer & { held(index: number): Promise<HeldRequest> }> {
+  const held: HeldRequest[] = [];
+  const arrivals: Array<() => void> = [];
+  const server = await listen((req, res) => {
+    held.push({ request: `${req.method ?? 'GET'} ${req.url ?? ''}`, answer: () => res.writeHead(200, SCIM_JSON).end('{}'), cutOff: () => req.socket.destroy() });
+    for (const arrived of arrivals.splice(0)) arrived();
+  });
+  const arrived = async (index: number): Promise<HeldRequest> => {
+    while (held[index] === undefined) await new Promise<void>((resolve) => arrivals.push(resolve));
+    return held[index];
+  };
+  return { ...server, held: arrived };
 }
 
 /** A ListResponse whose one resource is an array nested `depth` levels deep. */
