@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: not a timed test, a measurement, in one process and side by side.
  *
- * 1. The full write run (SCIM_WRITE=true) with default settings, and Okta's own SPEC test
- *    (okta-runscope.mjs), against the reference server locally and behind a proxy that adds 100 ms
- *    to every request. Per row: wall time, requests, checks, the critical path (the longest chain of
+ * 1. The full write run (SCIM_WRITE=true) with default settings, as a team runs it from the
+ *    installed package (`npx scim-conformance`, our compiled JavaScript) and as this repo runs it
+ *    from the TypeScript sources (`npx vitest run`), and Okta's own SPEC test (okta-runscope.mjs),
+ *    against the reference server locally and behind a proxy that adds 100 ms to every request. Per row: wall time, requests, checks, the critical path (the longest chain of
  *    requests that must follow one another, times the delay) and the ratios.
  * 2. The paging walk over GET /Users (Okta's import), to show its time grows linearly.
  *
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { demoSeed, startReferenceServer } from '../src/reference-server/index.js';
 import { criticalPath, requestsOfHar } from './chain.js';
 import { delayProxy } from './delay-proxy.js';
+import { installPackage } from './package.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
@@ -61,10 +63,10 @@ async function referenceServer(delayMs: number): Promise<Server> {
 }
 
 /** Runs a child to its end, asynchronously: the reference server in this process must keep answering. */
-function timedChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ wallMs: number; exitCode: number | null; output: string }> {
+function timedChild(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<{ wallMs: number; exitCode: number | null; output: string }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -83,11 +85,12 @@ interface VitestJson {
   testResults: Array<{ assertionResults: Array<{ status: string }> }>;
 }
 
-async function ourRun(server: Server): Promise<Figures> {
+/** A full write run: `args` to node, in `cwd`. */
+async function ourRun(server: Server, args: string[], cwd: string): Promise<Figures> {
   const reportDir = await mkdtemp(join(tmpdir(), 'scimc-bench-'));
   try {
     const env = defaultsOnly({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: server.token, SCIM_WRITE: 'true', SCIM_REPORTS: 'har,json', SCIM_REPORT_DIR: reportDir });
-    const { wallMs, exitCode } = await timedChild([VITEST, 'run'], env);
+    const { wallMs, exitCode } = await timedChild(args, env, cwd);
     const requests = requestsOfHar(JSON.parse(await readFile(join(reportDir, 'exchanges.har'), 'utf8')));
     const results = JSON.parse(await readFile(join(reportDir, 'results.json'), 'utf8')) as VitestJson;
     const statuses = results.testResults.flatMap((file) => file.assertionResults.map((test) => test.status));
@@ -118,11 +121,16 @@ async function oktaSpec(server: Server): Promise<Figures> {
   }
 }
 
-type Tester = 'ours' | 'okta';
+/** The package, installed once for every run of it. */
+const installed = await installPackage(ROOT);
+
+type Tester = 'package' | 'source' | 'okta';
 const TESTERS: Record<Tester, { name: string; run: (server: Server) => Promise<Figures> }> = {
-  ours: { name: 'this suite, full write run, defaults', run: ourRun },
+  package: { name: 'this suite, full write run, defaults: `npx scim-conformance` (the package)', run: (server) => ourRun(server, [installed.bin], installed.project) },
+  source: { name: "the same from this repo's sources: `npx vitest run`", run: (server) => ourRun(server, [VITEST, 'run'], ROOT) },
   okta: { name: "Okta's SPEC test (okta-runscope.mjs)", run: oktaSpec },
 };
+const ours = (tester: Tester) => tester !== 'okta';
 
 async function measureAll(testers: readonly Tester[]): Promise<Map<string, Figures[]>> {
   const runs = new Map<string, Figures[]>();
@@ -161,7 +169,7 @@ function printTable(runs: Map<string, Figures[]>, testers: readonly Tester[]): v
     for (const tester of testers) {
       const { figures: f, range } = median(runs.get(`${tester} ${delayMs}`) ?? []);
       const criticalMs = f.chain * delayMs;
-      const versusOkta = tester === 'ours' && okta !== undefined ? ratio(f.wallMs, median(okta).figures.wallMs) : '';
+      const versusOkta = ours(tester) && okta !== undefined ? ratio(f.wallMs, median(okta).figures.wallMs) : '';
       const failed = f.exitCode === 0 ? '' : ` (exit ${f.exitCode})`;
       say(
         `| ${TESTERS[tester].name}${failed} | ${delayMs} ms | ${seconds(f.wallMs)} (${range}) | ${f.requests} | ${f.checks} | ${(f.requests / Math.max(1, f.checks)).toFixed(2)} | ` +
@@ -187,14 +195,14 @@ function machine(): string {
 say(`scim-conformance bench on ${machine()}`);
 say('');
 say(`1. Full write run and Okta's SPEC test, against the reference server, ${RUNS} runs of each row`);
-const testers: Tester[] = ['ours'];
+const testers: Tester[] = ['package', 'source'];
 if (existsSync(OKTA_RUNSCOPE)) testers.push('okta');
 else say(`   ${OKTA_RUNSCOPE} is absent: Okta's SPEC test is left out`);
-const runs = await measureAll(testers);
+const runs = await measureAll(testers).finally(() => installed.remove());
 printTable(runs, testers);
 for (const [key, figures] of runs) {
   // Figures of a run that failed checks would measure the failure, not the tester.
-  if (key.startsWith('ours') && figures.some((f) => f.exitCode !== 0))
+  if (!key.startsWith('okta') && figures.some((f) => f.exitCode !== 0))
     say(`   ⚠ a run of ${key} ms exited non-zero: the reference server failed checks, so its figures are suspect`);
 }
 say('');

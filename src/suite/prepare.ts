@@ -10,8 +10,9 @@ import type { Preflight, Target } from './target.js';
 /**
  * Token, preflight, banner, the shared reads and the sweep: what every spec file waits for. The
  * banner goes to `out`: stderr when a reporter writes its file to stdout (src/report/streams.ts).
+ * `walkPages`: whether suites/paging.spec.ts is in the run (src/suite/shared-reads.ts).
  */
-export async function prepare(initial: Target, out: NodeJS.WritableStream = process.stdout): Promise<Prepared> {
+export async function prepare(initial: Target, out: NodeJS.WritableStream = process.stdout, walkPages = true): Promise<Prepared> {
   let target = initial;
   let result: Preflight;
   const client = new ScimClient(target);
@@ -27,7 +28,7 @@ export async function prepare(initial: Target, out: NodeJS.WritableStream = proc
       // What an interrupted earlier run left behind goes first (our prefix only, older runs only);
       // the bundled server starts empty of it.
       const swept = target.bundled ? Promise.resolve() : sweep(client, target, out);
-      const [shared] = await Promise.all([readShared(client, result.exchange, swept), swept]);
+      const [shared] = await Promise.all([readShared(client, result.exchange, swept, walkPages), swept]);
       result = { ...result, shared };
     }
   } finally {

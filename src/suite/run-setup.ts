@@ -13,6 +13,11 @@ const REFERENCE_SERVER = ownModulePath('../reference-server/index.ts', import.me
 
 export type RunSetup = (project: TestProject) => Promise<() => Promise<void>>;
 
+/** Whether the paging checks are among the spec files (their paths) that run: only they judge every page. */
+export function runsPaging(paths: readonly string[]): boolean {
+  return paths.some((path) => /[\\/]suites[\\/]paging\.spec\.[jt]s$/.test(path));
+}
+
 /**
  * Resolves what is under test (the configured server, or the bundled reference server on loopback)
  * and makes the run's one limiter, whose memory the worker threads share (src/http/limiter.ts). In
@@ -36,19 +41,20 @@ export const setUpRun: RunSetup = async (project) => {
     target = targetFromConfig(config, config.baseUrl, false, config.token);
   }
   const out = ourOutput(project.vitest.config);
-  const prepareRun = (): Promise<Prepared> => {
-    const preparation = prepare(target, out);
+  const prepareRun = (paths: readonly string[]): Promise<Prepared> => {
+    const preparation = prepare(target, out, runsPaging(paths));
     // A failure here is a bug of ours: say so once, in the main process; the workers are told too.
     preparation.catch((error: unknown) => process.stderr.write(`scim-conformance: the global setup failed: ${(error as Error).message}\n`));
     return preparation;
   };
-  let preparation = prepareRun();
+  // The spec files of this run are known before the global setup starts.
+  let preparation = prepareRun(project.vitest.state.getPaths());
   // Watch mode: a rerun (a saved file, or `a`) reads the server again, so a server fixed meanwhile
   // is judged as it is now, not as the first run found it. The run prefix stays: an interrupt
   // removes every rerun's test data by it.
-  project.onTestsRerun(async () => {
+  project.onTestsRerun(async (specifications) => {
     await preparation.catch(() => undefined);
-    preparation = prepareRun();
+    preparation = prepareRun(specifications.map((specification) => specification.moduleId));
   });
   const service = await serveRun(() => preparation);
   const limiter = new Limiter(target);

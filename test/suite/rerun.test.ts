@@ -25,11 +25,11 @@ test('a watch-mode rerun sends the preflight again and serves what it finds now,
   // The banner is not under test here.
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   const provided = new Map<string, unknown>();
-  const reruns: Array<() => Promise<void> | void> = [];
+  const reruns: Array<(specifications: readonly { moduleId: string }[]) => Promise<void> | void> = [];
   const project = {
     config: { pool: 'forks' },
-    vitest: { config: { reporters: [] } },
-    onTestsRerun: (rerun: () => Promise<void> | void) => reruns.push(rerun),
+    vitest: { config: { reporters: [] }, state: { getPaths: () => [] } },
+    onTestsRerun: (rerun: (typeof reruns)[number]) => reruns.push(rerun),
     provide: (key: string, value: unknown) => provided.set(key, value),
   } as unknown as TestProject;
   const teardown = await setUpRun(project);
@@ -45,7 +45,7 @@ test('a watch-mode rerun sends the preflight again and serves what it finds now,
     const callsBefore = server.calls.length;
 
     expect(reruns).toHaveLength(1);
-    for (const rerun of reruns) await rerun();
+    for (const rerun of reruns) await rerun([{ moduleId: '/project/suites/errors.spec.ts' }]);
     const second = await fetchPrepared(runService);
     expect(second.preflight.status).toBe('ok');
     expect(second.preflight.shared).toBeDefined();
