@@ -8,29 +8,18 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
-
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { PROJECT_ROOT } from '../support/run-suite.js';
+import { processesWithEnv, projectWithThePackage, startNpx, userShellEnv, type NpxRun } from './support-npx.js';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'scim-conformance.js');
 const TAG_ENV = 'SCIMC_BIN_TEST_TAG';
 const HANG_GUARD_MS = 90_000;
 const WRITE_SPECS = ['suites/users-okta.spec.ts', 'suites/groups.spec.ts'];
-
-/**
- * The environment of a user's shell: this one's without the SCIM_* variables of the shell running
- * our tests, Vitest's own or npm's (`npm test` sets npm_command, which the bin reads), plain
- * output, CI set, and `extra` on top.
- */
-function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([name]) => !/^(SCIM_|SCIMC_|VITEST|npm_(command|lifecycle_|package_|config_local_prefix)|INIT_CWD$)/i.test(name));
-  return { ...Object.fromEntries(inherited), NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', ...extra };
-}
 
 let project: string;
 let server: RecordingServer;
@@ -50,7 +39,7 @@ afterAll(async () => {
 
 function bin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: project, env: userEnv(), timeout: HANG_GUARD_MS }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: project, env: userShellEnv(), timeout: HANG_GUARD_MS }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
     });
   });
@@ -117,23 +106,14 @@ describe("the bin's deadlines after an interrupt", () => {
   });
 });
 
-/** Processes (not zombies) whose environment carries `tag`. */
-async function processesTagged(tag: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    if (!environ.includes(`${TAG_ENV}=${tag}`)) continue;
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (!/\) Z /.test(stat) && stat !== '') found.push(Number(pid));
-  }
-  return found;
-}
+/** The processes of the run tagged `tag` that are still alive. */
+const processesTagged = (tag: string) => processesWithEnv(TAG_ENV, tag);
 
 /** Starts a write run through the bin against `target`; `output` fills as it runs. */
 function startRun(target: RecordingServer, tag: string, extra: Record<string, string> = {}) {
   const child = spawn(process.execPath, [BIN, '--reporter=dot', ...WRITE_SPECS], {
     cwd: project,
-    env: userEnv({ SCIM_BASE_URL: target.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', [TAG_ENV]: tag, ...extra }),
+    env: userShellEnv({ SCIM_BASE_URL: target.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true', SCIM_MAX_RPS: '1000', [TAG_ENV]: tag, ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run = { child, output: '', exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))) };
@@ -143,7 +123,7 @@ function startRun(target: RecordingServer, tag: string, extra: Record<string, st
 }
 
 /** Resolves with the run's exit code once its bin has exited and no process of the run is left. */
-async function endOf(run: ReturnType<typeof startRun>, tag: string): Promise<{ code: number | null; survivors: number[] }> {
+async function endOf(run: ReturnType<typeof startRun>, tag: string): Promise<{ code: number | null; survivors: string[] }> {
   const code = await run.exited;
   return { code, survivors: await processesTagged(tag) };
 }
@@ -201,7 +181,7 @@ describe('a run whose bin is killed outright (SIGKILL)', () => {
   let tag: string;
   let target: RecordingServer;
   let createdBeforeTheKill: number;
-  let stillRunning: number[];
+  let stillRunning: string[];
   beforeAll(async () => {
     tag = randomUUID();
     let markCreated: () => void = () => {};
@@ -253,23 +233,17 @@ describe('through npx', () => {
   /** Two signals this far apart are one Ctrl-C to the bin under npx: time enough for npm to pass one on, however loaded the machine. */
   const SAME_INTERRUPT_MS = 1500;
   beforeAll(async () => {
-    // A project with this package installed: npx runs the bin it finds in node_modules/.bin.
-    consumer = await mkdtemp(join(tmpdir(), 'scimc-npx-'));
-    await mkdir(join(consumer, 'node_modules', '.bin'), { recursive: true });
-    await symlink(PROJECT_ROOT, join(consumer, 'node_modules', 'scim-conformance'), 'dir');
-    await symlink('../scim-conformance/bin/scim-conformance.js', join(consumer, 'node_modules', '.bin', 'scim-conformance'));
-    await writeFile(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, devDependencies: { 'scim-conformance': '*' } }));
+    consumer = await projectWithThePackage();
   });
   afterAll(async () => {
     if (consumer !== undefined) await rm(consumer, { recursive: true, force: true });
   });
 
-  /** `npx scim-conformance` in a process group of its own, as a terminal starts a job. */
-  const startNpx = (target: RecordingServer, tag: string) => {
-    const child = spawn('npx', ['scim-conformance', '--reporter=dot', ...WRITE_SPECS], {
-      cwd: consumer,
-      detached: true,
-      env: userEnv({
+  const startRunThroughNpx = (target: RecordingServer, tag: string) =>
+    startNpx(
+      consumer,
+      ['--reporter=dot', ...WRITE_SPECS],
+      userShellEnv({
         SCIM_BASE_URL: target.baseUrl,
         SCIM_TOKEN: RECORDING_TOKEN,
         SCIM_WRITE: 'true',
@@ -278,27 +252,15 @@ describe('through npx', () => {
         SCIMC_SAME_INTERRUPT_MS: String(SAME_INTERRUPT_MS),
         [TAG_ENV]: tag,
       }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // npx's output ends when the last process holding it, npx's or the run's, has ended.
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-    const run = { child, output: '', ended };
-    child.stdout.on('data', (chunk: Buffer) => (run.output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (run.output += chunk.toString()));
-    return run;
-  };
+    );
   /** How npx ended, once no process of the run is left. */
-  const endOfNpx = async (run: ReturnType<typeof startNpx>, tag: string) => {
-    const { code, signal } = await run.ended;
-    return { exit: code ?? signal, survivors: await processesTagged(tag) };
-  };
+  const endOfNpx = async (run: NpxRun, tag: string) => ({ exit: await run.ended, survivors: await processesTagged(tag) });
   const createdCount = (target: RecordingServer) => target.calls.filter((call) => call.method === 'POST' && call.status === 201).length;
 
   test(
     'two Ctrl-Cs: the first is one interrupt, the second says what is left while the cleanup goes on, and the cleanup removes everything',
     async () => {
       const tag = randomUUID();
-      const ctrlC = () => process.kill(-(run.child.pid ?? 0), 'SIGINT');
       const saidWhatIsLeft = deferred();
       let firstCtrlCAt: number | undefined;
       let cleanupListed = false;
@@ -313,20 +275,20 @@ describe('through npx', () => {
             // first, which is after the bin did, so a slow machine only waits longer.
             while (!run.output.includes("SIGINT: removing this run's test data")) await new Promise((resolve) => setTimeout(resolve, 20));
             await new Promise((resolve) => setTimeout(resolve, SAME_INTERRUPT_MS));
-            ctrlC();
+            run.ctrlC();
             await saidWhatIsLeft.promise;
           }
           const response = service.handle(request);
           if (firstCtrlCAt === undefined && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
             firstCtrlCAt = Date.now();
-            ctrlC();
+            run.ctrlC();
           }
           return response;
         },
       });
       servers.push(target);
       const bystandersBefore = bystanders(target.service);
-      const run = startNpx(target, tag);
+      const run = startRunThroughNpx(target, tag);
       const watch = setInterval(() => run.output.includes('Left on the server so far:') && saidWhatIsLeft.resolve(), 20);
       const { exit, survivors } = await endOfNpx(run, tag).finally(() => clearInterval(watch));
       saidWhatIsLeft.resolve();
@@ -358,7 +320,7 @@ describe('through npx', () => {
         },
       });
       servers.push(target);
-      const run = startNpx(target, tag);
+      const run = startRunThroughNpx(target, tag);
       const { exit, survivors } = await endOfNpx(run, tag);
       expect(sent, run.output).toBe(true);
       expect(run.output).toContain("SIGTERM: removing this run's test data");

@@ -1,25 +1,26 @@
 /**
- * A write run through the bin (`node bin/scim-conformance.js`, as npx runs it), interrupted at 20
- * points chosen by counting the write requests the server has received, with SIGINT or SIGTERM sent
- * to the bin alone (as npx and a container's stop send them). At some points a second signal
- * follows while the run cleans up (it must say what is left), and a third (it must stop at once,
- * saying the same). In every case: what the run created is gone or named as left with the cleanup
- * command, the users and groups that were there before are untouched, and no process of the run
- * is left.
+ * A write run through `npx scim-conformance`, from a project with the package installed, as users
+ * meet it, interrupted at 20 points chosen by counting the write requests the server has received.
+ * At the SIGINT points it is a Ctrl-C: SIGINT to the whole job (npm, its shell and the bin), as a
+ * terminal sends it. At the SIGTERM points it is a container's stop: SIGTERM to npx alone, which
+ * ends npm at once; the bin notices that it lost its parent and stops the run. At some points a
+ * second signal follows while the run cleans up (it must say what is left), and a third (it must
+ * stop at once, saying the same): a Ctrl-C again, or SIGTERM to what is left of the job once npm
+ * is gone. In every case, once the last process of the run has ended: what the run created is
+ * gone or named as left with the cleanup command, the users and groups that were there before are
+ * untouched, and no process of the run is left. Each signal is sent on an event (a write, the
+ * cleanup's requests, the run's own lines), never after a delay.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WRITE_SPEC_PATHS } from '../../src/checks/spec-files.js';
 import { bystanders, bystanderSeed, leftovers, RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
 import type { ScimResponse } from '../../src/reference-server/types.js';
 import { leftLines } from '../../src/suite/interrupt.js';
-import { PROJECT_ROOT, twoAtATime, userEnv } from '../support/run-suite.js';
+import { twoAtATime } from '../support/run-suite.js';
+import { processesWithEnv, projectWithThePackage, startNpx, userShellEnv, type NpxRun } from './support-npx.js';
 
-const BIN = join(PROJECT_ROOT, 'bin', 'scim-conformance.js');
 const WRITE_SPECS = [...WRITE_SPEC_PATHS];
 /**
  * Every write spec file, in two worker threads instead of the run's default five: the run keeps its
@@ -38,7 +39,21 @@ const HANG_GUARD_MS = 180_000;
  * (test/e2e/bin.test.ts checks what the run says when it does not).
  */
 const GRACE_MS = '120000';
+/**
+ * The bin takes two signals within SCIMC_SAME_INTERRUPT_MS (100 ms under npx) as one Ctrl-C that
+ * reached it twice: from the terminal, and passed on by an npm that signals the bin itself. The
+ * npm here passes it to the shell it runs the bin in, which holds it until the bin ends: each
+ * Ctrl-C reaches the bin once, and so does each SIGTERM once npm is gone, so there is nothing to
+ * merge. The second signal goes when the cleanup's first request arrives, which may be sooner
+ * than 100 ms after the first, and the third as soon as the run says what is left: with 1 ms (the
+ * least there is: 0 means the default) and each sent past the millisecond of the event it goes
+ * on (pastThisMillisecond), every signal the test sends counts, however fast the cleanup gets
+ * there. That each one counted once is asserted (problemsOf: acknowledged once).
+ */
+const SAME_INTERRUPT_MS = '1';
 const CLEANUP_COMMAND = 'npx scim-conformance cleanup';
+/** What the run prints at a second signal, and (`Left on the server:`) at a third. */
+const LEFT_SO_FAR = 'Left on the server so far:';
 const TAG_ENV = 'SCIMC_INTERRUPT_TEST_TAG';
 const BYSTANDER_IDS = [...bystanderSeed().users, ...bystanderSeed().groups].map((r) => String((r as Record<string, unknown>)['id']));
 
@@ -51,7 +66,8 @@ interface Point {
 }
 
 interface Outcome {
-  exitCode: number | null;
+  /** How npx ended: the signal npm ends itself with, which a shell reports as 130 or 143. */
+  npxEnd: number | NodeJS.Signals | null;
   output: string;
   signalsSent: number;
   /** Names of the run's resources still on the server at the end. */
@@ -60,70 +76,97 @@ interface Outcome {
   bystandersAfter: string;
   /** PUT, PATCH and DELETE requests to a resource that was there before the run. */
   bystanderWrites: string[];
-  /** Processes of the run still alive once the bin exited. */
+  /** Processes of the run still alive once its last one ended. */
   survivors: string[];
 }
 
-let cwd: string | undefined;
+let project: string | undefined;
 let writesInAFullRun: number;
 const outcomes = new Map<Point, Outcome>();
 const servers: RecordingServer[] = [];
-
-/** Processes (not zombies) whose environment carries `tag`: the bin and everything it started. */
-async function processesTagged(tag: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    if (!environ.includes(`${TAG_ENV}=${tag}`)) continue;
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state !== '' && state !== 'Z') found.push(`${pid} ${(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ')}`);
-  }
-  return found;
-}
 
 /** The run's interrupted cleanup alone lists users by externalId (src/suite/sweep.ts, byExternalId). */
 function isCleanupListing(method: string, query: URLSearchParams): boolean {
   return method === 'GET' && (query.get('filter') ?? '').startsWith('externalId sw');
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve: () => void = () => {};
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
+/**
+ * The point's `nth` signal, as users send it: a Ctrl-C to the whole job; a container's stop to npx
+ * alone, and what follows it to what is left of the job once npm is gone (the bin).
+ */
+function interrupt(run: NpxRun, point: Point, nth: number): void {
+  if (point.signal === 'SIGINT') run.ctrlC();
+  else if (nth === 1) run.child.kill('SIGTERM');
+  else run.signalJob('SIGTERM');
 }
 
-/** A write run through the bin, interrupted as `point` says (none: run to the end); resolves once the bin has exited. */
-async function runThroughBin(point: Point | undefined): Promise<Outcome & { writes: number }> {
+/** Whether the run said `text` before it ended (one that ends without saying it has failed: problemsOf tells). */
+function saidBeforeItEnded(run: NpxRun, text: string): Promise<boolean> {
+  return Promise.race([run.said(text).then(() => true), run.ended.then(() => false)]);
+}
+
+/**
+ * Resolves once this clock has passed the millisecond it reads now. A later signal goes on an
+ * event that comes after the bin took the one before (the cleanup's request, the run's line):
+ * sent past that event's millisecond, it reaches the bin at least SAME_INTERRUPT_MS (1 ms) after
+ * the one before, on the same clock, so the bin never merges the two, however fast the machine.
+ */
+async function pastThisMillisecond(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() <= now) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+/** Resolves with how npx ended once the last process of the run has ended (NpxRun.ended). */
+function endOf(run: NpxRun): Promise<Outcome['npxEnd']> {
+  return new Promise((resolve, reject) => {
+    const guard = setTimeout(() => reject(new Error(`the run did not end within ${HANG_GUARD_MS} ms:\n${run.output}`)), HANG_GUARD_MS);
+    void run.ended.then((end) => {
+      clearTimeout(guard);
+      resolve(end);
+    });
+  });
+}
+
+/** A write run through npx, interrupted as `point` says (none: run to the end); resolves once its last process has ended. */
+async function runThroughNpx(point: Point | undefined): Promise<Outcome & { writes: number }> {
+  if (project === undefined) throw new Error('no project to run in');
   const tag = randomUUID();
   let signalsSent = 0;
   let writes = 0;
   let cleanupListed = false;
-  let output = '';
-  const saidWhatIsLeft = deferred();
-  const exited = deferred();
   const send = () => {
     if (point === undefined || signalsSent >= point.signals) return;
     signalsSent += 1;
-    child.kill(point.signal);
+    interrupt(run, point, signalsSent);
+  };
+  /**
+   * The first signal, on the arrival of the point's write, which is answered once the run says it
+   * got the signal: the run cannot end on its own first. (A SIGTERM to npx reaches the run only
+   * once the bin has noticed that npm is gone, which it checks for every 100 ms.)
+   */
+  const interruptTheRun = async () => {
+    send();
+    await saidBeforeItEnded(run, `${point?.signal}: removing this run's test data`);
   };
   /**
    * Signals the cleanup while the server holds its request: it must say what is left before it
    * gets an answer, and, at a third signal, stop without one (it gets a 503 once the run is gone).
+   * A run that ends without saying it leaves no request held for ever.
    */
   const signalTheCleanup = async (): Promise<ScimResponse | undefined> => {
+    await pastThisMillisecond();
     send();
-    await saidWhatIsLeft.promise;
-    if (point?.signals !== 3) return undefined;
+    if (!(await saidBeforeItEnded(run, LEFT_SO_FAR)) || point?.signals !== 3) return undefined;
+    await pastThisMillisecond();
     send();
-    await exited.promise;
+    await run.ended;
     return { status: 503, headers: { 'content-type': 'text/plain' }, body: 'the run is gone' };
   };
   const server = await startRecordingServer({
     breakage: async (request, service) => {
       const write = WRITE_METHODS.has(request.method);
       if (write) writes += 1;
-      if (signalsSent === 0 && write && writes === point?.write) send();
+      if (signalsSent === 0 && write && writes === point?.write) await interruptTheRun();
       const secondSignalDue = signalsSent === 1 && (point?.signals ?? 1) >= 2;
       // At its first DELETE; or, when it has nothing to delete, at its listing.
       const listing = isCleanupListing(request.method, request.query);
@@ -135,40 +178,23 @@ async function runThroughBin(point: Point | undefined): Promise<Outcome & { writ
   });
   servers.push(server);
   const bystandersBefore = bystanders(server.service);
-  const child = spawn(process.execPath, [BIN, ...RUN_ARGS], {
-    cwd,
-    // Not npm's `exec`, whatever ran these tests: under npx the bin takes two signals 100 ms apart as one Ctrl-C.
-    env: userEnv({
+  const run = startNpx(
+    project,
+    RUN_ARGS,
+    userShellEnv({
       SCIM_BASE_URL: server.baseUrl,
       SCIM_TOKEN: RECORDING_TOKEN,
       SCIM_WRITE: 'true',
       SCIM_MAX_RPS: '1000',
       SCIMC_INTERRUPT_GRACE_MS: GRACE_MS,
-      npm_command: '',
+      SCIMC_SAME_INTERRUPT_MS: SAME_INTERRUPT_MS,
       [TAG_ENV]: tag,
     }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.includes('Left on the server so far:')) saidWhatIsLeft.resolve();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const guard = setTimeout(() => reject(new Error(`the run did not end within ${HANG_GUARD_MS} ms:\n${output}`)), HANG_GUARD_MS);
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      resolve(code);
-    });
-  });
-  exited.resolve();
-  // A run that never said what is left (it failed) leaves no request held for ever.
-  saidWhatIsLeft.resolve();
-  const survivors = await processesTagged(tag);
+  );
+  const npxEnd = await endOf(run);
   return {
-    exitCode,
-    output,
+    npxEnd,
+    output: run.output,
     signalsSent,
     writes,
     left: leftovers(server.service),
@@ -177,7 +203,7 @@ async function runThroughBin(point: Point | undefined): Promise<Outcome & { writ
     bystanderWrites: server.calls
       .filter((call) => call.method !== 'POST' && WRITE_METHODS.has(call.method) && BYSTANDER_IDS.some((id) => call.path.includes(id)))
       .map((call) => `${call.method} ${call.path}`),
-    survivors,
+    survivors: await processesWithEnv(TAG_ENV, tag),
   };
 }
 
@@ -194,7 +220,7 @@ const points: Point[] = [];
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
-  if (cwd !== undefined) await rm(cwd, { recursive: true, force: true });
+  if (project !== undefined) await rm(project, { recursive: true, force: true });
 });
 
 /** What went wrong in one interrupted run; [] when nothing did. */
@@ -202,7 +228,9 @@ function problemsOf(point: Point, outcome: Outcome): string[] {
   const problems: string[] = [];
   if (outcome.signalsSent !== point.signals)
     problems.push(`${outcome.signalsSent} of ${point.signals} signal(s) sent (the later ones go when the cleanup deletes, then when it says what is left)`);
-  if (outcome.exitCode !== (point.signal === 'SIGINT' ? 130 : 143)) problems.push(`exit code ${outcome.exitCode}`);
+  // The bin's own exit code does not reach the caller through npx: a Ctrl-C ends npm's shell, and
+  // with it npm, on the SIGINT; a SIGTERM ends npm at once, before the run has stopped.
+  if (outcome.npxEnd !== point.signal) problems.push(`npx ended with ${outcome.npxEnd}, not ${point.signal}`);
   if (outcome.survivors.length > 0) problems.push(`processes left running: ${outcome.survivors.join('; ')}`);
   if (outcome.bystanderWrites.length > 0) problems.push(`writes to resources that were there before: ${outcome.bystanderWrites.join(', ')}`);
   if (outcome.bystandersAfter !== outcome.bystandersBefore) problems.push('the resources that were there before changed');
@@ -210,8 +238,14 @@ function problemsOf(point: Point, outcome: Outcome): string[] {
   const unnamed = outcome.left.filter((name) => point.signals < 3 || !outcome.output.includes(name));
   if (unnamed.length > 0) problems.push(`left on the server without being named: ${unnamed.join(', ')}`);
   if (outcome.left.length > 0 && !outcome.output.includes(CLEANUP_COMMAND)) problems.push(`resources left, and no \`${CLEANUP_COMMAND}\` in the output`);
-  if (point.signals >= 2 && !outcome.output.includes("still removing this run's test data")) problems.push('the second signal did not say what is left');
-  if (point.signals === 3 && !outcome.output.includes("stopped before this run's test data was removed")) problems.push('the third signal did not stop the cleanup');
+  // Each signal acknowledged once: one taken for two would stop a cleanup that should go on.
+  const said = (text: string) => outcome.output.split(text).length - 1;
+  const firstAcknowledged = said(`${point.signal}: removing this run's test data`);
+  if (firstAcknowledged !== 1) problems.push(`the first signal was acknowledged ${firstAcknowledged} times`);
+  if (said(`${point.signal}: still removing this run's test data. ${LEFT_SO_FAR}`) !== (point.signals >= 2 ? 1 : 0))
+    problems.push('the second signal did not say what is left, once');
+  if (said(`${point.signal} again: stopped before this run's test data was removed`) !== (point.signals === 3 ? 1 : 0))
+    problems.push('the third signal did not stop the cleanup, once');
   if (outcome.output.includes(RECORDING_TOKEN)) problems.push('the token was printed');
   return problems;
 }
@@ -221,14 +255,14 @@ test('what is left is named with the control characters a server put in its name
   expect(lines).toEqual(['  user scimc-mx5a2r8d-899648-x\\u001b[2J\\u000aVerdict  Okta: ready (id id\\u009b2J)']);
 });
 
-describe('a write run interrupted through the bin', () => {
+describe('a write run interrupted through npx', () => {
   beforeAll(async () => {
-    cwd = await mkdtemp(join(tmpdir(), 'scimc-interrupts-'));
-    const full = await runThroughBin(undefined);
+    project = await projectWithThePackage();
+    const full = await runThroughNpx(undefined);
     writesInAFullRun = full.writes;
     points.push(...pointsOver(full.writes));
     await twoAtATime(points, async (point) => {
-      outcomes.set(point, await runThroughBin(point));
+      outcomes.set(point, await runThroughNpx(point));
     });
   }, 20 * 60_000);
 
