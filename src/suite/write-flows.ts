@@ -237,8 +237,8 @@ interface SoftDelete {
 async function checkSoftDelete(run: CheckRun, { patch, read, byExternalId, id, matchedBefore }: SoftDelete): Promise<void> {
   const { USER_DEACTIVATED_READABLE, USER_DEACTIVATED_FINDABLE } = userLifecycleRules;
   const softDelete = await patch({ op: 'Replace', path: 'active', value: 'False' });
-  if (!checkPatchAccepted(run, entraUserRules.PATCH_ACTIVE_STRING, softDelete, { active: false })) return;
-  const [after, stillMatched] = await Promise.all([read(), byExternalId()]);
+  const [after, stillMatched] = acceptedUpdate(softDelete) ? await Promise.all([read(), byExternalId()]) : [undefined, undefined];
+  if (!checkPatchAccepted(run, entraUserRules.PATCH_ACTIVE_STRING, softDelete, { active: false }, after) || after === undefined || stillMatched === undefined) return;
   const shown = checkReadShows(run, entraUserRules.PATCH_ACTIVE_STRING, after, { active: false }, '{"op":"Replace","path":"active","value":"False"}');
   const notTaken = statusOf(after) === 200 && shown?.['id'] === id && shown['active'] !== false;
   const why = `not judged: the soft delete did not make the user inactive (it reads "active": ${show(shown?.['active'])}), which is ${entraUserRules.PATCH_ACTIVE_STRING.code}`;

@@ -335,6 +335,10 @@ describe("Entra's soft delete: each consequence after its control", () => {
     for (const code of ['USER_DEACTIVATED_READABLE', 'USER_DEACTIVATED_FINDABLE'])
       expect(run.skipped.get(code)).toMatch(/^not judged: the soft delete did not make the user inactive \(it reads "active": "False"\), which is PATCH_ACTIVE_STRING$/);
     for (const finding of run.findings) expect(finding.requiredBy.okta).toBeUndefined();
+    // The answer shows what the GET right after it shows: the stored string is blamed, not the answer.
+    expect(run.findings.filter((f) => f.code === 'PATCH_ACTIVE_STRING').map((f) => f.got)).toEqual([
+      'After {"op":"Replace","path":"active","value":"False"}, active is "False" (expected false).',
+    ]);
     expect(run.findings.find((f) => f.code === 'USER_ACTIVE_BOOLEAN')?.level).toBe(levelFor({ requiredBy: { entra: 'MUST', rfc: 'MUST' } }, ['okta', 'entra', 'rfc']));
   });
 
