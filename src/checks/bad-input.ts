@@ -1,6 +1,6 @@
 /**
  * The garbage Entra and Microsoft's collection really send: a missing userName, a body that is not
- * JSON, an unknown attribute, a wrong type, "True" as a string. A 400 or (where the RFC allows)
+ * JSON, an unknown attribute, "True" as a string; and a wrong type, which only the RFC judges. A 400 or (where the RFC allows)
  * ignoring it are both fine; a 5xx or a crash never is.
  */
 import type { Exchange } from '../http/exchange.js';
@@ -56,7 +56,9 @@ export const badInputRules = defineRules({
   },
   INPUT_WRONG_TYPE: {
     title: 'a value of the wrong type is refused with 400 or not stored as sent, never a server error',
-    requiredBy: NOT_OKTA_MUST,
+    // Neither client is shown sending a wrong type: not Okta's or Entra's flows (SCIM-CLIENTS.md), not
+    // Okta's tests, not Microsoft's collection (anchors/). An RFC rule only.
+    requiredBy: { rfc: 'MUST' },
     source: 'RFC 7644 §3.12 (invalidValue); RFC 7643 §2.3',
     requirement: '400 (scimType invalidValue), or 200 with the attribute in its schema type; never 5xx and never the wrong type echoed back.',
     fix: "Validate each attribute's type (emails is an array of objects) before storing.",

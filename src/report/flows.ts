@@ -60,7 +60,8 @@ const PAGING = ['PAGING_ONE_BASED', 'PAGING_TOTAL_STABLE', 'PAGING_WALK_COMPLETE
  * each of them names (src/suite/capabilities.ts). Password push is optional to Okta, and stays a warning.
  */
 const PATCH_SENT: FlowChecks = { codes: ['PATCH_IMPLEMENTED'] };
-const BAD_INPUT = ['INPUT_MISSING_USERNAME', 'INPUT_UNPARSEABLE_BODY', 'INPUT_ERROR_BODY', 'INPUT_UNKNOWN_ATTRIBUTE', 'INPUT_WRONG_TYPE'];
+/** What Microsoft's collection sends that is wrong ("Post no username", "Post junk", "Put a user misspelled attribute"). */
+const BAD_INPUT = ['INPUT_MISSING_USERNAME', 'INPUT_UNPARSEABLE_BODY', 'INPUT_ERROR_BODY', 'INPUT_UNKNOWN_ATTRIBUTE'];
 
 const OKTA: readonly Flow[] = [
   {
@@ -323,7 +324,14 @@ const RFC: readonly Flow[] = [
     'QUERY_EXCLUDE_MEMBERS',
     'GROUP_EXCLUDED_MEMBERS',
   ]),
-  rfcArea('errors', 'core protocol', 'RFC 7644 §3.12', [...ERROR_BODY, 'ERROR_SCIM_TYPE', 'RESOURCE_GET_IS_RESOURCE', ...BAD_INPUT, 'INPUT_INVALID_SYNTAX_TYPE']),
+  rfcArea('errors', 'core protocol', 'RFC 7644 §3.12', [
+    ...ERROR_BODY,
+    'ERROR_SCIM_TYPE',
+    'RESOURCE_GET_IS_RESOURCE',
+    ...BAD_INPUT,
+    'INPUT_WRONG_TYPE',
+    'INPUT_INVALID_SYNTAX_TYPE',
+  ]),
   rfcArea('users', 'core protocol', 'RFC 7643 §4.1; RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6', [
     'USER_SCHEMA',
     'USER_LOOKUP_BEFORE_CREATE',
