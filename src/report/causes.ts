@@ -85,8 +85,11 @@ export function group(findings: readonly Finding[]): VerdictLine[] {
 export function foldBlockers(blockers: readonly VerdictLine[]): { causes: VerdictLine[]; following: VerdictLine[] } {
   const roots = rootCauses(blockers);
   if (roots.length > 0) return { causes: roots, following: blockers.filter((b) => !ROOT_CAUSES.has(b.code)) };
-  const partial = blockers.filter((b) => PARTIAL_ROOTS[b.code]?.(b.finding) === true);
-  const follows = (b: VerdictLine) => !partial.includes(b) && partial.some((root) => PARTIAL_ROOTS[root.code]?.(b.finding) === true);
+  const explains = (root: VerdictLine, b: VerdictLine) => root !== b && PARTIAL_ROOTS[root.code]?.(b.finding) === true;
+  const candidates = blockers.filter((b) => PARTIAL_ROOTS[b.code]?.(b.finding) === true);
+  // A partial root that follows from another (PATCH_ACTIVE_STRING's PATCH answered 501) is no cause of its own.
+  const partial = candidates.filter((b) => !candidates.some((root) => explains(root, b)));
+  const follows = (b: VerdictLine) => !partial.includes(b) && partial.some((root) => explains(root, b));
   return { causes: blockers.filter((b) => !follows(b)), following: blockers.filter(follows) };
 }
 

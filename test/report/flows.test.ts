@@ -130,3 +130,11 @@ test("a password returned is judged in Okta's password push flow, not in create 
   const names = FLOWS.okta.filter((flow) => flowCodes(flow).has('USER_PASSWORD_NEVER_RETURNED')).map((flow) => flow.name);
   expect(names).toEqual(['password push']);
 });
+
+test('control: a PATCH_ACTIVE_STRING whose PATCH was answered 501 follows from PATCH_IMPLEMENTED, not a cause of its own', () => {
+  const answered501 = { ...exchangeOf({ status: 501, body: {} }), request: { method: 'PATCH', url: 'https://scim.example.test/scim/v2/Users/1', headers: {} } };
+  const line = (rule: Rule): VerdictLine => ({ code: rule.code, count: 1, finding: finding(rule, { got: 'x', exchange: answered501 }) });
+  const root = line(capabilityRules.PATCH_IMPLEMENTED);
+  const soft = line(entraUserRules.PATCH_ACTIVE_STRING);
+  expect(foldBlockers([root, soft])).toEqual({ causes: [root], following: [soft] });
+});
