@@ -81,7 +81,7 @@ describe('GET /ResourceTypes and /Schemas', () => {
     const id = listed.find((type) => type['endpoint'] === '/Users')?.['id'] ?? listed[0]?.['id'];
     if (typeof id !== 'string')
       return skippedRun(discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID, 'GET /ResourceTypes lists no resource type with an id (see DISCOVERY_RESOURCE_TYPES)');
-    return checkDiscoveryItem(await client.send({ path: `/ResourceTypes/${encodeURIComponent(id)}` }), 'resourceType', id);
+    return checkDiscoveryItem(await client.send({ path: `/ResourceTypes/${encodeURIComponent(id)}` }), 'resourceType', id, await resourceTypes());
   });
   ruleTests([discoveryRules.DISCOVERY_SCHEMAS], async () => checkSchemas(await schemas()));
   ruleTests([schemaDefinitionRules.DISCOVERY_SCHEMA_ATTRIBUTES, schemaDefinitionRules.DISCOVERY_SCHEMA_SUBATTRIBUTES], async () => checkSchemaAttributes(await schemas()));
@@ -89,11 +89,12 @@ describe('GET /ResourceTypes and /Schemas', () => {
   ruleTests([discoveryRules.DISCOVERY_QUERY_IGNORED], async () =>
     checkDiscoveryQueryIgnored(await schemas(), await client.send({ path: '/Schemas', query: { startIndex: 2, count: 1 } })),
   );
+  // Each variant with the plain GET of its endpoint as the control: a missing endpoint is DISCOVERY_RESOURCE_TYPES' or DISCOVERY_SCHEMAS' finding.
   ruleTests([discoveryRules.DISCOVERY_FILTER_FORBIDDEN], async () =>
-    checkDiscoveryFilterForbidden(await client.send({ path: '/ResourceTypes', query: { filter: 'name eq "User"' } })),
+    checkDiscoveryFilterForbidden(await client.send({ path: '/ResourceTypes', query: { filter: 'name eq "User"' } }), await resourceTypes()),
   );
   ruleTests([discoveryRules.DISCOVERY_SCHEMA_BY_ID], async () =>
-    checkDiscoveryItem(await client.send({ path: `/Schemas/${USER_SCHEMA_URN}` }), 'schemaDefinition', USER_SCHEMA_URN),
+    checkDiscoveryItem(await client.send({ path: `/Schemas/${USER_SCHEMA_URN}` }), 'schemaDefinition', USER_SCHEMA_URN, await schemas()),
   );
 });
 
@@ -178,8 +179,9 @@ describe('what /Schemas and the ServiceProviderConfig say, in the answers to pla
     if (!advertised(config, 'sort').supported) return checkSortDefault(config, 'not sent');
     return checkSortDefault(config, await client.send({ path: '/Users', query: { sortBy: 'userName', startIndex: 1, count: 10 } }));
   });
+  // The plain GET /ServiceProviderConfig (Accept: application/scim+json) is the control: a server without it is DISCOVERY_SPC_VALID's finding.
   ruleTests([protocolRules.HTTP_ACCEPT_APPLICATION_JSON], async () =>
-    checkAcceptJson(await client.send({ path: '/ServiceProviderConfig', headers: { accept: 'application/json' } })),
+    checkAcceptJson(await client.send({ path: '/ServiceProviderConfig', headers: { accept: 'application/json' } }), (await features()).exchange),
   );
   ruleTests([protocolRules.ME_UNSUPPORTED_NOT_IMPLEMENTED], async () => checkMe(await client.send({ path: '/Me' })));
 });

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
-import { checkErrorBody, checkNotFound, checkResourceRead, errorRules } from '../src/checks/errors.js';
+import { checkMalformedFilterError, checkNotFound, checkResourceRead, errorRules } from '../src/checks/errors.js';
 import { CheckRun } from '../src/checks/run.js';
 import { groupsWithheld } from '../src/suite/capabilities.js';
 import { userResourceRules } from '../src/checks/user-resource.js';
@@ -26,7 +26,7 @@ const unknown = once(async () => {
   const run = new CheckRun();
   for (const exchange of exchanges) if (exchange !== undefined) run.merge(checkNotFound(exchange));
   // A malformed filter brings a 400 with a scimType, whose value is judged too (read once for the run).
-  checkErrorBody(run, sharedReads().malformedFilter);
+  checkMalformedFilterError(run, sharedReads().malformedFilter);
   return run;
 });
 

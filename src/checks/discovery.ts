@@ -267,8 +267,22 @@ export function checkDiscoveryQueryIgnored(plain: Exchange, paged: Exchange): Ch
 }
 
 /** GET /ResourceTypes?filter=...: refused with 403. */
-export function checkDiscoveryFilterForbidden(exchange: Exchange): CheckRun {
+/**
+ * Control before blame for a variant of a discovery GET (a filter, an id, another Accept): the plain
+ * GET of the same endpoint. When that is not 2xx, the endpoint itself is missing or broken, which
+ * is `code`'s finding; the variant is not judged. Returns whether the variant may be judged.
+ */
+export function plainAnswered(run: CheckRun, rule: Rule, plain: Exchange | undefined, endpoint: string, code: string): boolean {
+  const status = plain === undefined ? 200 : statusOf(plain);
+  if (status !== undefined && status >= 200 && status < 300) return true;
+  run.skip(rule, `not judged: GET ${endpoint} itself answered ${status ?? 'nothing'} (see ${code})`);
+  return false;
+}
+
+/** A filter on /ResourceTypes, and the plain GET /ResourceTypes as its control. */
+export function checkDiscoveryFilterForbidden(exchange: Exchange, plain?: Exchange): CheckRun {
   const run = new CheckRun();
+  if (!plainAnswered(run, discoveryRules.DISCOVERY_FILTER_FORBIDDEN, plain, '/ResourceTypes', 'DISCOVERY_RESOURCE_TYPES')) return run;
   run.expect(discoveryRules.DISCOVERY_FILTER_FORBIDDEN, statusOf(exchange) === 403, () => ({ got: describeResponse(exchange), exchange }));
   return run;
 }
@@ -278,10 +292,15 @@ function listedResources(exchange: Exchange): unknown[] | undefined {
   return Array.isArray(resources) ? resources : undefined;
 }
 
-/** GET /ResourceTypes/{id} or /Schemas/{id}: the item itself, with the id asked for. */
-export function checkDiscoveryItem(exchange: Exchange, kind: 'resourceType' | 'schemaDefinition', id: string): CheckRun {
+/**
+ * GET /ResourceTypes/{id} or /Schemas/{id}: the item itself, with the id asked for. `plain`, the
+ * GET of the list endpoint, is the control: a server without /Schemas is not blamed for its ids too.
+ */
+export function checkDiscoveryItem(exchange: Exchange, kind: 'resourceType' | 'schemaDefinition', id: string, plain?: Exchange): CheckRun {
   const run = new CheckRun();
   const rule = kind === 'resourceType' ? discoveryRules.DISCOVERY_RESOURCE_TYPE_BY_ID : discoveryRules.DISCOVERY_SCHEMA_BY_ID;
+  const [endpoint, code] = kind === 'resourceType' ? ['/ResourceTypes', 'DISCOVERY_RESOURCE_TYPES'] : ['/Schemas', 'DISCOVERY_SCHEMAS'];
+  if (!plainAnswered(run, rule, plain, endpoint, code)) return run;
   const json = answerJson(run, rule, exchange);
   if (json === undefined) return run;
   if (!validated(run, rule, exchange, kind, json, 'the answer')) return run;

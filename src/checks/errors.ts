@@ -4,6 +4,7 @@ import { jsonValue } from './answers.js';
 import { LIST_RESPONSE_URN } from './list-response.js';
 import { defineRules } from './rule.js';
 import { CheckRun } from './run.js';
+import { notSentBy } from './senders.js';
 import { checkUserResource } from './user-resource.js';
 
 export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -82,6 +83,17 @@ export function checkErrorBody(run: CheckRun, exchange: Exchange): void {
     got: `"scimType" is ${JSON.stringify(scimType)}`,
     exchange,
   }));
+}
+
+/**
+ * The error body of the answer to a malformed filter. Okta never sends one (its filters are
+ * userName eq and displayName eq, SCIM-CLIENTS.md; anchors/Okta-SCIM-20-SPEC-Test.json), so what
+ * this answer shows is no Okta blocker: Okta's SPEC test judges the error bodies of a 404 and a 401.
+ */
+export function checkMalformedFilterError(run: CheckRun, exchange: Exchange): void {
+  const own = new CheckRun();
+  checkErrorBody(own, exchange);
+  run.merge(notSentBy(own, 'okta'));
 }
 
 /** GET of an id that does not exist: 404 with an Error body. */

@@ -58,6 +58,18 @@ export const groupRules = defineRules({
     requirement: 'Only the listed members are removed; the others stay.',
     fix: 'For remove on members with a value, remove the members whose value is listed. Removing all members here empties groups in production.',
   },
+  GROUP_MEMBERS_RETURNED: {
+    title: 'a group with members is returned with its members',
+    // Neither client is shown reading members back: Entra reads groups with excludedAttributes=members,
+    // and none of Okta's SPEC and CRUD tests nor Microsoft's collection reads a group's members
+    // (SCIM-CLIENTS.md, anchors/). What it decides is whether membership can be judged from outside.
+    requiredBy: { rfc: 'SHOULD' },
+    source:
+      'RFC 7643 §4.2 (members), §8.7.1 (the Group schema: members "returned": "default"), §7 ("default": "returned by default in all SCIM operation responses where attribute values are returned")',
+    requirement:
+      'After members were added (by POST with members or PATCH add), GET /Groups/{id} lists them in "members". A server that never returns members cannot be judged on membership: the membership checks are skipped then.',
+    fix: 'Return "members" (value, and display or $ref) in group answers: a client that reads a group back cannot tell its members otherwise.',
+  },
   GROUP_PATCH_ANSWER: {
     title: 'a group PATCH answers 200 with the group, or 204',
     requiredBy: ALL_MUST,
@@ -115,12 +127,10 @@ export function checkGroupCreated(run: CheckRun, exchange: Exchange, displayName
 }
 
 /**
- * Each group PATCH: 200 with the group or 204 (all clients), 204 (Entra's preference). A 200 that
- * carries the group must show the change: with `members` after a membership change, exactly the
- * members expected (RFC 7644 §3.5.2: "200 OK … and the entire resource"). The PATCH was applied
- * all the same, so the answer is accepted; what the GET after it shows is judged apart.
+ * Each group PATCH: 200 with the group or 204 (all clients), 204 (Entra's preference). What a 200
+ * shows of the members is judged apart, against the GET made right after it (checkAnswerMatchesRead).
  */
-export function checkGroupPatchAnswer(run: CheckRun, exchange: Exchange, id: string, members?: readonly string[]): boolean {
+export function checkGroupPatchAnswer(run: CheckRun, exchange: Exchange, id: string): boolean {
   const status = statusOf(exchange);
   const body = objectBody(exchange);
   const ok = status === 204 || (status === 200 && body?.['id'] === id);
@@ -130,21 +140,33 @@ export function checkGroupPatchAnswer(run: CheckRun, exchange: Exchange, id: str
   }));
   if (!ok) return false;
   run.expect(groupRules.GROUP_PATCH_NO_CONTENT, status === 204, () => gotFrom(exchange, 'Expected 204:'));
-  if (status === 200 && members !== undefined) checkAnswerMembers(run, exchange, members);
   return true;
 }
 
-/** The members a 200 to a membership PATCH shows: the change, not the group as it was. */
-function checkAnswerMembers(run: CheckRun, exchange: Exchange, expected: readonly string[]): void {
-  const body = objectBody(exchange);
+/**
+ * A 200 to a membership PATCH against the GET made right after it (the control): RFC 7644 §3.5.2,
+ * "200 OK … and the entire resource". The answer is blamed only when its members differ from what
+ * that GET shows; when both show the same, whatever is wrong is the membership's (checkMembers) or
+ * the server's way of returning members (GROUP_MEMBERS_RETURNED), not the answer's.
+ */
+export function checkAnswerMatchesRead(run: CheckRun, answer: Exchange, after: Exchange): void {
+  const body = objectBody(answer);
+  const read = objectBody(after);
+  if (statusOf(answer) !== 200 || body === undefined || statusOf(after) !== 200 || read === undefined) return;
   const shown = memberIdsOf(body).sort();
-  const want = [...expected].sort();
+  const current = memberIdsOf(read).sort();
   // No "members" at all is a fair answer only for a group that has none.
-  const silent = body !== undefined && !('members' in body) && want.length === 0;
-  run.expect(groupRules.GROUP_PATCH_ANSWER, silent || JSON.stringify(shown) === JSON.stringify(want), () => ({
-    got: `The PATCH answered 200 with the group, but its members are ${show(shown)}; after the change they are ${show(want)}: the answer shows the group as it was.`,
-    exchange,
+  const silent = !('members' in body) && current.length === 0;
+  run.expect(groupRules.GROUP_PATCH_ANSWER, silent || JSON.stringify(shown) === JSON.stringify(current), () => ({
+    got: `The PATCH answered 200 with the group, but its members are ${show(shown)}, while the GET right after it shows ${show(current)}: the answer shows the group as it was.`,
+    exchange: answer,
   }));
+}
+
+/** Does the answer show the group with at least one member? What GROUP_MEMBERS_RETURNED looks for. */
+export function showsMembers(exchange: Exchange): boolean {
+  const status = statusOf(exchange);
+  return status !== undefined && status >= 200 && status < 300 && memberIdsOf(objectBody(exchange)).length > 0;
 }
 
 /** GET /Groups/{id} after a membership change: exactly `expected` members. */

@@ -1,7 +1,7 @@
 import { describeResponse, excerpt } from '../diagnose/describe.js';
 import { isObject, type Exchange } from '../http/exchange.js';
 import { jsonValue, objectBody, statusOf } from './answers.js';
-import { advertised, type Features } from './discovery.js';
+import { advertised, plainAnswered, type Features } from './discovery.js';
 import { defineRules } from './rule.js';
 import { CheckRun } from './run.js';
 
@@ -136,9 +136,10 @@ export function checkSortDefault(features: Features, answer: Exchange | string):
   return run;
 }
 
-/** GET /ServiceProviderConfig sent with Accept: application/json. */
-export function checkAcceptJson(answer: Exchange): CheckRun {
+/** GET /ServiceProviderConfig sent with Accept: application/json; `plain`, the same GET with the SCIM type, is its control. */
+export function checkAcceptJson(answer: Exchange, plain?: Exchange): CheckRun {
   const run = new CheckRun();
+  if (!plainAnswered(run, protocolRules.HTTP_ACCEPT_APPLICATION_JSON, plain, '/ServiceProviderConfig', 'DISCOVERY_SPC_VALID')) return run;
   const status = statusOf(answer) ?? 0;
   run.expect(protocolRules.HTTP_ACCEPT_APPLICATION_JSON, status >= 200 && status < 300 && jsonValue(answer) !== undefined, () => ({
     got: describeResponse(answer),

@@ -1,3 +1,4 @@
+import { objectBody } from '../checks/answers.js';
 import type { Finding } from '../checks/rule.js';
 import { patchUnimplemented } from '../suite/capabilities.js';
 
@@ -27,11 +28,19 @@ const ROOT_CAUSES = new Set(ROOT_CAUSE_CODES);
 /**
  * Causes that explain only part of the others: without PATCH (PATCH_IMPLEMENTED, which only Okta
  * and Entra require), every finding made of a PATCH answered 405 or 501 follows from it, and the
- * rest stands on its own.
+ * rest stands on its own. Each root's own findings satisfy its test too.
  */
 const PARTIAL_ROOTS: Record<string, (finding: Finding) => boolean> = {
   PATCH_IMPLEMENTED: (finding) => patchUnimplemented(finding.exchange),
+  // Entra's "False" (PATCH_ACTIVE_STRING) stored as sent: the answers that then show "active" as a
+  // string (USER_ACTIVE_BOOLEAN) are the same cause, a server that does not convert string booleans.
+  PATCH_ACTIVE_STRING: (finding) => finding.code === 'PATCH_ACTIVE_STRING' || (finding.code === 'USER_ACTIVE_BOOLEAN' && activeIsString(finding)),
 };
+
+/** Does the answer a finding was made of hold "active" as a string? */
+function activeIsString(finding: Finding): boolean {
+  return finding.exchange !== undefined && typeof objectBody(finding.exchange)?.['active'] === 'string';
+}
 
 /**
  * Most fundamental first: the root causes, then what makes every list unreadable. Codes not named
@@ -76,8 +85,11 @@ export function group(findings: readonly Finding[]): VerdictLine[] {
 export function foldBlockers(blockers: readonly VerdictLine[]): { causes: VerdictLine[]; following: VerdictLine[] } {
   const roots = rootCauses(blockers);
   if (roots.length > 0) return { causes: roots, following: blockers.filter((b) => !ROOT_CAUSES.has(b.code)) };
-  const partial = blockers.filter((b) => PARTIAL_ROOTS[b.code]?.(b.finding) === true);
-  const follows = (b: VerdictLine) => !partial.includes(b) && partial.some((root) => PARTIAL_ROOTS[root.code]?.(b.finding) === true);
+  const explains = (root: VerdictLine, b: VerdictLine) => root !== b && PARTIAL_ROOTS[root.code]?.(b.finding) === true;
+  const candidates = blockers.filter((b) => PARTIAL_ROOTS[b.code]?.(b.finding) === true);
+  // A partial root that follows from another (PATCH_ACTIVE_STRING's PATCH answered 501) is no cause of its own.
+  const partial = candidates.filter((b) => !candidates.some((root) => explains(root, b)));
+  const follows = (b: VerdictLine) => !partial.includes(b) && partial.some((root) => explains(root, b));
   return { causes: blockers.filter((b) => !follows(b)), following: blockers.filter(follows) };
 }
 

@@ -3,10 +3,12 @@ import {
   BULK_RESPONSE_URN,
   checkAdvertisedBulk,
   checkDiscoveryFilterForbidden,
+  checkDiscoveryItem,
   checkDiscoveryQueryIgnored,
   checkSchemasComplete,
   readFeatures,
 } from '../../src/checks/discovery.js';
+import { checkAcceptJson } from '../../src/checks/protocol.js';
 import { createScimService, demoSeed } from '../../src/reference-server/index.js';
 import { inProcessClient } from '../../src/reference-server/in-process.js';
 import { exchangeOf } from '../support/exchange.js';
@@ -53,6 +55,42 @@ describe('/Schemas against /ResourceTypes (RFC 7644 §4)', () => {
   test('a filter answered 200 is DISCOVERY_FILTER_FORBIDDEN; the reference server answers 403', () => {
     expect(codes(checkDiscoveryFilterForbidden(answer('/ResourceTypes', { filter: 'name eq "User"' })))).toEqual([]);
     expect(codes(checkDiscoveryFilterForbidden(answer('/ResourceTypes')))).toEqual(['DISCOVERY_FILTER_FORBIDDEN']);
+  });
+});
+
+describe('a variant of a discovery GET is judged only where the plain GET of its endpoint answers (control before blame)', () => {
+  const missing = exchangeOf({ status: 404, body: {} });
+  const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+  test('without /ResourceTypes, its filter is not judged: DISCOVERY_RESOURCE_TYPES names the cause', () => {
+    const run = checkDiscoveryFilterForbidden(missing, missing);
+    expect(codes(run)).toEqual([]);
+    expect(run.skipped.get('DISCOVERY_FILTER_FORBIDDEN')).toBe('not judged: GET /ResourceTypes itself answered 404 (see DISCOVERY_RESOURCE_TYPES)');
+  });
+
+  test('a /ResourceTypes that answers, and a filter on it answered 200, still fails DISCOVERY_FILTER_FORBIDDEN', () => {
+    expect(codes(checkDiscoveryFilterForbidden(answer('/ResourceTypes'), answer('/ResourceTypes')))).toEqual(['DISCOVERY_FILTER_FORBIDDEN']);
+  });
+
+  test('without /Schemas, /Schemas/{id} is not judged: DISCOVERY_SCHEMAS names the cause', () => {
+    const run = checkDiscoveryItem(missing, 'schemaDefinition', USER_URN, missing);
+    expect(codes(run)).toEqual([]);
+    expect(run.skipped.get('DISCOVERY_SCHEMA_BY_ID')).toBe('not judged: GET /Schemas itself answered 404 (see DISCOVERY_SCHEMAS)');
+  });
+
+  test('a /Schemas that answers, and its /{id} answered 404, still fails DISCOVERY_SCHEMA_BY_ID; the reference server passes', () => {
+    expect(codes(checkDiscoveryItem(missing, 'schemaDefinition', USER_URN, answer('/Schemas')))).toEqual(['DISCOVERY_SCHEMA_BY_ID']);
+    expect(codes(checkDiscoveryItem(answer(`/Schemas/${USER_URN}`), 'schemaDefinition', USER_URN, answer('/Schemas')))).toEqual([]);
+  });
+
+  test('without /ServiceProviderConfig, Accept: application/json is not judged: DISCOVERY_SPC_VALID names the cause', () => {
+    const run = checkAcceptJson(missing, missing);
+    expect(codes(run)).toEqual([]);
+    expect(run.skipped.get('HTTP_ACCEPT_APPLICATION_JSON')).toBe('not judged: GET /ServiceProviderConfig itself answered 404 (see DISCOVERY_SPC_VALID)');
+  });
+
+  test('a /ServiceProviderConfig that answers, and Accept: application/json refused with 406, still fails HTTP_ACCEPT_APPLICATION_JSON', () => {
+    expect(codes(checkAcceptJson(exchangeOf({ status: 406, body: { detail: 'no' } }), answer('/ServiceProviderConfig')))).toEqual(['HTTP_ACCEPT_APPLICATION_JSON']);
   });
 });
 

@@ -17,6 +17,7 @@ import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
 import { badInputFlow, entraUserFlow, etagFlow, etagPrecondition, groupFlow, oktaUserFlow, otherCase, type FlowContext } from '../../src/suite/write-flows.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText, type Breakage, type RecordingServer } from '../servers/recording.js';
 import { writeGallery, type FlowName } from '../servers/write-gallery.js';
+import { levelFor } from '../../src/checks/rule.js';
 
 const flows: Record<FlowName, (context: FlowContext) => Promise<CheckRun>> = {
   okta: oktaUserFlow,
@@ -196,7 +197,7 @@ describe('a PATCH answer shows the change', () => {
     // And Entra's preference for a 204 warns, as for any 200.
     expect([...new Set(codes)].sort()).toEqual(['GROUP_PATCH_ANSWER', 'GROUP_PATCH_NO_CONTENT']);
     expect(run.findings.find((f) => f.code === 'GROUP_PATCH_ANSWER')?.got).toMatch(
-      /^The PATCH answered 200 with the group, but its members are \[\]; after the change they are \["[^"]+"\]: the answer shows the group as it was\.$/,
+      /^The PATCH answered 200 with the group, but its members are \[\], while the GET right after it shows \["[^"]+"\]: the answer shows the group as it was\.$/,
     );
   });
 
@@ -260,4 +261,101 @@ describe('a PUT keeps everything Okta sends', () => {
     const { codes } = await runFlow('okta', refusesPassword);
     expect(codes).toEqual(['USER_PASSWORD_PUSH']);
   });
+});
+
+/** A gallery server by name. */
+const galleryBreakage = (name: string): Breakage => {
+  const broken = writeGallery.find((server) => server.name === name);
+  if (broken === undefined) throw new Error(`no gallery server ${name}`);
+  return broken.breakage;
+};
+const MEMBERSHIP = ['GROUP_ADD_MEMBER', 'GROUP_REMOVE_MEMBER_BY_FILTER', 'GROUP_REPLACE_MEMBERS', 'GROUP_REMOVE_MEMBER_BY_VALUE'];
+
+describe('a server that never returns members (as Jackson does)', () => {
+  test('fails GROUP_MEMBERS_RETURNED alone: the membership rules are skipped with that reason, the PATCH answers match the GET after them', async () => {
+    const { codes, run } = await runFlow('group', galleryBreakage('members-never-returned'));
+    expect(codes).toEqual(['GROUP_MEMBERS_RETURNED']);
+    for (const code of MEMBERSHIP) expect(run.skipped.get(code)).toBe('not judged: the server never returns members (GROUP_MEMBERS_RETURNED)');
+    // Judged, and passed: the answer shows what the GET right after it shows.
+    expect(run.checked.has('GROUP_PATCH_ANSWER')).toBe(true);
+    // The PUT is judged on its rename alone.
+    expect(run.checked.has('GROUP_RENAME_PUT')).toBe(true);
+  });
+
+  test('control: a server that returns members but ignores a PATCH add still fails GROUP_ADD_MEMBER, and GROUP_MEMBERS_RETURNED passes', async () => {
+    const { codes, run } = await runFlow('group', galleryBreakage('member-add-ignored'));
+    expect(codes).toContain('GROUP_ADD_MEMBER');
+    expect(codes).not.toContain('GROUP_MEMBERS_RETURNED');
+    expect(run.checked.has('GROUP_MEMBERS_RETURNED')).toBe(true);
+  });
+
+  test('control: a server that ignores every membership PATCH, but returns a group created with members, is judged on membership', async () => {
+    const ignoresMembershipPatches: Breakage = (request, service) =>
+      request.method === 'PATCH' && GROUP_PATH.test(request.path) && opsOf(request).some((op) => String(op['path']).startsWith('members'))
+        ? { status: 204, headers: {} }
+        : service.handle(request);
+    const { codes } = await runFlow('group', ignoresMembershipPatches);
+    expect([...new Set(codes)].sort()).toEqual(['GROUP_ADD_MEMBER', 'GROUP_REMOVE_MEMBER_BY_FILTER', 'GROUP_REMOVE_MEMBER_BY_VALUE', 'GROUP_REPLACE_MEMBERS']);
+  });
+});
+
+describe("Entra's soft delete: each consequence after its control", () => {
+  test('a server whose externalId filter never finds the user fails USER_MATCH_EXTERNAL_ID, and USER_DEACTIVATED_FINDABLE is not judged', async () => {
+    const findsNothing: Breakage = async (request, service) => {
+      const answer = await service.handle(request);
+      if (request.method !== 'GET' || !/^externalId/i.test(request.query.get('filter') ?? '')) return answer;
+      return {
+        status: 200,
+        headers: JSON_ANSWER,
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] }),
+      };
+    };
+    const { codes, run } = await runFlow('entra', findsNothing);
+    expect(codes).toEqual(['USER_MATCH_EXTERNAL_ID']);
+    expect(run.skipped.get('USER_DEACTIVATED_FINDABLE')).toBe('not judged: the externalId filter did not list the user before the soft delete either (USER_MATCH_EXTERNAL_ID)');
+  });
+
+  test("control: a server that hides inactive users from filters still fails USER_DEACTIVATED_FINDABLE in Entra's flow", async () => {
+    const { codes } = await runFlow('entra', galleryBreakage('inactive-users-unlisted'));
+    expect(codes).toContain('USER_DEACTIVATED_FINDABLE');
+  });
+
+  test('a server that stores "False" as sent fails PATCH_ACTIVE_STRING; the deactivated-user rules are its consequence, not judged, and nothing found counts for Okta', async () => {
+    // The PATCH answered, and the user then read, with "active": "False", as sent (as Jackson does).
+    const stringy = new Set<string>();
+    const storesString: Breakage = async (request, service) => {
+      const id = request.path.split('/').pop() ?? '';
+      if (request.method === 'PATCH' && USER_PATH.test(request.path) && opsOf(request).some((op) => op['value'] === 'False')) stringy.add(id);
+      else if (request.method !== 'GET' || !stringy.has(id)) return service.handle(request);
+      const answer = await service.handle(asGet(request));
+      return answer.status === 200 ? { ...answer, body: JSON.stringify({ ...(JSON.parse(answer.body ?? '{}') as object), active: 'False' }) } : answer;
+    };
+    const { codes, run } = await runFlow('entra', storesString);
+    expect([...new Set(codes)].sort()).toEqual(['PATCH_ACTIVE_STRING', 'USER_ACTIVE_BOOLEAN']);
+    for (const code of ['USER_DEACTIVATED_READABLE', 'USER_DEACTIVATED_FINDABLE'])
+      expect(run.skipped.get(code)).toMatch(/^not judged: the soft delete did not make the user inactive \(it reads "active": "False"\), which is PATCH_ACTIVE_STRING$/);
+    for (const finding of run.findings) expect(finding.requiredBy.okta).toBeUndefined();
+    // The answer shows what the GET right after it shows: the stored string is blamed, not the answer.
+    expect(run.findings.filter((f) => f.code === 'PATCH_ACTIVE_STRING').map((f) => f.got)).toEqual([
+      'After {"op":"Replace","path":"active","value":"False"}, active is "False" (expected false).',
+    ]);
+    expect(run.findings.find((f) => f.code === 'USER_ACTIVE_BOOLEAN')?.level).toBe(levelFor({ requiredBy: { entra: 'MUST', rfc: 'MUST' } }, ['okta', 'entra', 'rfc']));
+  });
+
+  test('control: a server that deletes the user on the soft delete still fails USER_DEACTIVATED_READABLE, as an Entra finding', async () => {
+    const { codes, run } = await runFlow('entra', galleryBreakage('inactive-users-404'));
+    expect(codes).toContain('USER_DEACTIVATED_READABLE');
+    expect(run.findings.find((f) => f.code === 'USER_DEACTIVATED_READABLE')?.requiredBy).toEqual({ entra: 'MUST' });
+  });
+
+  test("control: the same server fails USER_DEACTIVATED_READABLE in Okta's own flow, at Okta's level", async () => {
+    const { run } = await runFlow('okta', galleryBreakage('inactive-users-404'));
+    expect(run.findings.find((f) => f.code === 'USER_DEACTIVATED_READABLE')?.requiredBy).toEqual({ okta: 'MUST', entra: 'MUST' });
+  });
+});
+
+test("bad input Okta never sends: its findings are not Okta's", async () => {
+  const { codes, run } = await runFlow('bad', galleryBreakage('junk-body-500'));
+  expect(codes).toContain('INPUT_UNPARSEABLE_BODY');
+  for (const finding of run.findings) expect(finding.requiredBy.okta).toBeUndefined();
 });

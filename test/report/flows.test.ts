@@ -7,7 +7,7 @@ import { ANY_ANSWER, BLOCKS, FLOWS, flowCodes, inFlow } from '../../src/report/f
 import { foldBlockers, group, type VerdictLine } from '../../src/report/causes.js';
 import { groupRules } from '../../src/checks/group-lifecycle.js';
 import { finding, type Rule } from '../../src/checks/rule.js';
-import { userLifecycleRules } from '../../src/checks/user-lifecycle.js';
+import { entraUserRules, userLifecycleRules } from '../../src/checks/user-lifecycle.js';
 import { capabilityRules } from '../../src/suite/capabilities.js';
 import { exchangeOf } from '../support/exchange.js';
 
@@ -101,4 +101,40 @@ describe('one cause, one blocker: a server without PATCH', () => {
     const holding = FLOWS[client].filter((flow) => flowCodes(flow).has('PATCH_IMPLEMENTED')).map((flow) => flow.name);
     expect(holding).toEqual(flows);
   });
+});
+
+describe('one cause, one blocker: Entra\'s "False" stored as sent', () => {
+  const answered = (body: Record<string, unknown>) => ({
+    ...exchangeOf({ status: 200, body }),
+    request: { method: 'GET', url: 'https://scim.example.test/scim/v2/Users/1', headers: {} },
+  });
+  const line = (rule: Rule, body: Record<string, unknown>): VerdictLine => ({ code: rule.code, count: 1, finding: finding(rule, { got: 'x', exchange: answered(body) }) });
+  const root = line(entraUserRules.PATCH_ACTIVE_STRING, { id: '1', active: 'False' });
+  const stringActive = line(userLifecycleRules.USER_ACTIVE_BOOLEAN, { id: '1', active: 'False' });
+
+  test('an answer with "active" as a string follows from PATCH_ACTIVE_STRING', () => {
+    expect(foldBlockers([root, stringActive])).toEqual({ causes: [root], following: [stringActive] });
+  });
+
+  test('control: without PATCH_ACTIVE_STRING among the blockers (the RFC profile), USER_ACTIVE_BOOLEAN stands', () => {
+    expect(foldBlockers([stringActive])).toEqual({ causes: [stringActive], following: [] });
+  });
+
+  test('control: an "active" of another wrong type (a number) does not follow from it', () => {
+    const numeric = line(userLifecycleRules.USER_ACTIVE_BOOLEAN, { id: '1', active: 0 });
+    expect(foldBlockers([root, numeric]).causes).toEqual([root, numeric]);
+  });
+});
+
+test("a password returned is judged in Okta's password push flow, not in create user", () => {
+  const names = FLOWS.okta.filter((flow) => flowCodes(flow).has('USER_PASSWORD_NEVER_RETURNED')).map((flow) => flow.name);
+  expect(names).toEqual(['password push']);
+});
+
+test('control: a PATCH_ACTIVE_STRING whose PATCH was answered 501 follows from PATCH_IMPLEMENTED, not a cause of its own', () => {
+  const answered501 = { ...exchangeOf({ status: 501, body: {} }), request: { method: 'PATCH', url: 'https://scim.example.test/scim/v2/Users/1', headers: {} } };
+  const line = (rule: Rule): VerdictLine => ({ code: rule.code, count: 1, finding: finding(rule, { got: 'x', exchange: answered501 }) });
+  const root = line(capabilityRules.PATCH_IMPLEMENTED);
+  const soft = line(entraUserRules.PATCH_ACTIVE_STRING);
+  expect(foldBlockers([root, soft])).toEqual({ causes: [root], following: [soft] });
 });

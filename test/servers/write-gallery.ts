@@ -384,6 +384,16 @@ export const writeGallery: BrokenWriteServer[] = [
     },
   },
   {
+    // As Jackson (BoxyHQ) does: membership kept apart, never in a group answer.
+    name: 'members-never-returned',
+    flow: 'group',
+    expected: 'GROUP_MEMBERS_RETURNED',
+    breakage: editAnswers(
+      (group) => delete group['members'],
+      (request) => /\/Groups/.test(request.path),
+    ),
+  },
+  {
     name: 'member-add-ignored',
     flow: 'group',
     expected: 'GROUP_ADD_MEMBER',
