@@ -46,6 +46,8 @@ export interface Creation {
   resource?: Record<string, unknown>;
   /** Set when the server created it and it was read back as ours: it is registered for cleanup. */
   created?: CreatedResource;
+  /** The GET that showed it to be ours: a flow that reads the resource next can judge this one instead. */
+  readBack?: Exchange;
 }
 
 /** A create answered with a resource that is not the one created: nothing is written to it. */
@@ -225,7 +227,7 @@ export class TestData {
       // Unreadable: registered, so that the cleanup tries it (the guard reads it back again first).
       const created = { kind, id, name };
       this.register(created, verification.ours);
-      return { ...base, created };
+      return verification.ours ? { ...base, created, readBack: verification.exchange } : { ...base, created };
     }
     this.noticed.foreign.push({
       kind,

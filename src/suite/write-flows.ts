@@ -464,10 +464,11 @@ export const badInputFlow = guardedFlow(
     checkMissingUserName(run, missing.exchange);
     checkUnparseableBody(run, unparseable.exchange);
     checkActiveStringTrue(run, stringTrue.exchange);
-    const target = stringTrue.created ?? (await data.createUser()).created;
+    const creation = stringTrue.created !== undefined ? stringTrue : await data.createUser();
+    const target = creation.created;
     if (target === undefined) return run;
 
-    const current = objectBody(await client.send({ path: userPath(target.id) }));
+    const current = objectBody(creation.readBack ?? (await client.send({ path: userPath(target.id) })));
     if (current === undefined) return run;
     const { meta: _meta, ...base } = current;
     const unknown = await client.send({
@@ -498,7 +499,7 @@ export const etagFlow = guardedFlow(async ({ client, data }, run) => {
     checkUserCreated(run, creation.exchange, payload);
     return run;
   }
-  const read = await client.send({ path: userPath(id) });
+  const read = creation.readBack ?? (await client.send({ path: userPath(id) }));
   const version = checkEtagMatchesVersion(run, read);
   if (version === undefined) return run;
   checkNotModified(run, await client.send({ path: userPath(id), headers: { 'if-none-match': version } }));
