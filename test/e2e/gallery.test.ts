@@ -11,10 +11,10 @@ import { userResourceRules } from '../../src/checks/user-resource.js';
 import { renderFinding } from '../../src/diagnose/render.js';
 import { gallery, GALLERY_TOKEN, unusable } from '../servers/gallery.js';
 import { RecordedRuns } from '../support/recorded-runs.js';
-import { normalise, SuiteSession, twoAtATime, verdictBlockers } from '../support/run-suite.js';
+import { normalise, ONE_WORKER, SuiteSession, twoAtATime, verdictBlockers } from '../support/run-suite.js';
 
 const runs = new RecordedRuns();
-const session = new SuiteSession();
+const session = new SuiteSession(ONE_WORKER);
 
 beforeAll(async () => {
   await twoAtATime([...gallery, ...unusable], async (broken) => {

@@ -10,11 +10,11 @@ import { READ_SPECS, specPath } from '../../src/checks/spec-files.js';
 import { GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
 import { readGallery, startReadServer, type ReadBreakage, type ReadSpec } from '../servers/read-gallery.js';
 import { RecordedRuns } from '../support/recorded-runs.js';
-import { SuiteSession, twoAtATime, type SuiteRun } from '../support/run-suite.js';
+import { ONE_WORKER, SuiteSession, twoAtATime, type SuiteRun } from '../support/run-suite.js';
 
 const specFile = specPath;
 const runs = new RecordedRuns();
-const session = new SuiteSession();
+const session = new SuiteSession(ONE_WORKER);
 const requests: Array<{ method: string; path: string }> = [];
 let readOnlyRun: SuiteRun | undefined;
 

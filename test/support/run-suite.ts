@@ -124,6 +124,24 @@ export function runSuites(env: Record<string, string>, args: string[] = []): Pro
   return runWith(env, (files) => runVitestInProcess(PROJECT_ROOT, SUITE_CONFIG, files.env, args));
 }
 
+/**
+ * For a gallery: its runs in one worker thread each. Each worker loads the suite anew, and a loopback
+ * server leaves a second one nothing to wait for; which worker ran a check does not change its findings.
+ */
+export const ONE_WORKER = ['--maxWorkers=1'];
+
+/**
+ * The last line a run printed, less the notice of the JSON report our runs ask for (`runEnv`): that
+ * notice is printed when the file is written, which may be after the suite's own last line.
+ */
+export function lastLine(run: SuiteRun): string | undefined {
+  return run.stdout
+    .trimEnd()
+    .split('\n')
+    .filter((line) => !line.startsWith('JSON report written to '))
+    .at(-1);
+}
+
 /** What a session's config reads from the environment as it loads: the same for every run of it. */
 const SET_AT_CONFIG_LOAD = ['SCIM_REPORTS', 'SCIM_REPORT_DIR'];
 
@@ -131,8 +149,7 @@ const SET_AT_CONFIG_LOAD = ['SCIM_REPORTS', 'SCIM_REPORT_DIR'];
  * Many runs of `npx vitest run <args>`, each against a server of its own, through one Vitest
  * instance (test/support/in-process.ts): for a gallery of servers, the config is loaded and the
  * suite transformed once, not once per server. Each run is as `runSuites` makes it, with its own
- * environment and global setup, in one worker thread: each worker loads the suite anew, and a
- * loopback server leaves a second one nothing to wait for. Only settings a run can start with fit
+ * environment and global setup. Only settings a run can start with fit
  * in a session: one that stops at the config (a wrong setting) needs `runSuites`, and the reports
  * of a session are its JSON report alone.
  */
@@ -141,7 +158,7 @@ export class SuiteSession {
   private readonly session: VitestSession;
 
   constructor(args: string[] = []) {
-    this.session = new VitestSession(PROJECT_ROOT, SUITE_CONFIG, ['--maxWorkers=1', ...args], [EXCHANGE_DIR_ENV]);
+    this.session = new VitestSession(PROJECT_ROOT, SUITE_CONFIG, args, [EXCHANGE_DIR_ENV]);
   }
 
   /** A run of the given spec files (all of them when none is given) with `env`, as `runSuites(env)` makes it. */
