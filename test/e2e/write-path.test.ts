@@ -181,8 +181,9 @@ describe('a run killed half way, then `npm run cleanup`', () => {
     await Promise.race([server.held, timeout]);
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     await exited;
-    // Requests the dead workers sent just before the kill may still arrive: they are held too.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Requests the dead workers sent just before the kill may still be on their way in: they are
+    // held too, and the server has taken them all in once it answers one sent after the kill.
+    await server.drained();
     leftBehind = leftovers(server.service);
     server.release();
     // The run is seconds old: without --run, the cleanup leaves it alone (it may still be going).
