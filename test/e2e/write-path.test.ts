@@ -19,7 +19,6 @@ import { lastLine, PROJECT_ROOT, runSuites, SuiteSession, userEnv, type SuiteRun
 
 const WRITE_SPECS = [...WRITE_SPEC_PATHS];
 const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const servers: RecordingServer[] = [];
 // The two write runs below, one Vitest instance for both (test/support/run-suite.ts).
 const writeRuns = new SuiteSession();
@@ -51,7 +50,8 @@ function combined(names: string[]): Breakage {
 
 function runCleanup(baseUrl: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, 'src/cli/cleanup.ts', ...args], {
+    // tsx as Node's loader: one process, where its CLI starts a second one to run the file.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/cleanup.ts', ...args], {
       cwd: PROJECT_ROOT,
       env: userEnv(baseUrl === '' ? {} : { SCIM_BASE_URL: baseUrl, SCIM_TOKEN: RECORDING_TOKEN }),
       stdio: ['ignore', 'pipe', 'pipe'],
