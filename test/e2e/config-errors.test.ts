@@ -3,8 +3,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { sleep } from '../../src/http/limiter.js';
-import { execFile } from 'node:child_process';
-import { PROJECT_ROOT, runSuites, runSuitesInChild, userEnv, VITEST } from '../support/run-suite.js';
+import { runVitestInProcess } from '../support/in-process.js';
+import { PROJECT_ROOT, runSuites, runSuitesInChild, SUITE_CONFIG, userEnv } from '../support/run-suite.js';
 
 /** Where Vite keeps its temporary copy of a config while it loads it. */
 const VITE_TEMP = join(PROJECT_ROOT, 'node_modules', '.vite-temp');
@@ -37,12 +37,9 @@ test('in CI, a run without SCIM_BASE_URL stops instead of testing the bundled se
   // userEnv: CI=true, and no SCIM_* variable at all, as in a CI job whose variable was never set.
   const env = userEnv();
   expect(env['CI']).toBe('true');
-  const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [VITEST, 'run'], { cwd: PROJECT_ROOT, env }, (error, stdout, stderr) =>
-      resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr }),
-    );
-  });
-  expect(run.code).toBe(2);
+  // In this process (runSuites would ask for the bundled server by name): the config's process.exit(2) ends the run.
+  const run = await runVitestInProcess(PROJECT_ROOT, SUITE_CONFIG, env, []);
+  expect(run.exitCode).toBe(2);
   expect(run.stderr.trim()).toBe(
     'scim-conformance: SCIM_BASE_URL is not set, and this is a CI run (CI is set): set it to the SCIM root your identity provider is given, e.g. SCIM_BASE_URL=https://api.example.com/scim/v2, or to bundled for the bundled reference server.',
   );

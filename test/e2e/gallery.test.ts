@@ -11,18 +11,22 @@ import { userResourceRules } from '../../src/checks/user-resource.js';
 import { renderFinding } from '../../src/diagnose/render.js';
 import { gallery, GALLERY_TOKEN, unusable } from '../servers/gallery.js';
 import { RecordedRuns } from '../support/recorded-runs.js';
-import { normalise, runSuites, twoAtATime, verdictBlockers } from '../support/run-suite.js';
+import { normalise, ONE_WORKER, SuiteSession, twoAtATime, verdictBlockers } from '../support/run-suite.js';
 
 const runs = new RecordedRuns();
+const session = new SuiteSession(ONE_WORKER);
 
 beforeAll(async () => {
   await twoAtATime([...gallery, ...unusable], async (broken) => {
     const strict = 'strict' in broken && broken.strict === true ? { SCIM_STRICT: 'true' } : {};
-    await runs.record(broken.name, broken.start, (server) => runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN, ...strict }));
+    await runs.record(broken.name, broken.start, (server) => session.run({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN, ...strict }));
   });
 }, 600_000);
 
-afterAll(() => runs.closeOpen());
+afterAll(async () => {
+  await runs.closeOpen();
+  await session.close();
+});
 
 describe.each(gallery)('a server with "$cause"', (broken) => {
   test(`fails with ${broken.expected.join(' and ')}`, () => {
@@ -81,7 +85,7 @@ test('a server that only breaks a SHOULD passes without SCIM_STRICT, with the wa
   if (broken === undefined) throw new Error('no json-not-scim-json server');
   const server = await broken.start();
   try {
-    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }, ['suites/connection.spec.ts']);
+    const run = await session.run({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: GALLERY_TOKEN }, ['suites/connection.spec.ts']);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/RFC 7643\/7644: .*responses and ListResponse not tested: CONTENT_TYPE_NOT_SCIM came first \(1 warning\)\n {4}! CONTENT_TYPE_NOT_SCIM/);
     // The RFC-only warning kept LIST_SHAPE from being judged; for Okta that can only warn, so its connector test works.

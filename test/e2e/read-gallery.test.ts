@@ -10,10 +10,11 @@ import { READ_SPECS, specPath } from '../../src/checks/spec-files.js';
 import { GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
 import { readGallery, startReadServer, type ReadBreakage, type ReadSpec } from '../servers/read-gallery.js';
 import { RecordedRuns } from '../support/recorded-runs.js';
-import { runSuites, twoAtATime, type SuiteRun } from '../support/run-suite.js';
+import { ONE_WORKER, SuiteSession, twoAtATime, type SuiteRun } from '../support/run-suite.js';
 
 const specFile = specPath;
 const runs = new RecordedRuns();
+const session = new SuiteSession(ONE_WORKER);
 const requests: Array<{ method: string; path: string }> = [];
 let readOnlyRun: SuiteRun | undefined;
 
@@ -39,14 +40,14 @@ const writeSpecs = [...new Set(readGallery.filter((broken) => broken.write === t
 beforeAll(async () => {
   const jobs: Array<() => Promise<void>> = [];
   const run = (key: string, start: () => Promise<RunningServer>, specs: string[], write: boolean) => async () => {
-    await runs.record(key, start, (server) => runSuites(env(server, write), specs));
+    await runs.record(key, start, (server) => session.run(env(server, write), specs));
   };
   // The read-only reference run is also the one whose requests are recorded.
   jobs.push(async () => {
     readOnlyRun = await runs.record(
       referenceKey(false),
       () => startReadServer(undefined, { record: requests }),
-      (server) => runSuites(env(server, false), [...READ_SPECS.map(specFile), 'suites/connection.spec.ts']),
+      (server) => session.run(env(server, false), [...READ_SPECS.map(specFile), 'suites/connection.spec.ts']),
     );
   });
   if (writeSpecs.length > 0) jobs.push(run(referenceKey(true), () => startReadServer(), writeSpecs, true));
@@ -57,7 +58,10 @@ beforeAll(async () => {
 /** The tests of one spec file of a run. */
 const ofSpec = (run: SuiteRun, spec: ReadSpec) => run.tests.filter((t) => t.file === specFile(spec));
 
-afterAll(() => runs.closeOpen());
+afterAll(async () => {
+  await runs.closeOpen();
+  await session.close();
+});
 
 const codeOf = (name: string) => /\[([A-Z_]+)\]$/.exec(name)?.[1];
 

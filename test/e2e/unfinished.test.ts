@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { gallery, GALLERY_TOKEN, type RunningServer } from '../servers/gallery.js';
 import { NO_CHECK_RAN } from '../../src/report/run-end.js';
 import { runVitestInProcess } from '../support/in-process.js';
-import { PROJECT_ROOT, runSuites, userEnv, type SuiteRun } from '../support/run-suite.js';
+import { lastLine, PROJECT_ROOT, runSuites, userEnv, type SuiteRun } from '../support/run-suite.js';
 
 const SPECS: Record<string, string> = {
   // As src/suite/spec.ts does: the rule's code is set before the check is evaluated.
@@ -76,7 +76,7 @@ describe('a run in which a -t filter selected no check (the bundled server)', ()
 
   test('exits non-zero, with one sentence as the last line', () => {
     expect(noneSelected.exitCode).toBe(1);
-    expect(noneSelected.stdout.trimEnd().split('\n').at(-1)).toBe(NO_CHECK_RAN);
+    expect(lastLine(noneSelected)).toBe(NO_CHECK_RAN);
   });
 });
 

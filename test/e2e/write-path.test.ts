@@ -15,12 +15,13 @@ import type { ScimRequest, ScimResponse } from '../../src/reference-server/types
 import { WRITE_SKIP_REASON } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText, type Breakage, type RecordingServer } from '../servers/recording.js';
 import { writeGallery } from '../servers/write-gallery.js';
-import { PROJECT_ROOT, runSuites, userEnv, type SuiteRun } from '../support/run-suite.js';
+import { lastLine, PROJECT_ROOT, runSuites, SuiteSession, userEnv, type SuiteRun } from '../support/run-suite.js';
 
 const WRITE_SPECS = [...WRITE_SPEC_PATHS];
 const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-const TSX = join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const servers: RecordingServer[] = [];
+// The two write runs below, one Vitest instance for both (test/support/run-suite.ts).
+const writeRuns = new SuiteSession();
 
 async function recording(options: Parameters<typeof startRecordingServer>[0] = {}) {
   const server = await startRecordingServer(options);
@@ -29,6 +30,7 @@ async function recording(options: Parameters<typeof startRecordingServer>[0] = {
 }
 
 afterAll(async () => {
+  await writeRuns.close();
   await Promise.all(servers.map((server) => server.close()));
 });
 
@@ -48,7 +50,8 @@ function combined(names: string[]): Breakage {
 
 function runCleanup(baseUrl: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX, 'src/cli/cleanup.ts', ...args], {
+    // tsx as Node's loader: one process, where its CLI starts a second one to run the file.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/cleanup.ts', ...args], {
       cwd: PROJECT_ROOT,
       env: userEnv(baseUrl === '' ? {} : { SCIM_BASE_URL: baseUrl, SCIM_TOKEN: RECORDING_TOKEN }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,7 +70,7 @@ describe('a write run against the reference server', () => {
   beforeAll(async () => {
     server = await recording();
     before = storeText(server.service);
-    run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true' }, WRITE_SPECS);
+    run = await writeRuns.run({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true' }, WRITE_SPECS);
   }, 120_000);
 
   test('passes every write check', () => {
@@ -105,7 +108,7 @@ describe('a read-only run', () => {
     expect(skipped.length).toBeGreaterThan(50);
     expect(run.stdout).toMatch(new RegExp(`Tests +${skipped.length} skipped \\(${skipped.length}\\)`));
     // Only write specs, read-only: not one check ran, and a CI gate must not pass on that.
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(NO_CHECK_RAN);
+    expect(lastLine(run)).toBe(NO_CHECK_RAN);
     expect(run.exitCode).toBe(1);
   });
 });
@@ -127,7 +130,7 @@ describe('a write run against a server that fails half the checks', () => {
   beforeAll(async () => {
     server = await recording({ breakage: combined(broken) });
     before = bystanders(server.service);
-    run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true' }, WRITE_SPECS);
+    run = await writeRuns.run({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: RECORDING_TOKEN, SCIM_WRITE: 'true' }, WRITE_SPECS);
   }, 120_000);
 
   test('fails with the codes of what is broken', () => {
@@ -178,8 +181,9 @@ describe('a run killed half way, then `npm run cleanup`', () => {
     await Promise.race([server.held, timeout]);
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     await exited;
-    // Requests the dead workers sent just before the kill may still arrive: they are held too.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Requests the dead workers sent just before the kill may still be on their way in: they are
+    // held too, and the server has taken them all in once it answers one sent after the kill.
+    await server.drained();
     leftBehind = leftovers(server.service);
     server.release();
     // The run is seconds old: without --run, the cleanup leaves it alone (it may still be going).

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runSuites, runSuitesInChild, twoAtATime, type SuiteRun } from '../support/run-suite.js';
+import { runSuites, runSuitesInChild, SuiteSession, twoAtATime, type SuiteRun } from '../support/run-suite.js';
 import { bearerOf, CA_FILE, startForwardProxy, startScimFront, startTokenEndpoint, type Running } from './servers.js';
 
 /** Every server here answers: a generous timeout only keeps a busy machine from failing the TLS handshake. */
@@ -17,6 +17,8 @@ let tokensIssued: string[] = [];
 // The OAuth run writes every report: the token endpoint's exchange is in the HAR, redacted.
 const oauthReports = mkdtempSync(join(tmpdir(), 'scimc-oauth-reports-'));
 let proxied: string[] = [];
+// The runs without reports of their own share one Vitest instance (test/support/run-suite.ts).
+const session = new SuiteSession();
 
 function preflightPassed(run: SuiteRun): boolean {
   return run.tests.some((t) => t.name.includes('[PREFLIGHT]') && t.status === 'passed');
@@ -48,13 +50,15 @@ beforeAll(async () => {
   ];
   await twoAtATime(jobs, async ([name, env]) => {
     // Node reads NODE_EXTRA_CA_CERTS once, when a process starts: only a new process shows it.
-    runs.set(name, await (env['NODE_EXTRA_CA_CERTS'] === undefined ? runSuites(env) : runSuitesInChild(env)));
+    if (env['NODE_EXTRA_CA_CERTS'] !== undefined) runs.set(name, await runSuitesInChild(env));
+    else runs.set(name, await (env['SCIM_REPORTS'] === undefined ? session.run(env) : runSuites(env)));
   });
   tokensIssued = [...endpoint.issued];
   proxied = proxy.seen;
 }, 180_000);
 
 afterAll(async () => {
+  await session.close();
   await Promise.all(running.map((r) => r.close()));
   rmSync(oauthReports, { recursive: true, force: true });
 });

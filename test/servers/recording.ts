@@ -3,6 +3,7 @@
  * optionally broken by a function, and optionally holding every request after a condition is met
  * (to kill a run half way at a known point). Its store can be snapshotted byte for byte.
  */
+import { request as httpRequest } from 'node:http';
 import { createScimService, demoSeed, serve, type ScimService } from '../../src/reference-server/index.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 
@@ -30,6 +31,11 @@ export interface RecordingServer {
   held: Promise<void>;
   /** Answers every held request with 503, without touching the store; later requests are served. */
   release(): void;
+  /**
+   * Resolves once the server has taken in every request sent to it before this call: it answers a
+   * request of the test's own, sent on a new connection after them (never held, never recorded).
+   */
+  drained(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,8 @@ export interface RecordingOptions {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The test's own request (`drained`), which no run sends. */
+const DRAIN_PATH = '/recording-server/drained';
 
 /** Users and groups that exist before any run, some with names that look like ours but are not. */
 export function bystanderSeed(): { users: object[]; groups: object[] } {
@@ -74,6 +82,7 @@ export async function startRecordingServer(options: RecordingOptions = {}): Prom
   const unavailable: ScimResponse = { status: 503, headers: { 'content-type': 'text/plain' }, body: 'held by the test' };
 
   const handler = async (request: ScimRequest): Promise<ScimResponse> => {
+    if (request.path === DRAIN_PATH) return { status: 204, headers: {}, body: '' };
     const call: RecordedCall = { method: request.method, path: request.path, query: request.query.toString(), body: request.body };
     calls.push(call);
     if (holding) {
@@ -101,6 +110,13 @@ export async function startRecordingServer(options: RecordingOptions = {}): Prom
       holding = false;
       releaseAll();
     },
+    drained: () =>
+      new Promise<void>((resolve, reject) => {
+        const { hostname, port } = new URL(server.origin);
+        const req = httpRequest({ host: hostname, port, path: DRAIN_PATH, agent: false }, (res) => res.resume().on('end', () => resolve()));
+        req.on('error', reject);
+        req.end();
+      }),
     close: async () => {
       holding = false;
       releaseAll();

@@ -78,6 +78,9 @@ function editAnswers(edit: (resource: Json) => void, when: (request: ScimRequest
 
 const userNameFilter = (request: ScimRequest) => /userName eq "([^"]*)"/i.exec(request.query.get('filter') ?? '')?.[1];
 
+/** Twins made so far by the server that accepts duplicates: each gets a name of its own. */
+let twins = 0;
+
 export const writeGallery: BrokenWriteServer[] = [
   // Okta's user lifecycle.
   {
@@ -185,8 +188,11 @@ export const writeGallery: BrokenWriteServer[] = [
       const response = service.handle(request);
       if (!is(request, 'POST', USERS) || response.status !== 409) return response;
       const body = requestJson(request);
-      // Stored under a twin name: still the run's, so the cleanup must find and remove it.
-      return service.handle(withBody(request, { ...body, userName: `${String(body['userName'])}.twin` }));
+      // Stored under a twin name: still the run's, so the cleanup must find and remove it. Each twin
+      // its own: two duplicates (one differing in case only) must not collide as twins, in whichever
+      // order the concurrent checks send them.
+      twins++;
+      return service.handle(withBody(request, { ...body, userName: `${String(body['userName'])}.twin-${twins}` }));
     },
   },
   {

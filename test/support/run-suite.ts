@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../../src/checks/rule.js';
-import { runVitestInProcess, type Ended } from './in-process.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { EXCHANGE_DIR_ENV } from '../../src/report/exchange-log.js';
+import { runVitestInProcess, VitestSession, type Ended } from './in-process.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const VITEST = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
@@ -61,18 +63,22 @@ interface RunFiles {
   reportFile: string;
 }
 
-async function runFiles(env: Record<string, string>): Promise<RunFiles> {
-  const dir = await mkdtemp(join(tmpdir(), 'scimc-run-'));
+/** The environment of a run: the user's (userEnv), ours for loopback servers, `env`, and reports in `dir`. */
+function runEnv(env: Record<string, string>, dir: string): NodeJS.ProcessEnv {
   // The JSON report comes from SCIM_REPORTS, as a user would ask for it, so the configured
   // reporters (the verdict among them) stay as they are.
-  const reportDir = env['SCIM_REPORT_DIR'] ?? dir;
   const kinds = env['SCIM_REPORTS'] === 'all' ? 'all' : [env['SCIM_REPORTS'], 'json'].filter(Boolean).join(',');
   // Our servers are on loopback: politeness would only slow our own tests down. Two requests in
   // flight make two workers, not five: each worker loads the suite anew, and the machine has two cores.
   // CI is set (userEnv): the bundled server is asked for by name unless a target is given.
   const ours = { SCIM_MAX_RPS: '1000', SCIM_MAX_IN_FLIGHT: '2', SCIM_BASE_URL: 'bundled' };
-  const runEnv = userEnv({ ...ours, ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: reportDir });
-  return { dir, env: runEnv, reportFile: join(reportDir, 'results.json') };
+  return userEnv({ ...ours, ...env, SCIM_REPORTS: kinds, SCIM_REPORT_DIR: dir });
+}
+
+async function runFiles(env: Record<string, string>): Promise<RunFiles> {
+  const dir = await mkdtemp(join(tmpdir(), 'scimc-run-'));
+  const reportDir = env['SCIM_REPORT_DIR'] ?? dir;
+  return { dir, env: runEnv(env, reportDir), reportFile: join(reportDir, 'results.json') };
 }
 
 async function suiteRun(ended: Ended, reportFile: string, started: number): Promise<SuiteRun> {
@@ -116,6 +122,67 @@ async function runWith(env: Record<string, string>, run: (files: RunFiles) => Pr
  */
 export function runSuites(env: Record<string, string>, args: string[] = []): Promise<SuiteRun> {
   return runWith(env, (files) => runVitestInProcess(PROJECT_ROOT, SUITE_CONFIG, files.env, args));
+}
+
+/**
+ * For a gallery: its runs in one worker thread each. Each worker loads the suite anew, and a loopback
+ * server leaves a second one nothing to wait for; which worker ran a check does not change its findings.
+ */
+export const ONE_WORKER = ['--maxWorkers=1'];
+
+/**
+ * The last line a run printed, less the notice of the JSON report our runs ask for (`runEnv`): that
+ * notice is printed when the file is written, which may be after the suite's own last line.
+ */
+export function lastLine(run: SuiteRun): string | undefined {
+  return run.stdout
+    .trimEnd()
+    .split('\n')
+    .filter((line) => !line.startsWith('JSON report written to '))
+    .at(-1);
+}
+
+/** What a session's config reads from the environment as it loads: the same for every run of it. */
+const SET_AT_CONFIG_LOAD = ['SCIM_REPORTS', 'SCIM_REPORT_DIR'];
+
+/**
+ * Many runs of `npx vitest run <args>`, each against a server of its own, through one Vitest
+ * instance (test/support/in-process.ts): for a gallery of servers, the config is loaded and the
+ * suite transformed once, not once per server. Each run is as `runSuites` makes it, with its own
+ * environment and global setup. Only settings a run can start with fit
+ * in a session: one that stops at the config (a wrong setting) needs `runSuites`, and the reports
+ * of a session are its JSON report alone.
+ */
+export class SuiteSession {
+  private dir: Promise<string> | undefined;
+  private readonly session: VitestSession;
+
+  constructor(args: string[] = []) {
+    this.session = new VitestSession(PROJECT_ROOT, SUITE_CONFIG, args, [EXCHANGE_DIR_ENV]);
+  }
+
+  /** A run of the given spec files (all of them when none is given) with `env`, as `runSuites(env)` makes it. */
+  async run(env: Record<string, string>, files: string[] = []): Promise<SuiteRun> {
+    const configured = SET_AT_CONFIG_LOAD.filter((name) => name in env);
+    if (configured.length > 0) throw new Error(`a session's reports are set once, for all its runs: run with ${configured.join(', ')} through runSuites`);
+    const dir = await (this.dir ??= mkdtemp(join(tmpdir(), 'scimc-session-')));
+    const runsWith = runEnv(env, dir);
+    try {
+      loadConfig(runsWith);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new Error(`a run with a wrong setting stops at the config, which a session loaded once: use runSuites (${error.message})`);
+      throw error;
+    }
+    const reportFile = join(dir, 'results.json');
+    const started = Date.now();
+    await rm(reportFile, { force: true });
+    return suiteRun(await this.session.run(runsWith, files), reportFile, started);
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+    if (this.dir !== undefined) await rm(await this.dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `npx vitest run` in a child process, as a user would; otherwise as `runSuites`. */
