@@ -5,7 +5,7 @@
  * failure-table gallery: test/servers/gallery.ts, "down" and "rejects-token".)
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runSuites, twoAtATime, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
+import { ONE_WORKER, SuiteSession, twoAtATime, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
 import { hostile, HOSTILE_TOKEN, type HostileServer } from './servers.js';
 
 /** Short, so that a server that never answers ends the run soon; the diagnosis names this timeout. */
@@ -17,6 +17,8 @@ interface Outcome {
 }
 
 const outcomes = new Map<string, Outcome>();
+// One Vitest instance for every server's run: the config and transforms are made once.
+const session = new SuiteSession(ONE_WORKER);
 const servers: HostileServer[] = [];
 
 async function settled(server: HostileServer): Promise<number> {
@@ -30,7 +32,7 @@ beforeAll(async () => {
   await twoAtATime(hostile, async (next) => {
     const server = await next.start();
     servers.push(server);
-    const run = await runSuites({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: HOSTILE_TOKEN, SCIM_TIMEOUT_MS: String(TIMEOUT_MS) });
+    const run = await session.run({ SCIM_BASE_URL: server.baseUrl, SCIM_TOKEN: HOSTILE_TOKEN, SCIM_TIMEOUT_MS: String(TIMEOUT_MS) });
     outcomes.set(next.name, { run, leftOpen: await settled(server) });
     await server.close();
   });
@@ -38,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
+  await session.close();
 });
 
 function outcome(name: string): Outcome {
