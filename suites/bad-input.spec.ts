@@ -7,7 +7,7 @@ import { ownershipRules } from '../src/checks/ownership.js';
 import { badInputRules } from '../src/checks/bad-input.js';
 import { userLifecycleRules } from '../src/checks/user-lifecycle.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
-import { badInputFlow } from '../src/suite/write-flows.js';
+import { badInputFlow } from '../src/flows/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
 
 const { WRITE_CREATED_NOT_OURS } = ownershipRules;

@@ -7,7 +7,7 @@ import { etagRules } from '../src/checks/etag.js';
 import { withPatchNotOffered } from '../src/suite/capabilities.js';
 import { featuresOnce } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
-import { etagFlow, etagPrecondition } from '../src/suite/write-flows.js';
+import { etagFlow, etagPrecondition } from '../src/flows/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
 
 const { WRITE_CREATED_NOT_OURS } = ownershipRules;

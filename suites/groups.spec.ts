@@ -10,7 +10,7 @@ import { groupRules } from '../src/checks/group-lifecycle.js';
 import { groupsAbsence, skippedRun, usersNotListed, withPatchNotOffered } from '../src/suite/capabilities.js';
 import { featuresOnce, sharedReads } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
-import { groupFlow } from '../src/suite/write-flows.js';
+import { groupFlow } from '../src/flows/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
 
 const { WRITE_CREATED_NOT_OURS } = ownershipRules;

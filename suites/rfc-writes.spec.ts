@@ -12,7 +12,7 @@ import { ownershipRules } from '../src/checks/ownership.js';
 import { groupsAbsence } from '../src/suite/capabilities.js';
 import { featuresOnce, sharedReads } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
-import { RFC_WRITE_RULES, rfcWriteFlow } from '../src/suite/rfc-write-flow.js';
+import { RFC_WRITE_RULES, rfcWriteFlow } from '../src/flows/rfc-write-flow.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
 
 const { WRITE_CREATED_NOT_OURS } = ownershipRules;

@@ -8,7 +8,7 @@ import { entraUserRules, userLifecycleRules } from '../src/checks/user-lifecycle
 import { withPatchNotOffered } from '../src/suite/capabilities.js';
 import { featuresOnce } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
-import { entraUserFlow } from '../src/suite/write-flows.js';
+import { entraUserFlow } from '../src/flows/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
 
 const { WRITE_CREATED_NOT_OURS } = ownershipRules;

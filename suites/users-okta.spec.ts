@@ -9,7 +9,7 @@ import { userLifecycleRules } from '../src/checks/user-lifecycle.js';
 import { withPatchNotOffered } from '../src/suite/capabilities.js';
 import { featuresOnce } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
-import { oktaUserFlow } from '../src/suite/write-flows.js';
+import { oktaUserFlow } from '../src/flows/write-flows.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
 
 const { WRITE_CREATED_NOT_OURS } = ownershipRules;

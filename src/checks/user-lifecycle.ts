@@ -1,6 +1,6 @@
 /**
  * Users as Okta and Entra provision them: create, read back, find, update, deactivate, delete.
- * Each function judges recorded exchanges of one step; the flows in src/suite/write-flows.ts send them.
+ * Each function judges recorded exchanges of one step; the flows in src/flows/write-flows.ts send them.
  */
 import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';

@@ -11,7 +11,7 @@ import { entraUserRules } from '../../src/checks/user-lifecycle.js';
 import { ScimClient } from '../../src/http/client.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
-import { entraUserFlow } from '../../src/suite/write-flows.js';
+import { entraUserFlow } from '../../src/flows/write-flows.js';
 import { leftovers, RECORDING_TOKEN, startRecordingServer, type Breakage, type RecordingServer } from '../servers/recording.js';
 
 const servers: RecordingServer[] = [];

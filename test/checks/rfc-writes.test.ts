@@ -11,8 +11,8 @@ import { ScimClient } from '../../src/http/client.js';
 import type { ScimService } from '../../src/reference-server/index.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 import { exchangeOf } from '../support/exchange.js';
-import { GROUP_MEMBER_RULES } from '../../src/suite/rfc-membership-flow.js';
-import { RFC_WRITE_RULES, rfcWriteFlow, type RfcWriteOptions } from '../../src/suite/rfc-write-flow.js';
+import { GROUP_MEMBER_RULES } from '../../src/flows/rfc-membership-flow.js';
+import { RFC_WRITE_RULES, rfcWriteFlow, type RfcWriteOptions } from '../../src/flows/rfc-write-flow.js';
 import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type Breakage, type RecordingServer } from '../servers/recording.js';
 

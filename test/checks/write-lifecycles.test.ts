@@ -14,7 +14,7 @@ import { entraUserRules, userLifecycleRules } from '../../src/checks/user-lifecy
 import { ScimClient } from '../../src/http/client.js';
 import type { ScimRequest } from '../../src/reference-server/types.js';
 import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
-import { badInputFlow, entraUserFlow, etagFlow, etagPrecondition, groupFlow, oktaUserFlow, otherCase, type FlowContext } from '../../src/suite/write-flows.js';
+import { badInputFlow, entraUserFlow, etagFlow, etagPrecondition, groupFlow, oktaUserFlow, otherCase, type FlowContext } from '../../src/flows/write-flows.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText, type Breakage, type RecordingServer } from '../servers/recording.js';
 import { writeGallery, type FlowName } from '../servers/write-gallery.js';
 import { levelFor } from '../../src/checks/rule.js';

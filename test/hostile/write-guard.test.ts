@@ -12,7 +12,7 @@ import { ScimClient, WriteGuardRefusal } from '../../src/http/client.js';
 import { READ_BACK_DELAYS_MS } from '../../src/http/write-guard.js';
 import { cleanupSweepOptions, describeSweep, sweepLeftovers } from '../../src/suite/sweep.js';
 import { describeCleanup, newRunPrefix, TestData, type CleanupReport } from '../../src/suite/test-data.js';
-import { badInputFlow, entraUserFlow, etagFlow, groupFlow, oktaUserFlow, type FlowContext } from '../../src/suite/write-flows.js';
+import { badInputFlow, entraUserFlow, etagFlow, groupFlow, oktaUserFlow, type FlowContext } from '../../src/flows/write-flows.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type Breakage, type RecordingServer } from '../servers/recording.js';
 import { runSuites, verdictBlockers, type SuiteRun } from '../support/run-suite.js';
 import { BYSTANDER_IDS, BYSTANDER_USER_ID, FLOW_NAMES, hostileWriteServers, lagging, type FlowName } from './write-servers.js';

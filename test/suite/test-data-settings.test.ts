@@ -11,7 +11,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { ScimClient } from '../../src/http/client.js';
 import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
 import { withUserTemplate } from '../../src/suite/user-template.js';
-import { entraUserFlow, groupFlow, oktaUserFlow } from '../../src/suite/write-flows.js';
+import { entraUserFlow, groupFlow, oktaUserFlow } from '../../src/flows/write-flows.js';
 import { leftovers, RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

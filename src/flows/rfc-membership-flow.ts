@@ -26,7 +26,7 @@ import type { CheckRun } from '../checks/run.js';
 import { describeResponse } from '../diagnose/describe.js';
 import { WriteGuardRefusal } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
-import { GROUP_SCHEMA, oktaUserPayload, PATCH_SCHEMA } from './test-data.js';
+import { GROUP_SCHEMA, oktaUserPayload, PATCH_SCHEMA } from '../suite/test-data.js';
 import type { FlowContext } from './write-flows.js';
 
 const rules = rfcWriteRules;

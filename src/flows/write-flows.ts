@@ -43,7 +43,7 @@ import { WriteGuardRefusal, type ScimClient } from '../http/client.js';
 import type { RefusalReason } from '../http/write-guard.js';
 import type { Exchange } from '../http/exchange.js';
 import { OKTA_HEADERS } from '../probes.js';
-import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, newPassword, oktaUserPayload, PATCH_SCHEMA, USER_SCHEMA, type TestData } from './test-data.js';
+import { ENTERPRISE_SCHEMA, GROUP_SCHEMA, newPassword, oktaUserPayload, PATCH_SCHEMA, USER_SCHEMA, type TestData } from '../suite/test-data.js';
 
 export interface FlowContext {
   client: ScimClient;

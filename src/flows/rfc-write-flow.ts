@@ -38,7 +38,7 @@ import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
 import { membershipChain } from './rfc-membership-flow.js';
-import { oktaUserPayload, PATCH_SCHEMA, type TestData } from './test-data.js';
+import { oktaUserPayload, PATCH_SCHEMA, type TestData } from '../suite/test-data.js';
 import { guardedFlow, type FlowContext } from './write-flows.js';
 
 const rules = rfcWriteRules;
