@@ -86,5 +86,14 @@ export function acceptedUpdate(exchange: Exchange): boolean {
 }
 
 /** The fix that fits a 5xx: the input crashed the handler. */
-export const SERVER_ERROR_FIX =
+const SERVER_ERROR_FIX =
   'A 5xx means the request crashed the handler: look for the stack trace in the server log at the time of this request, and answer bad input with a 400 SCIM Error instead.';
+/** A 501 crashed nothing: the server says it does not do this. */
+const NOT_IMPLEMENTED_FIX =
+  '501 Not Implemented: the server says it does not do this request. Implement it as RFC 7644 defines it; where the RFC makes a feature optional (PATCH, bulk, sorting), say in /ServiceProviderConfig that it is not supported.';
+
+/** The fix a server error calls for, to spread into a failure: none for an answer below 500. */
+export function serverErrorFix(exchange: Exchange): { fix?: string } {
+  if (!isServerError(exchange)) return {};
+  return { fix: statusOf(exchange) === 501 ? NOT_IMPLEMENTED_FIX : SERVER_ERROR_FIX };
+}

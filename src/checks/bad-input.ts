@@ -8,7 +8,7 @@ import { describeIssues, validateMessage } from '../schemas.js';
 import { defineRules, type Rule } from './rule.js';
 import type { CheckRun } from './run.js';
 import { checkUserBody } from './user-lifecycle.js';
-import { at, gotFrom, isServerError, isSuccess, objectBody, show, SERVER_ERROR_FIX, statusOf } from './answers.js';
+import { at, gotFrom, serverErrorFix, isSuccess, objectBody, show, statusOf } from './answers.js';
 
 /**
  * Entra-level because Microsoft's collection sends these (the project's decision for its anchors);
@@ -85,7 +85,7 @@ function errorBodyProblems(exchange: Exchange): string | undefined {
 function checkRefused(run: CheckRun, rule: Rule, exchange: Exchange, created: boolean): boolean {
   const ok = run.expect(rule, statusOf(exchange) === 400, () => ({
     ...gotFrom(exchange, created ? 'It was created (it is removed again):' : 'Expected 400:'),
-    ...(isServerError(exchange) ? { fix: SERVER_ERROR_FIX } : {}),
+    ...serverErrorFix(exchange),
   }));
   if (ok) {
     const problems = errorBodyProblems(exchange);
@@ -111,7 +111,7 @@ export function checkUnknownAttribute(run: CheckRun, exchange: Exchange, attribu
   const ok = status === 400 || (status === 200 && body !== undefined && !(attribute in body));
   run.expect(badInputRules.INPUT_UNKNOWN_ATTRIBUTE, ok, () => ({
     ...gotFrom(exchange, status === 200 ? `The unknown attribute "${attribute}" was stored and returned:` : 'Expected 200 (ignored) or 400:'),
-    ...(isServerError(exchange) ? { fix: SERVER_ERROR_FIX } : {}),
+    ...serverErrorFix(exchange),
   }));
   if (status === 400) {
     const problems = errorBodyProblems(exchange);
@@ -126,7 +126,7 @@ export function checkWrongType(run: CheckRun, exchange: Exchange, path: string, 
   const ok = status === 400 || (status === 200 && stored !== sent && typeof stored !== typeof sent);
   run.expect(badInputRules.INPUT_WRONG_TYPE, ok, () => ({
     ...gotFrom(exchange, status === 200 ? `${path} was stored as sent (${show(sent)}):` : 'Expected 400 (or 200 without the bad value):'),
-    ...(isServerError(exchange) ? { fix: SERVER_ERROR_FIX } : {}),
+    ...serverErrorFix(exchange),
   }));
   if (status === 400) {
     const problems = errorBodyProblems(exchange);

@@ -4,7 +4,7 @@
 import type { Exchange } from '../http/exchange.js';
 import { defineRules, type Rule } from './rule.js';
 import type { CheckRun } from './run.js';
-import { at, gotFrom, hasValue, isServerError, listedResources, memberIdsOf, objectBody, show, SERVER_ERROR_FIX, statusOf, type JsonObject } from './answers.js';
+import { at, gotFrom, hasValue, serverErrorFix, listedResources, memberIdsOf, objectBody, show, statusOf, type JsonObject } from './answers.js';
 
 const ALL_MUST = { okta: 'MUST', entra: 'MUST', rfc: 'MUST' } as const;
 
@@ -121,7 +121,7 @@ export function checkGroupCreated(run: CheckRun, exchange: Exchange, displayName
   const ok = statusOf(exchange) === 201 && typeof id === 'string' && id !== '' && body?.['displayName'] === displayName;
   run.expect(groupRules.GROUP_CREATE, ok, () => ({
     ...gotFrom(exchange, `Expected 201 with the group ${show(displayName)}:`),
-    ...(isServerError(exchange) ? { fix: SERVER_ERROR_FIX } : {}),
+    ...serverErrorFix(exchange),
   }));
   return ok ? (id as string) : undefined;
 }
@@ -136,7 +136,7 @@ export function checkGroupPatchAnswer(run: CheckRun, exchange: Exchange, id: str
   const ok = status === 204 || (status === 200 && body?.['id'] === id);
   run.expect(groupRules.GROUP_PATCH_ANSWER, ok, () => ({
     ...gotFrom(exchange, status === 200 ? 'A 200 must carry the group:' : 'Expected 200 or 204:'),
-    ...(isServerError(exchange) ? { fix: SERVER_ERROR_FIX } : {}),
+    ...serverErrorFix(exchange),
   }));
   if (!ok) return false;
   run.expect(groupRules.GROUP_PATCH_NO_CONTENT, status === 204, () => gotFrom(exchange, 'Expected 204:'));
@@ -203,7 +203,7 @@ export function checkRenamed(run: CheckRun, rule: Rule, update: Exchange, after:
   const membersOk = members === undefined || JSON.stringify(memberIdsOf(body).sort()) === JSON.stringify([...members].sort());
   run.expect(rule, accepted && statusOf(after) === 200 && body?.['displayName'] === displayName && membersOk, () =>
     !accepted
-      ? { ...gotFrom(update), ...(isServerError(update) ? { fix: SERVER_ERROR_FIX } : {}) }
+      ? { ...gotFrom(update), ...serverErrorFix(update) }
       : {
           got: `After the rename to ${show(displayName)}, GET shows displayName ${show(at(body, 'displayName'))}${membersOk ? '' : ` and members ${show(memberIdsOf(body))} (sent ${show(members)})`}.`,
           exchange: after,

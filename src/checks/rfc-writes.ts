@@ -8,7 +8,7 @@
  */
 import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
-import { at, gotFrom, isServerError, isSuccess, listedResources, objectBody, SERVER_ERROR_FIX, show, statusOf, type JsonObject } from './answers.js';
+import { at, gotFrom, serverErrorFix, isSuccess, listedResources, objectBody, show, statusOf, type JsonObject } from './answers.js';
 import { defineRules } from './rule.js';
 import type { CheckRun } from './run.js';
 import { controlAccepted } from './user-lifecycle.js';
@@ -339,7 +339,7 @@ function checkRefusedWith(run: CheckRun, rule: (typeof rules)[keyof typeof rules
   const type = scimTypeOf(patch);
   return run.expect(rule, status === 400 && type === scimType, () => ({
     ...gotFrom(patch, isSuccess(patch) ? 'The PATCH was accepted:' : `The PATCH answered ${status ?? 'nothing'} with scimType ${show(type)}:`),
-    ...(isServerError(patch) ? { fix: SERVER_ERROR_FIX } : {}),
+    ...serverErrorFix(patch),
   }));
 }
 

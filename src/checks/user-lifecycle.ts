@@ -8,7 +8,7 @@ import { validateMessage, describeIssues } from '../schemas.js';
 import { LIST_RESPONSE_URN } from './list-response.js';
 import { defineRules, type Rule } from './rule.js';
 import type { CheckRun } from './run.js';
-import { acceptedUpdate, at, gotFrom, isServerError, listedResources, objectBody, show, SERVER_ERROR_FIX, statusOf, type JsonObject } from './answers.js';
+import { acceptedUpdate, at, gotFrom, serverErrorFix, listedResources, objectBody, show, statusOf, type JsonObject } from './answers.js';
 
 const ALL_MUST = { okta: 'MUST', entra: 'MUST', rfc: 'MUST' } as const;
 
@@ -358,7 +358,7 @@ export function checkPutReplaced(run: CheckRun, put: Exchange, after: Exchange, 
   const answered = differencesFrom(sent, putBody);
   const kept = differencesFrom(sent, objectBody(after));
   run.expect(userLifecycleRules.USER_PUT_REPLACES, statusOf(put) === 200 && answered.length === 0 && statusOf(after) === 200 && kept.length === 0, () => {
-    if (statusOf(put) !== 200 || putBody === undefined) return { ...gotFrom(put, 'Expected 200 with the user:'), ...(isServerError(put) ? { fix: SERVER_ERROR_FIX } : {}) };
+    if (statusOf(put) !== 200 || putBody === undefined) return { ...gotFrom(put, 'Expected 200 with the user:'), ...serverErrorFix(put) };
     if (answered.length > 0) return { got: `The PUT answered 200, but not with what was sent: ${answered.join('; ')}.`, exchange: put };
     if (statusOf(after) !== 200) return gotFrom(after, 'The PUT answered 200, but the GET after it:');
     return { got: `The PUT answered 200, but a later GET does not keep what was sent: ${kept.join('; ')}.`, exchange: after };
@@ -376,7 +376,7 @@ export function checkPutReplaced(run: CheckRun, put: Exchange, after: Exchange, 
 export function checkPatchAccepted(run: CheckRun, rule: Rule, exchange: Exchange, expected?: Record<string, unknown>, after?: Exchange): boolean {
   const ok = run.expect(rule, acceptedUpdate(exchange), () => ({
     ...gotFrom(exchange, 'Expected 200 or 204:'),
-    ...(isServerError(exchange) ? { fix: SERVER_ERROR_FIX } : {}),
+    ...serverErrorFix(exchange),
   }));
   const body = objectBody(exchange);
   if (!ok || statusOf(exchange) !== 200 || body === undefined) return ok;
@@ -446,7 +446,7 @@ export function checkUserDeleted(run: CheckRun, deletion: Exchange, after: Excha
   if (again !== undefined) {
     run.expect(rules.USER_DELETE_TWICE_404, statusOf(again) === 404, () => ({
       ...gotFrom(again, 'Expected 404 for a user already deleted:'),
-      ...(isServerError(again) ? { fix: SERVER_ERROR_FIX } : {}),
+      ...serverErrorFix(again),
     }));
   }
 }
