@@ -108,6 +108,7 @@ function toSteps(resourceType: ResourceTypeDefinition, operation: PatchOperation
     if (op === 'remove') throw badRequest('noTarget', '"remove" needs a "path".');
     return stepsForAttributeMap(resourceType, op, value, '');
   }
+  if (sameName(path, 'schemas') && op !== 'remove') return schemasSteps(resourceType, value);
   const extension = findExtension(resourceType, path);
   if (extension !== undefined) {
     // The whole extension as the target: one step per attribute in it.
@@ -126,6 +127,20 @@ function toSteps(resourceType: ResourceTypeDefinition, operation: PatchOperation
     if (byValue !== undefined) return [{ op, path: byValue, value: undefined }];
   }
   return [{ op, path: parsed, value }];
+}
+
+/**
+ * An add or replace of "schemas" (RFC 7644 §3.5.2: the operations after it "SHALL assume the modified
+ * state"). Our "schemas" is derived from the attributes a resource holds, and every extension of the
+ * resource type is always accepted, so the state that follows needs no step; a URN the resource type
+ * does not declare is refused (RFC 7643 §3).
+ */
+function schemasSteps(resourceType: ResourceTypeDefinition, value: unknown): PatchStep[] {
+  const urns = Array.isArray(value) ? value : [value];
+  const known = [resourceType.schema.id, ...resourceType.extensions.map((extension) => extension.schema.id)];
+  const unknown = urns.filter((urn) => typeof urn !== 'string' || !known.some((id) => sameName(id, urn)));
+  if (unknown.length > 0) throw badRequest('invalidValue', `"schemas" may hold only ${known.join(', ')}, not ${JSON.stringify(unknown[0])}.`);
+  return [];
 }
 
 /** A no-path add/replace: `value` is a map of attribute paths (possibly dotted or URN-prefixed) to values. */
