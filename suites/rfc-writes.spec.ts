@@ -5,14 +5,16 @@
  * PUT with a made-up meta and "groups": [], PATCHed to remove groups, then changed by five PATCHes
  * (?attributes=, replace of an absent attribute, a second primary email, an add of a value already there, a filter matching nothing,
  * remove of userName, remove of emails, null), deleted, and its userName created again with a
- * client-chosen id and meta. Everything created carries the run prefix and is removed afterwards.
+ * client-chosen id and meta. Where /ResourceTypes declares the enterprise extension, the user is
+ * created with "schemas" [enterprise, core], and the user created again gets the extension by one
+ * PATCH of "schemas" and then employeeNumber. Everything created carries the run prefix and is removed afterwards.
  */
 import { advertised } from '../src/checks/discovery.js';
 import { ownershipRules } from '../src/checks/ownership.js';
 import { groupsAbsence } from '../src/suite/capabilities.js';
 import { featuresOnce, sharedReads } from '../src/suite/read.js';
 import { once, suiteTarget, useClient } from '../src/suite/spec.js';
-import { RFC_WRITE_RULES, rfcWriteFlow } from '../src/flows/rfc-write-flow.js';
+import { enterpriseAbsence, RFC_WRITE_RULES, rfcWriteFlow } from '../src/flows/rfc-write-flow.js';
 import { useTestData, writeRuleTests } from '../src/suite/write.js';
 
 const { WRITE_CREATED_NOT_OURS } = ownershipRules;
@@ -24,7 +26,8 @@ const features = featuresOnce();
 const flow = once(async () => {
   const patch = advertised(await features(), 'patch');
   const patchNotOffered = patch.supported ? undefined : `not offered: ${patch.reason}`;
-  return rfcWriteFlow({ patchNotOffered, groupsNotOffered: groupsAbsence(sharedReads()) })({ client, data });
+  const reads = sharedReads();
+  return rfcWriteFlow({ patchNotOffered, groupsNotOffered: groupsAbsence(reads), extensionNotOffered: enterpriseAbsence(reads.resourceTypes) })({ client, data });
 });
 
 writeRuleTests('RFC writes: readOnly and caseExact on create, PATCH semantics, after DELETE', [...RFC_WRITE_RULES, WRITE_CREATED_NOT_OURS], flow);

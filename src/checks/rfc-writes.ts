@@ -20,6 +20,8 @@ export const RFC_WRITE_VALUES = {
   nickName: 'Nick',
   title: 'Tester',
   atomicTitle: 'Atomic',
+  /** The enterprise employeeNumber the run's user is created with, and a PATCH sets on a user without the extension. */
+  employeeNumber: '4242',
   /** A meta no server writes: a create that returns it did not ignore the client's meta. */
   clientMeta: { resourceType: 'Group', created: '1999-01-01T00:00:00Z', lastModified: '1999-01-01T00:00:00Z' },
 } as const;
@@ -212,6 +214,21 @@ export const rfcWriteRules = defineRules({
     source: 'RFC 7644 §3.6 ("The service provider SHOULD NOT consider the deleted resource in conflict calculation")',
     requirement: 'A POST /Users with the userName of a user deleted a moment ago is created, not refused with 409.',
     fix: 'Leave deleted resources out of the uniqueness check (or free their userName when they are deleted).',
+  },
+  RESOURCE_SCHEMAS_ORDER_IGNORED: {
+    title: 'a user created with its "schemas" in another order is created as in the usual order',
+    requiredBy: RFC_MUST,
+    source: 'RFC 7643 §3 ("The order of the \\"schemas\\" values is not specified and MUST NOT impact behavior")',
+    requirement: `POST /Users with "schemas": [enterprise extension, core User] and the enterprise employeeNumber "${RFC_WRITE_VALUES.employeeNumber}" is created and shown with both URNs in "schemas" and that employeeNumber, as the same create with [core User, enterprise extension] is. Judged where /ResourceTypes declares the enterprise extension on User.`,
+    fix: 'Read "schemas" as a set: find the core schema and each extension by its URN wherever it stands in the array, never by its position.',
+  },
+  PATCH_SCHEMAS_THEN_EXTENSION: {
+    title: 'a PATCH that adds the enterprise extension to "schemas" and then sets one of its attributes applies both',
+    requiredBy: RFC_MUST,
+    source:
+      'RFC 7644 §3.5.2 ("For all operations, the value of the \\"schemas\\" attribute on the SCIM service provider\'s representation of the resource SHALL be assumed by default. If one of the PATCH operations modifies the \\"schemas\\" attribute, subsequent operations SHALL assume the modified state of the \\"schemas\\" attribute")',
+    requirement: `One PATCH of a user without the enterprise extension, {"op":"add","path":"schemas","value":[<enterprise URN>]} then {"op":"add","path":"<enterprise URN>:employeeNumber","value":"${RFC_WRITE_VALUES.employeeNumber}"}, is accepted, and the user then has the URN in "schemas" and that employeeNumber. Judged where /ResourceTypes declares the extension on User, and only when a create carrying the extension keeps its employeeNumber (the control).`,
+    fix: 'Apply the operations in order to one working copy of the resource: once an operation adds an extension URN to "schemas", take the attributes of that extension in the operations after it, instead of judging each operation against the "schemas" stored before the PATCH.',
   },
 });
 
@@ -531,5 +548,99 @@ export function checkRootQuery(run: CheckRun, root: Exchange, userId: string, co
     rules.ROOT_QUERY_FILTERED,
     ids.every((id) => id === userId),
     () => gotFrom(root, note),
+  );
+}
+
+/** The enterprise User extension, the one extension RFC 7643 (§4.3) defines. */
+export const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+const sameUrn = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+
+/** Whether a user's "schemas" holds the enterprise URN (URNs compared without case, RFC 7643 §3). */
+export const listsEnterprise = (user: JsonObject | undefined): boolean => Array.isArray(user?.['schemas']) && user['schemas'].some((urn: unknown) => sameUrn(urn, ENTERPRISE_URN));
+
+/** The employeeNumber a user shows under the enterprise extension. */
+function employeeNumberOf(user: JsonObject | undefined): unknown {
+  const key = Object.keys(user ?? {}).find((name) => sameUrn(name, ENTERPRISE_URN));
+  return key === undefined ? undefined : at(user?.[key], 'employeeNumber');
+}
+
+/** The user shows the extension as the flow sent it: the URN in "schemas" and the employeeNumber. */
+export const showsEnterprise = (user: JsonObject | undefined): boolean => listsEnterprise(user) && employeeNumberOf(user) === RFC_WRITE_VALUES.employeeNumber;
+
+const enterpriseShown = (user: JsonObject | undefined) => `"schemas" ${show(user?.['schemas'])} and employeeNumber ${show(employeeNumberOf(user))}`;
+
+/** A create and the user it showed (its answer, else the read-back that showed it to be ours); no user when none was created. */
+export interface CreateShown {
+  exchange: Exchange;
+  user: JsonObject | undefined;
+}
+
+/** What a create carrying the extension came to: refused, or the user it showed. */
+const createOutcome = (create: CreateShown) =>
+  isSuccess(create.exchange) ? `was created showing ${enterpriseShown(create.user)}` : `was refused: ${describeResponse(create.exchange)}`;
+
+/**
+ * The create with "schemas" [enterprise, core]. Not shown with the extension, `normal` (the same
+ * create in the usual order [core, enterprise], sent then) is its control: shown with it, the order
+ * is the cause; not, the server keeps the extension in neither order and the rule is not judged.
+ */
+export function checkSchemasOrder(run: CheckRun, reversed: CreateShown, normal?: CreateShown): void {
+  const rule = rules.RESOURCE_SCHEMAS_ORDER_IGNORED;
+  if (showsEnterprise(reversed.user)) {
+    run.pass(rule);
+    return;
+  }
+  if (normal === undefined || !showsEnterprise(normal.user)) {
+    const control = normal === undefined ? 'was not sent' : createOutcome(normal);
+    run.skip(
+      rule,
+      `not judged: the same create with "schemas" in the usual order [core, enterprise] ${control}, so the server does not keep the extension's employeeNumber in either order; the order is not the cause`,
+    );
+    return;
+  }
+  const outcome = isSuccess(reversed.exchange) ? `was created showing ${enterpriseShown(reversed.user)}` : 'was refused';
+  run.fail(
+    rule,
+    gotFrom(
+      reversed.exchange,
+      `The create with "schemas" [enterprise, core] ${outcome}, while the same create with [core, enterprise] was created showing both URNs and the employeeNumber:`,
+    ),
+  );
+}
+
+/**
+ * The PATCH that adds the enterprise URN to "schemas" and then its employeeNumber, on a user without
+ * the extension; `after` is the user once it was accepted. Its controls: `created`, a create that
+ * carried the extension (the run's user), must have kept the employeeNumber, and, when the PATCH was
+ * refused, `schemasAlone` (the add to "schemas" sent alone) must be accepted: a server that lets no
+ * PATCH change "schemas" is not judged on what follows such a change.
+ */
+export function checkSchemasPatch(
+  run: CheckRun,
+  patch: Exchange,
+  after: { resource: JsonObject | undefined; exchange: Exchange } | undefined,
+  controls: { created: CreateShown; schemasAlone?: Exchange | undefined },
+): void {
+  const rule = rules.PATCH_SCHEMAS_THEN_EXTENSION;
+  if (after !== undefined && showsEnterprise(after.resource)) {
+    run.pass(rule);
+    return;
+  }
+  if (!showsEnterprise(controls.created.user)) {
+    run.skip(
+      rule,
+      `not judged: the control, a create carrying the extension, ${createOutcome(controls.created)}, so the server does not keep the extension's employeeNumber at all; the "schemas" operation is not the cause`,
+    );
+    return;
+  }
+  if (after === undefined && controls.schemasAlone !== undefined && !controlAccepted(run, rule, controls.schemasAlone, 'the add to "schemas" sent alone')) return;
+  const got = after === undefined ? 'was refused' : `was accepted, and the user then shows ${enterpriseShown(after.resource)}`;
+  run.fail(
+    rule,
+    gotFrom(
+      after?.exchange ?? patch,
+      `The PATCH that adds the enterprise URN to "schemas" and then its employeeNumber ${got}, while a create carrying the extension keeps the employeeNumber:`,
+    ),
   );
 }

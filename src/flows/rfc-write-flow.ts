@@ -1,17 +1,20 @@
 /**
  * The RFC rules only a write shows, chained on one user of the run: created with a mixed-case
- * externalId, created again as its full-width twin (a duplicate after PRECIS), made a group's
- * member and PUT and PATCHed with readOnly values (rfc-membership-flow.ts),
- * changed by five PATCHes (whose answers serve as the read-backs), deleted, and its
- * userName created again with a client-chosen id and meta. A variant that is refused is followed by
- * its control, the plainer request: only then is the variant blamed.
+ * externalId (and, where the server declares the enterprise extension, with "schemas" in the order
+ * [enterprise, core]), created again as its full-width twin (a duplicate after PRECIS), made a
+ * group's member and PUT and PATCHed with readOnly values (rfc-membership-flow.ts), changed by five
+ * PATCHes (whose answers serve as the read-backs), deleted, and its userName created again with a
+ * client-chosen id and meta, which one PATCH then gives the extension. A variant that is refused is
+ * followed by its control, the plainer request: only then is the variant blamed.
  */
 import { randomUUID } from 'node:crypto';
-import { acceptedUpdate, isSuccess, statusOf, type JsonObject } from '../checks/answers.js';
+import { acceptedUpdate, isSuccess, listedResources, statusOf, type JsonObject } from '../checks/answers.js';
 import {
   checkAddExistingUnchanged,
   checkAtomic,
   checkAttributesAnswer,
+  checkSchemasOrder,
+  checkSchemasPatch,
   checkCaseExactPreserved,
   checkDeletedNameReusable,
   checkDeletedNotListed,
@@ -24,13 +27,18 @@ import {
   checkRemoveRequiredRefused,
   checkRemoveUnassigns,
   checkReplaceAbsentAdded,
+  ENTERPRISE_URN,
   failReadOnlyRefused,
   fullWidth,
+  listsEnterprise,
   refusedOtherwiseThanNoTarget,
   resourceOf,
   rfcWriteRules,
   RFC_WRITE_VALUES,
+  showsEnterprise,
+  type CreateShown,
 } from '../checks/rfc-writes.js';
+import { declaredUserSchemas } from '../checks/representation.js';
 import type { Rule } from '../checks/rule.js';
 import type { CheckRun } from '../checks/run.js';
 import { controlAccepted } from '../checks/user-lifecycle.js';
@@ -38,7 +46,7 @@ import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
 import { membershipChain } from './rfc-membership-flow.js';
-import { oktaUserPayload, PATCH_SCHEMA, type TestData } from '../suite/test-data.js';
+import { oktaUserPayload, PATCH_SCHEMA, USER_SCHEMA, type Creation, type TestData } from '../suite/test-data.js';
 import { guardedFlow, type FlowContext } from './write-flows.js';
 
 const rules = rfcWriteRules;
@@ -205,17 +213,17 @@ async function patchChain(run: CheckRun, steps: UserSteps, userName: string): Pr
  * made-up meta; refused, the same create without them is its control. Returns the create that
  * decides whether the name was free.
  */
-async function createWithClientReadOnly(run: CheckRun, data: TestData, userName: string): Promise<Exchange> {
+async function createWithClientReadOnly(run: CheckRun, data: TestData, userName: string): Promise<Creation> {
   const clientId = randomUUID();
   const sent = await data.create('Users', { ...oktaUserPayload(userName), id: clientId, meta: { ...RFC_WRITE_VALUES.clientMeta } });
   if (isSuccess(sent.exchange)) {
     checkReadOnlyIgnored(run, sent.exchange, clientId);
-    return sent.exchange;
+    return sent;
   }
   const control = await data.create('Users', oktaUserPayload(userName));
   if (isSuccess(control.exchange)) failReadOnlyRefused(run, sent.exchange);
   else run.skip(rules.RESOURCE_READONLY_IGNORED_ON_CREATE, `not judged: the same create without id and meta was refused too: ${describeResponse(control.exchange)}`);
-  return control.exchange;
+  return control;
 }
 
 /**
@@ -231,8 +239,8 @@ async function precisDuplicate(run: CheckRun, data: TestData, userName: string):
   checkPrecisDuplicate(run, twin.exchange, control?.exchange);
 }
 
-/** DELETE, then a read (404: gone) beside the filter for its userName, then the userName created again. */
-async function deletionChain(run: CheckRun, client: ScimClient, data: TestData, id: string, userName: string): Promise<void> {
+/** DELETE, then a read (404: gone) beside the filter for its userName, then the userName created again (returned). */
+async function deletionChain(run: CheckRun, client: ScimClient, data: TestData, id: string, userName: string): Promise<Creation> {
   const deletion = await client.send({ method: 'DELETE', path: userPath(id) });
   const [after, query] = isSuccess(deletion)
     ? await Promise.all([client.send({ path: userPath(id) }), client.send({ path: '/Users', query: { filter: `userName eq "${userName}"` } })])
@@ -246,42 +254,133 @@ async function deletionChain(run: CheckRun, client: ScimClient, data: TestData, 
     for (const rule of [rules.USER_DELETED_NOT_LISTED, rules.USER_DELETED_NAME_REUSABLE]) run.skip(rule, why);
   }
   const creation = await createWithClientReadOnly(run, data, gone ? userName : data.name('Users'));
-  if (gone) checkDeletedNameReusable(run, creation);
+  if (gone) checkDeletedNameReusable(run, creation.exchange);
+  return creation;
+}
+
+const mixedCaseId = (userName: string) => `${userName.split('@')[0] ?? userName}-MixedCase`;
+const runUserPayload = (userName: string) => ({ ...oktaUserPayload(userName), externalId: mixedCaseId(userName) });
+const withEnterprise = (body: Record<string, unknown>, schemas: readonly string[]) => ({ ...body, schemas, [ENTERPRISE_URN]: { employeeNumber: RFC_WRITE_VALUES.employeeNumber } });
+
+/** A create and the user it shows: its answer, or, when that lacks the extension, the write guard's read-back. */
+function shownBy(creation: Creation): CreateShown {
+  const id = creation.created?.id;
+  if (id === undefined) return { exchange: creation.exchange, user: undefined };
+  const answer = creation.resource?.['id'] === id ? creation.resource : undefined;
+  const read = resourceOf(creation.readBack, id);
+  return { exchange: creation.exchange, user: showsEnterprise(answer) ? answer : (read ?? answer) };
+}
+
+/**
+ * The run's user. Where the server declares the enterprise extension it is created with "schemas"
+ * in the order [enterprise, core] and an employeeNumber; not shown so, the same create in the usual
+ * order is the control (RESOURCE_SCHEMAS_ORDER_IGNORED). The run's user is the first of them that
+ * was created, else a plain create. `withExtension`: the create that shows the extension best, the
+ * control of PATCH_SCHEMAS_THEN_EXTENSION.
+ */
+async function createRunUser(
+  run: CheckRun,
+  data: TestData,
+  userName: string,
+  extensionNotOffered: string | undefined,
+): Promise<{ creation: Creation; withExtension?: CreateShown }> {
+  const plain = runUserPayload(userName);
+  if (extensionNotOffered !== undefined) {
+    for (const rule of EXTENSION_RULES) run.skip(rule, extensionNotOffered);
+    return { creation: await data.create('Users', plain) };
+  }
+  const reversed = await data.create('Users', withEnterprise(plain, [ENTERPRISE_URN, USER_SCHEMA]));
+  const reversedShown = shownBy(reversed);
+  if (showsEnterprise(reversedShown.user)) {
+    checkSchemasOrder(run, reversedShown);
+    return { creation: reversed, withExtension: reversedShown };
+  }
+  const normal = await data.create('Users', withEnterprise(runUserPayload(reversed.created === undefined ? userName : data.name('Users')), [USER_SCHEMA, ENTERPRISE_URN]));
+  const normalShown = shownBy(normal);
+  checkSchemasOrder(run, reversedShown, normalShown);
+  const withExtension = showsEnterprise(normalShown.user) ? normalShown : reversedShown;
+  if (reversed.created !== undefined) return { creation: reversed, withExtension };
+  return { creation: normal.created !== undefined ? normal : await data.create('Users', plain), withExtension };
+}
+
+/**
+ * One PATCH of the userName created again (a user created without the extension): the enterprise URN
+ * added to "schemas", then its employeeNumber by its full path. Refused, the add to "schemas" alone
+ * is sent, one of the rule's controls (see checkSchemasPatch).
+ */
+async function schemasPatch(run: CheckRun, client: ScimClient, again: Creation, created: CreateShown): Promise<void> {
+  const rule = rules.PATCH_SCHEMAS_THEN_EXTENSION;
+  const id = again.created?.id;
+  if (id === undefined) {
+    run.skip(rule, `not sent: the user without the extension could not be created: ${describeResponse(again.exchange)}`);
+    return;
+  }
+  if (listsEnterprise(again.resource)) {
+    run.skip(rule, 'not judged: the user created without the extension already lists it in "schemas", so no operation would change "schemas"');
+    return;
+  }
+  const steps = userSteps(client, id);
+  const addSchemas = { op: 'add', path: 'schemas', value: [ENTERPRISE_URN] };
+  const patch = await steps.patch([addSchemas, { op: 'add', path: `${ENTERPRISE_URN}:employeeNumber`, value: RFC_WRITE_VALUES.employeeNumber }]);
+  const after = acceptedUpdate(patch) ? await stateAfter(steps, patch, showsEnterprise) : undefined;
+  const schemasAlone = after === undefined && showsEnterprise(created.user) ? await steps.patch([addSchemas]) : undefined;
+  checkSchemasPatch(run, patch, after, { created, schemasAlone });
 }
 
 export const RFC_WRITE_RULES: readonly Rule[] = Object.values(rfcWriteRules);
 const PATCH_RULES: readonly Rule[] = RFC_WRITE_RULES.filter((rule) => rule.code.startsWith('PATCH_'));
+/** The rules judged only where the server declares the enterprise extension on User. */
+export const EXTENSION_RULES: readonly Rule[] = [rules.RESOURCE_SCHEMAS_ORDER_IGNORED, rules.PATCH_SCHEMAS_THEN_EXTENSION];
+
+/**
+ * Why the extension rules are not judged: GET /ResourceTypes (read once for the run) does not
+ * declare the enterprise extension on the User resource type. Undefined when it does.
+ */
+export function enterpriseAbsence(resourceTypes: Exchange): string | undefined {
+  const types = listedResources(resourceTypes);
+  const declared = types === undefined ? undefined : declaredUserSchemas(types);
+  if (declared?.allowed.some((urn) => urn.toLowerCase() === ENTERPRISE_URN.toLowerCase()) === true) return undefined;
+  const what =
+    declared === undefined ? `shows no User resource type (${describeResponse(resourceTypes)})` : `declares no enterprise extension (${ENTERPRISE_URN}) on the User resource type`;
+  return `not offered: GET /ResourceTypes ${what}`;
+}
 
 export interface RfcWriteOptions {
   /** Why PATCH is not offered (patch.supported is not true): its rules are skipped, no PATCH is sent. */
   patchNotOffered?: string | undefined;
   /** Why the server offers no Groups: the rules that need the run's group are skipped, no group is created. */
   groupsNotOffered?: string | undefined;
+  /** Why the enterprise extension is not offered (enterpriseAbsence): its rules are skipped, no request carries it. */
+  extensionNotOffered?: string | undefined;
+}
+
+function userSteps(client: ScimClient, id: string): UserSteps {
+  const patchBody = (operations: readonly Operation[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
+  return {
+    id,
+    patch: (operations, query) => client.send({ method: 'PATCH', path: userPath(id), json: patchBody(operations), ...(query === undefined ? {} : { query }) }),
+    read: () => client.send({ path: userPath(id) }),
+  };
 }
 
 /** The PATCH rules are judged only on a server that advertises PATCH, as a client would use it. */
 export function rfcWriteFlow(options: RfcWriteOptions = {}): (context: FlowContext) => Promise<CheckRun> {
   return guardedFlow(async ({ client, data }, run) => {
     const userName = data.name('Users');
-    const externalId = `${userName.split('@')[0] ?? userName}-MixedCase`;
-    const creation = await data.create('Users', { ...oktaUserPayload(userName), externalId });
+    const { creation, withExtension } = await createRunUser(run, data, userName, options.extensionNotOffered);
     const id = creation.created?.id;
     if (id === undefined) {
-      for (const rule of RFC_WRITE_RULES) run.skip(rule, `not sent: the run's user could not be created: ${describeResponse(creation.exchange)}`);
+      for (const rule of RFC_WRITE_RULES) if (!run.checked.has(rule.code)) run.skip(rule, `not sent: the run's user could not be created: ${describeResponse(creation.exchange)}`);
       return run;
     }
+    const externalId = mixedCaseId(userName);
     checkCaseExactPreserved(run, creation.exchange, externalId);
     await precisDuplicate(run, data, userName);
     await membershipChain(run, { client, data }, { id, userName, externalId }, options);
-    const patchBody = (operations: readonly Operation[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
-    const steps: UserSteps = {
-      id,
-      patch: (operations, query) => client.send({ method: 'PATCH', path: userPath(id), json: patchBody(operations), ...(query === undefined ? {} : { query }) }),
-      read: () => client.send({ path: userPath(id) }),
-    };
-    if (options.patchNotOffered === undefined) await patchChain(run, steps, userName);
+    if (options.patchNotOffered === undefined) await patchChain(run, userSteps(client, id), userName);
     else for (const rule of PATCH_RULES) run.skip(rule, options.patchNotOffered);
-    await deletionChain(run, client, data, id, userName);
+    const again = await deletionChain(run, client, data, id, userName);
+    if (withExtension !== undefined && options.patchNotOffered === undefined) await schemasPatch(run, client, again, withExtension);
     return run;
   }, RFC_WRITE_RULES);
 }

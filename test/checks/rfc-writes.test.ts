@@ -5,14 +5,14 @@
  * judged on recorded exchanges.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { checkDeletedNotListed, checkReadOnlyIgnored, checkReferenceResolves, referenceUrl, rfcWriteRules, RFC_WRITE_VALUES } from '../../src/checks/rfc-writes.js';
+import { checkDeletedNotListed, checkReadOnlyIgnored, checkReferenceResolves, ENTERPRISE_URN, referenceUrl, rfcWriteRules, RFC_WRITE_VALUES } from '../../src/checks/rfc-writes.js';
 import { CheckRun } from '../../src/checks/run.js';
 import { ScimClient } from '../../src/http/client.js';
 import type { ScimService } from '../../src/reference-server/index.js';
 import type { ScimRequest, ScimResponse } from '../../src/reference-server/types.js';
 import { exchangeOf } from '../support/exchange.js';
 import { GROUP_MEMBER_RULES } from '../../src/flows/rfc-membership-flow.js';
-import { RFC_WRITE_RULES, rfcWriteFlow, type RfcWriteOptions } from '../../src/flows/rfc-write-flow.js';
+import { enterpriseAbsence, EXTENSION_RULES, RFC_WRITE_RULES, rfcWriteFlow, type RfcWriteOptions } from '../../src/flows/rfc-write-flow.js';
 import { newRunPrefix, TestData } from '../../src/suite/test-data.js';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type Breakage, type RecordingServer } from '../servers/recording.js';
 
@@ -48,9 +48,9 @@ describe('the RFC write flow against the reference server', () => {
 
   test('sends at most one request per rule it judges, cleanup included', async () => {
     const { server } = await runFlow();
-    // create + read-back, the full-width twin (409); the group's create + read-back, the member's
+    // create ("schemas" [enterprise, core]) + read-back, the full-width twin (409); the group's create + read-back, the member's
     // $ref, the root query, PUT, PATCH of groups, the group's read + DELETE + read; five PATCHes,
-    // DELETE + read + filter, create + read-back, DELETE + read: 24.
+    // DELETE + read + filter, create + read-back, the PATCH of "schemas" and employeeNumber, DELETE + read: 25.
     expect(server.calls.length).toBeLessThanOrEqual(RFC_WRITE_RULES.length);
   });
 });
@@ -126,6 +126,29 @@ function rememberingDeletions(after: (request: ScimRequest, service: ScimService
     return after(request, service, deleted) ?? service.handle(request);
   };
 }
+
+const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const onExtension = (operation: Operation) => String(operation['path']).toLowerCase().startsWith(ENTERPRISE_URN.toLowerCase());
+/** A create whose "schemas" does not start with the core User schema (the RFC flow's user: [enterprise, core]). */
+const coreNotFirst = (request: ScimRequest) => {
+  const schemas = parsed(request.body)['schemas'];
+  return is(request, 'POST', USERS) && Array.isArray(schemas) && schemas[0] !== CORE_USER;
+};
+/** Creates the user without its enterprise extension when `drop` says so. */
+const droppingExtension =
+  (drop: (request: ScimRequest) => boolean): Breakage =>
+  (request, service) => {
+    if (!drop(request)) return service.handle(request);
+    const { [ENTERPRISE_URN]: _dropped, ...rest } = parsed(request.body);
+    return service.handle({ ...request, body: JSON.stringify(rest) });
+  };
+/** Refuses a PATCH operation on the extension while the user's stored "schemas" lacks it: each operation judged by the state before the PATCH. */
+const schemasAsStored: Breakage = (request, service) => {
+  if (!is(request, 'PATCH', USER) || !operationsOf(request).some(onExtension)) return service.handle(request);
+  const current = parsed(service.handle({ ...request, method: 'GET', body: '', query: new URLSearchParams() }).body);
+  const listed = JSON.stringify(current['schemas'] ?? []).includes(ENTERPRISE_URN);
+  return listed ? service.handle(request) : scimError(400, 'invalidPath', `${ENTERPRISE_URN} is not among the user's schemas.`);
+};
 
 const brokenServers: Array<{ name: string; expected: string; breakage: Breakage }> = [
   {
@@ -348,6 +371,21 @@ const brokenServers: Array<{ name: string; expected: string; breakage: Breakage 
   },
 ];
 
+brokenServers.push(
+  {
+    name: 'drops the extension of a create whose "schemas" does not start with the core schema',
+    expected: 'RESOURCE_SCHEMAS_ORDER_IGNORED',
+    breakage: droppingExtension(coreNotFirst),
+  },
+  {
+    name: 'refuses a create whose "schemas" does not start with the core schema',
+    expected: 'RESOURCE_SCHEMAS_ORDER_IGNORED',
+    breakage: (request, service) => (coreNotFirst(request) ? scimError(400, 'invalidValue', '"schemas" must start with the core schema.') : service.handle(request)),
+  },
+  { name: 'judges each PATCH operation by the "schemas" the user had before the PATCH', expected: 'PATCH_SCHEMAS_THEN_EXTENSION', breakage: schemasAsStored },
+  { name: 'accepts a PATCH but drops its operations on the extension', expected: 'PATCH_SCHEMAS_THEN_EXTENSION', breakage: ignoring(onExtension) },
+);
+
 describe.for(brokenServers)('against a server that $name', ({ expected, breakage }) => {
   test(`only ${expected} fails, and everything created is removed`, async () => {
     const { codes, server, before } = await runFlow(breakage);
@@ -506,6 +544,45 @@ describe('controls: the readOnly and membership rules blame only what they test'
     expect(codes).toEqual([]);
     expect(run.skipped.get(rfcWriteRules.PATCH_REPLACE_FILTERED_VALUE.code)).toBe('not judged: the replace of emails[type eq "work"].value was refused when sent alone');
     expect(run.checked).toContain(rfcWriteRules.PATCH_PRIMARY_EXCLUSIVE.code);
+  });
+});
+
+describe('controls: the enterprise extension rules blame only what they test', () => {
+  test('a server that lets no PATCH change "schemas" is not judged on what follows such a change', async () => {
+    const { codes, run } = await runFlow((request, service) =>
+      is(request, 'PATCH', USER) && operationsOf(request).some((o) => o['path'] === 'schemas')
+        ? scimError(400, 'mutability', '"schemas" cannot be changed.')
+        : service.handle(request),
+    );
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.PATCH_SCHEMAS_THEN_EXTENSION.code)).toBe(
+      'not judged: the control, the add to "schemas" sent alone, was refused too (400, scimType "mutability", detail "\\"schemas\\" cannot be changed."), so the server refuses that change in any form; the variant is not the cause',
+    );
+    expect(run.checked).toContain(rfcWriteRules.RESOURCE_SCHEMAS_ORDER_IGNORED.code);
+  });
+
+  test('a server that keeps no enterprise attribute in any create or PATCH is blamed for neither the order nor the "schemas" PATCH', async () => {
+    const { codes, run, server, before } = await runFlow((request, service) =>
+      is(request, 'POST', USERS) ? droppingExtension(() => true)(request, service) : ignoring(onExtension)(request, service),
+    );
+    expect(codes).toEqual([]);
+    expect(run.skipped.get(rfcWriteRules.RESOURCE_SCHEMAS_ORDER_IGNORED.code)).toMatch(
+      /^not judged: the same create with "schemas" in the usual order \[core, enterprise\] was created showing "schemas" \["urn:ietf:params:scim:schemas:core:2\.0:User"\] and employeeNumber absent, so the server does not keep/,
+    );
+    expect(run.skipped.get(rfcWriteRules.PATCH_SCHEMAS_THEN_EXTENSION.code)).toMatch(/^not judged: the control, a create carrying the extension, was created showing/);
+    expect(leftovers(server.service)).toEqual([]);
+    expect(bystanders(server.service)).toBe(before);
+  });
+
+  test('on a server that does not declare the extension, no request carries it and its rules are skipped with that reason', async () => {
+    const reason = enterpriseAbsence(exchangeOf({ body: { schemas: [], Resources: [{ name: 'User', endpoint: '/Users', schema: CORE_USER }] } }));
+    expect(reason).toBe(`not offered: GET /ResourceTypes declares no enterprise extension (${ENTERPRISE_URN}) on the User resource type`);
+    const { codes, run, server } = await runFlow(undefined, { extensionNotOffered: reason });
+    expect(codes).toEqual([]);
+    expect(server.calls.filter((call) => call.body.includes('enterprise'))).toEqual([]);
+    for (const rule of EXTENSION_RULES) expect(run.skipped.get(rule.code)).toBe(reason);
+    const declared = { name: 'User', endpoint: '/Users', schema: CORE_USER, schemaExtensions: [{ schema: ENTERPRISE_URN, required: false }] };
+    expect(enterpriseAbsence(exchangeOf({ body: { schemas: [], Resources: [declared] } }))).toBeUndefined();
   });
 });
 
