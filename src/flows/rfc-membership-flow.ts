@@ -27,11 +27,9 @@ import { describeResponse } from '../diagnose/describe.js';
 import { WriteGuardRefusal } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { GROUP_SCHEMA, oktaUserPayload, PATCH_SCHEMA } from '../suite/test-data.js';
-import type { FlowContext } from './write-flows.js';
+import { groupPath, userPath, type FlowContext } from './write-flows.js';
 
 const rules = rfcWriteRules;
-const userPath = (id: string) => `/Users/${encodeURIComponent(id)}`;
-const groupPath = (id: string) => `/Groups/${encodeURIComponent(id)}`;
 
 /** The run's user, as it was created. */
 export interface RunUser {

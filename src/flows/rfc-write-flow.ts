@@ -47,10 +47,9 @@ import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
 import { membershipChain } from './rfc-membership-flow.js';
 import { oktaUserPayload, PATCH_SCHEMA, USER_SCHEMA, type Creation, type TestData } from '../suite/test-data.js';
-import { guardedFlow, type FlowContext } from './write-flows.js';
+import { guardedFlow, userPath, type FlowContext } from './write-flows.js';
 
 const rules = rfcWriteRules;
-const userPath = (id: string) => `/Users/${encodeURIComponent(id)}`;
 type Operation = Record<string, unknown>;
 
 interface UserSteps {

@@ -111,8 +111,8 @@ function sameResource(read: Exchange, id: string): Record<string, unknown> | und
 }
 
 const patchBody = (...operations: unknown[]) => ({ schemas: [PATCH_SCHEMA], Operations: operations });
-const userPath = (id: string) => `/Users/${encodeURIComponent(id)}`;
-const groupPath = (id: string) => `/Groups/${encodeURIComponent(id)}`;
+export const userPath = (id: string) => `/Users/${encodeURIComponent(id)}`;
+export const groupPath = (id: string) => `/Groups/${encodeURIComponent(id)}`;
 
 /** The same name with everything after the run prefix in upper case: still ours, still sweepable. */
 export function otherCase(name: string, prefix: string): string {
