@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { badInputRules } from '../../src/checks/bad-input.js';
 import { etagRules } from '../../src/checks/etag.js';
-import { groupRules } from '../../src/checks/group-lifecycle.js';
+import { checkGroupDeleted, groupRules } from '../../src/checks/group-lifecycle.js';
 import type { Rule } from '../../src/checks/rule.js';
-import type { CheckRun } from '../../src/checks/run.js';
+import { CheckRun } from '../../src/checks/run.js';
 import { entraUserRules, userLifecycleRules } from '../../src/checks/user-lifecycle.js';
 import { ScimClient } from '../../src/http/client.js';
 import type { ScimRequest } from '../../src/reference-server/types.js';
@@ -18,6 +18,7 @@ import { badInputFlow, entraUserFlow, etagFlow, etagPrecondition, groupFlow, okt
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, storeText, type Breakage, type RecordingServer } from '../servers/recording.js';
 import { writeGallery, type FlowName } from '../servers/write-gallery.js';
 import { levelFor } from '../../src/checks/rule.js';
+import { exchangeOf } from '../support/exchange.js';
 
 const flows: Record<FlowName, (context: FlowContext) => Promise<CheckRun>> = {
   okta: oktaUserFlow,
@@ -358,4 +359,21 @@ test("bad input Okta never sends: its findings are not Okta's", async () => {
   const { codes, run } = await runFlow('bad', galleryBreakage('junk-body-500'));
   expect(codes).toContain('INPUT_UNPARSEABLE_BODY');
   for (const finding of run.findings) expect(finding.requiredBy.okta).toBeUndefined();
+});
+
+describe('a group DELETE answered 200 instead of 204', () => {
+  const deletion = (status: number) => ({ ...exchangeOf({ status, body: {} }), request: { method: 'DELETE', url: 'https://scim.example.test/scim/v2/Groups/g1', headers: {} } });
+  const judged = (status: number, after: number) => {
+    const run = new CheckRun();
+    checkGroupDeleted(run, deletion(status), exchangeOf({ status: after, body: {} }), undefined);
+    return run.findings.find((found) => found.code === groupRules.GROUP_DELETE.code);
+  };
+
+  test("with the group gone, is the RFC's and Microsoft's collection's finding, not Okta's: Okta's unlink has what it needs", () => {
+    expect(judged(200, 404)?.requiredBy).toEqual({ entra: 'MUST', rfc: 'MUST' });
+  });
+
+  test('control: a group still there after the DELETE is every client’s finding', () => {
+    expect(judged(204, 200)?.requiredBy).toEqual({ okta: 'MUST', entra: 'MUST', rfc: 'MUST' });
+  });
 });
