@@ -365,6 +365,7 @@ const RFC: readonly Flow[] = [
     'USER_DELETED_NAME_REUSABLE',
     'USER_NAME_PRECIS_UNIQUE',
     'PUT_META_IGNORED',
+    'RESOURCE_SCHEMAS_ORDER_IGNORED',
   ]),
   rfcArea('PATCH', 'core protocol', 'RFC 7644 §3.5.2; RFC 7643 §2.5, §5 (patch.supported)', [
     'USER_DEACTIVATE_PATCH',
@@ -383,6 +384,7 @@ const RFC: readonly Flow[] = [
     'PATCH_NULL_UNASSIGNS',
     'PATCH_REPLACE_FILTERED_VALUE',
     'PATCH_READONLY_REFUSED',
+    'PATCH_SCHEMAS_THEN_EXTENSION',
   ]),
   rfcArea('groups', 'core protocol', 'RFC 7643 §4.2; RFC 7644 §3.3, §3.5, §3.6', [
     'GROUP_CREATE',
