@@ -10,7 +10,7 @@ import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
 import { at, gotFrom, serverErrorFix, isSuccess, listedResources, objectBody, show, statusOf, type JsonObject } from './answers.js';
 import { defineRules } from './rule.js';
-import type { CheckRun } from './run.js';
+import { NOT_SHOWN, type CheckRun } from './run.js';
 import { controlAccepted } from './user-lifecycle.js';
 
 const RFC_MUST = { rfc: 'MUST' } as const;
@@ -472,14 +472,22 @@ export function checkReferenceResolves(run: CheckRun, read: Exchange, userId: st
   run.fail(rules.RESOURCE_REFERENCE_RESOLVES, gotFrom(read, `The member's $ref does not answer with the user (id ${userId}), while GET /Users/{id} does:`));
 }
 
+/** A server need not return a user's groups: RFC 7643 §4.1.2 does not require the attribute. */
+export const NO_USER_GROUPS = `${NOT_SHOWN}the member user is shown without groups, which RFC 7643 §4.1.2 does not require a server to return`;
+
+/** Whether the user is shown with any groups at all. */
+export function showsGroups(user: JsonObject): boolean {
+  return Array.isArray(user['groups']) && user['groups'].length > 0;
+}
+
 /**
  * The member user as read after the group was created: its groups must name the group by id.
  * Returns whether it does (the membership is shown, so later checks can judge it).
  */
 export function checkUserGroups(run: CheckRun, user: JsonObject, exchange: Exchange, groupId: string): boolean {
   const groups: unknown[] = Array.isArray(user['groups']) ? user['groups'] : [];
-  if (groups.length === 0) {
-    run.skip(rules.USER_GROUPS_ARE_GROUP_IDS, "not judged: the member user is shown without groups (the server may not return a user's groups)");
+  if (!showsGroups(user)) {
+    run.skip(rules.USER_GROUPS_ARE_GROUP_IDS, NO_USER_GROUPS);
     return false;
   }
   const listed = groups.some((group) => at(group, 'value') === groupId);

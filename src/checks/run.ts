@@ -2,6 +2,12 @@ import { escapeControl } from '../diagnose/escape.js';
 import { finding, type Finding, type FindingDetails, type Rule } from './rule.js';
 
 /**
+ * How a check's skip says the server does not show an optional attribute the rule needs (a user's
+ * groups, a member's $ref): the rule does not apply, and the rest of its flow can still work.
+ */
+export const NOT_SHOWN = 'not shown: ';
+
+/**
  * What a check concluded: the findings, in order of how fundamental they are, and which rules it
  * actually evaluated. A rule that was not evaluated (the body was not JSON, so `Resources` could not
  * be looked at) is neither passed nor failed: the suite reports it as skipped, naming what came first.

@@ -17,12 +17,14 @@ import {
   listsExactly,
   listsGroup,
   memberRefOf,
+  NO_USER_GROUPS,
   referenceUrl,
   resourceOf,
   rfcWriteRules,
   RFC_WRITE_VALUES,
+  showsGroups,
 } from '../checks/rfc-writes.js';
-import type { CheckRun } from '../checks/run.js';
+import { NOT_SHOWN, type CheckRun } from '../checks/run.js';
 import { describeResponse } from '../diagnose/describe.js';
 import { WriteGuardRefusal } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
@@ -85,7 +87,7 @@ async function createGroup(run: CheckRun, { data }: FlowContext, userId: string)
 async function readMember(run: CheckRun, { client }: FlowContext, userId: string, group: RunGroup): Promise<MemberView> {
   const ref = memberRefOf(group.resource, userId);
   const url = ref === undefined ? undefined : referenceUrl(client.baseUrl, ref);
-  if (ref === undefined) run.skip(rules.RESOURCE_REFERENCE_RESOLVES, "not judged: the group's answer shows no $ref for its member");
+  if (ref === undefined) run.skip(rules.RESOURCE_REFERENCE_RESOLVES, `${NOT_SHOWN}the group's answer shows no $ref for its member, which RFC 7643 §4.2 does not require`);
   else if (url === undefined)
     run.skip(rules.RESOURCE_REFERENCE_RESOLVES, `not sent: the member's $ref ${JSON.stringify(ref)} lies outside the SCIM base URL, and the token goes nowhere else`);
   let read = await client.send({ path: url ?? userPath(userId) });
@@ -193,6 +195,7 @@ export async function membershipChain(run: CheckRun, context: FlowContext, user:
   await putReadOnly(run, context, user, group, memberBefore);
   if (group !== undefined) {
     if (options.patchNotOffered !== undefined) run.skip(rules.PATCH_READONLY_REFUSED, options.patchNotOffered);
+    else if (view.user !== undefined && !showsGroups(view.user)) run.skip(rules.PATCH_READONLY_REFUSED, NO_USER_GROUPS);
     else if (!view.listed) run.skip(rules.PATCH_READONLY_REFUSED, 'not judged: the user was not shown with the group among its groups, so there is no groups value to remove');
     else {
       const body = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'groups' }] };

@@ -38,7 +38,9 @@ export interface FlowContext {
 }
 
 /** The order in which a skip explains a flow: a cause first, a capability absent last. */
-const SKIP_ORDER: readonly SkipKind[] = ['earlier', 'read-only', 'other', 'not-selected', 'not-offered'];
+const SKIP_ORDER: readonly SkipKind[] = ['earlier', 'read-only', 'other', 'not-selected', 'not-shown', 'not-offered'];
+
+const kindOf = (o: Outcome): SkipKind => (o.state === 'pending' ? 'not-selected' : (o.skipKind ?? 'not-selected'));
 
 /** A skip's reason in a few words: "set SCIM_WRITE=true", "USER_CREATE_STATUS came first", the check's own. */
 function skipWhy(outcome: Outcome): string {
@@ -49,6 +51,7 @@ function skipWhy(outcome: Outcome): string {
     case 'earlier':
       return (reason ?? 'an earlier finding came first').replace(/^not (checked|run): /, '');
     case 'not-offered':
+    case 'not-shown':
     case 'other':
       return reason ?? 'no reason given';
     default:
@@ -57,7 +60,6 @@ function skipWhy(outcome: Outcome): string {
 }
 
 function skippedState(skipped: readonly Outcome[], causes: readonly VerdictLine[]): Pick<FlowVerdict, 'state' | 'why'> {
-  const kindOf = (o: Outcome) => (o.state === 'pending' ? 'not-selected' : (o.skipKind ?? 'not-selected'));
   // After a root cause (a refused token, a wrong Base URL), every other reason to skip is moot.
   const root = causes[0];
   if (root !== undefined) return { state: 'not tested', why: `${root.code} came first` };
@@ -95,7 +97,9 @@ export function judgeFlow(flow: Flow, context: FlowContext): FlowVerdict {
   const ran = new Set(mine.filter((o) => !notRun(o)).map((o) => o.code));
   // A flow none of whose checks ran is not tested, even when each of them could only have warned.
   // A check the flow judged in one block (WRITE_CREATED_NOT_OURS on Okta's user) is judged, though another block (ETag's) skipped it.
-  const skipped = mine.filter((o) => notRun(o) && !ran.has(o.code) && (ran.size === 0 || context.canBlock(o.code)));
+  // One that needs an optional attribute the server does not show does not apply, once others ran.
+  const applies = (o: Outcome) => ran.size === 0 || (context.canBlock(o.code) && kindOf(o) !== 'not-shown');
+  const skipped = mine.filter((o) => notRun(o) && !ran.has(o.code) && applies(o));
   if (skipped.length > 0) return { ...base, ...skippedState(skipped, context.causes), warnings };
   if (ran.size === 0) return { ...base, state: 'not tested', why: 'not all its checks were in this run (-t or a file filter)', warnings };
   const unjudged = [...new Set([...missing, ...mine.filter(notRun).map((o) => o.code ?? o.name)])].filter((code) => !ran.has(code));

@@ -295,6 +295,28 @@ describe("the verdict told as each client's flows", () => {
     );
   });
 
+  test('a rule that needs an attribute the server does not show does not apply: its area works and names it as not judged', () => {
+    const noGroups = 'not shown: the member user is shown without groups, which RFC 7643 §4.1.2 does not require a server to return';
+    const unshown = new Set(['USER_GROUPS_ARE_GROUP_IDS', 'PATCH_READONLY_REFUSED']);
+    const verdict = computeVerdict(
+      run((code) => (unshown.has(code) ? skip(skipKindOf(noGroups), noGroups) : pass)),
+      ALL,
+      false,
+      [],
+    );
+    const groups = flowsOf(verdict, 'rfc').find((flow) => flow.name === 'groups');
+    expect(groups).toMatchObject({ state: 'works', unjudged: ['USER_GROUPS_ARE_GROUP_IDS'] });
+    // The control: the same check skipped for another reason leaves its area not tested.
+    const unread = 'not judged: the member user could not be read: 500';
+    const other = computeVerdict(
+      run((code) => (code === 'USER_GROUPS_ARE_GROUP_IDS' ? skip(skipKindOf(unread), unread) : pass)),
+      ALL,
+      false,
+      [],
+    );
+    expect(byName(other, 'rfc')['groups']).toBe(`not tested: ${unread}`);
+  });
+
   test('a server that refuses the token: one blocker, and every flow names it', () => {
     const refused = 'not run: http://127.0.0.1:1/scim/v2 refused the credentials (401).';
     const preflight: Outcome = {
@@ -416,6 +438,7 @@ describe('skipKindOf', () => {
     ['the ServiceProviderConfig does not advertise bulk (bulk.supported is false)', 'not-offered'],
     ['POST /Users/.search answered 404: the server does not offer /.search, which RFC 7644 §3.4.3 leaves optional', 'not-offered'],
     ['the server holds 3 users, not more than filter.maxResults 200: the cap cannot be observed', 'other'],
+    ["not shown: the group's answer shows no $ref for its member, which RFC 7643 §4.2 does not require", 'not-shown'],
   ] as const)('%s is %s', ([reason, kind]) => {
     expect(skipKindOf(reason)).toBe(kind);
   });
