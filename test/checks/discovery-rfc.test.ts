@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  BULK_RESPONSE_URN,
+  BULK_NOT_SENT,
   checkAdvertisedBulk,
   checkDiscoveryFilterForbidden,
   checkDiscoveryItem,
@@ -94,19 +94,16 @@ describe('a variant of a discovery GET is judged only where the plain GET of its
   });
 });
 
-describe('an advertised /Bulk (RFC 7644 §3.7.3)', () => {
-  const bulk = readFeatures(exchangeOf({ body: { bulk: { supported: true, maxOperations: 10, maxPayloadSize: 1000 } } }));
-  const result = (operation: Record<string, unknown>) => exchangeOf({ body: { schemas: [BULK_RESPONSE_URN], Operations: [operation] } });
-  const failed = { method: 'DELETE', location: 'https://scim.example.test/scim/v2/Users/x', status: '404', response: { status: '404', detail: 'no such user' } };
-
-  test('a failed operation with status, location and its error passes', () => {
-    expect(codes(checkAdvertisedBulk(bulk, result(failed)))).toEqual([]);
+describe('/Bulk (RFC 7644 §3.7), which the write guard lets no request reach', () => {
+  test('advertised, it is skipped as not sent, saying why', () => {
+    const bulk = readFeatures(exchangeOf({ body: { bulk: { supported: true, maxOperations: 10, maxPayloadSize: 1000 } } }));
+    const run = checkAdvertisedBulk(bulk);
+    expect(codes(run)).toEqual([]);
+    expect(run.skipped.get('DISCOVERY_BULK_WORKS')).toBe(BULK_NOT_SENT);
   });
 
-  test('a failed operation without its error response, or without a location, is reported', () => {
-    const { response: _response, ...noResponse } = failed;
-    const { location: _location, ...noLocation } = failed;
-    expect(checkAdvertisedBulk(bulk, result(noResponse)).findings[0]?.got).toMatch(/has status 404 but no error response/);
-    expect(checkAdvertisedBulk(bulk, result(noLocation)).findings[0]?.got).toMatch(/has no location/);
+  test('not advertised, it is skipped as not offered', () => {
+    const run = checkAdvertisedBulk(readFeatures(exchangeOf({ body: { bulk: { supported: false } } })));
+    expect(run.skipped.get('DISCOVERY_BULK_WORKS')).toMatch(/does not advertise bulk/);
   });
 });
