@@ -13,13 +13,12 @@ import { ConfigError, loadConfig, loadJudgingConfig } from './src/config.js';
 import { EXCHANGE_DIR_ENV } from './src/report/exchange-log.js';
 import LongestChainsFirst from './src/suite/sequencer.js';
 import { clientProjects, projectClient } from './src/suite/projects.js';
+import { workersFor } from './src/suite/workers.js';
 import { loadReportOptions, reportPath, type ReportOptions } from './src/report/options.js';
 import { ownModulePath, runsCompiled } from './src/module-path.js';
 
 // Our modules by their .ts names: compiled, in the package's dist/, they are the .js files.
 const here = (path: string) => ownModulePath(path, import.meta.url);
-/** Spec files wait on the network, not the CPU; more workers than this only start up slower. */
-const MAX_WORKERS = 5;
 
 /** Every module under `dir` (an absolute path), as a pattern for Vitest's `server.deps.external`. */
 const ownModules = (dir: string) => new RegExp(`^${dir.replaceAll('\\', '/').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
@@ -51,7 +50,7 @@ function checkedSettings(): Settings | ConfigError {
     const merging = process.argv.some((arg) => arg === '--merge-reports' || arg.startsWith('--merge-reports='));
     const config = merging ? loadJudgingConfig(process.env) : loadConfig(process.env);
     loadAcceptances(process.env);
-    return { reports: loadReportOptions(process.env), workers: Math.max(1, Math.min(MAX_WORKERS, config.maxInFlight)), projects: client !== undefined };
+    return { reports: loadReportOptions(process.env), workers: workersFor(config.maxInFlight), projects: client !== undefined };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return error;
@@ -121,8 +120,9 @@ function suiteConfig({ reports, workers, projects }: Settings) {
       // node_modules, Vitest leaves them to Node anyway; this does the same for dist/ in the repo.
       ...(compiled ? { server: { deps: { external: [ownModules(here('src/'))] } } } : {}),
       isolate: false,
-      // Spec files wait on the network, not the CPU: run several at once. Threads, which start faster
-      // than processes and share the run's one limiter in memory (src/http/limiter.ts).
+      // Spec files wait on the network, not the CPU: run several at once (fewer near the server:
+      // src/suite/workers.ts). Threads, which start faster than processes and share the run's one
+      // limiter in memory (src/http/limiter.ts).
       maxWorkers: workers,
       pool: 'threads',
       // Checks in a file share their requests (once) and wait on the network: let them wait together.

@@ -48,6 +48,8 @@ export interface ClientOptions {
   proxy?: ProxySettings | undefined;
   /** Keep every exchange in `log` (default); a long walk turns it off to stay in bounded memory. */
   keepLog?: boolean | undefined;
+  /** Told of every exchange as it ends, answered or not: how the global setup learns the server's distance. */
+  onExchange?: ((exchange: Exchange) => void) | undefined;
   /**
    * False refuses every request that could change data (all but GET and HEAD, and POST /.search
    * with `searchPost`): without SCIM_WRITE=true nothing may be written, whatever a check asks for.
@@ -211,6 +213,7 @@ export class ScimClient {
 
   private record(exchange: Exchange): void {
     if (this.options.keepLog !== false) this.log.push(exchange);
+    this.options.onExchange?.(exchange);
   }
 
   private async headersFor(options: RequestOptions): Promise<Record<string, string>> {

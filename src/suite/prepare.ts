@@ -1,4 +1,5 @@
 import { ScimClient } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
 import { saveExchanges } from '../report/exchange-log.js';
 import { banner } from './banner.js';
 import { describeSweep, sweepAtStart } from './sweep.js';
@@ -11,11 +12,12 @@ import type { Preflight, Target } from './target.js';
  * Token, preflight, banner, the shared reads and the sweep: what every spec file waits for. The
  * banner goes to `out`: stderr when a reporter writes its file to stdout (src/report/streams.ts).
  * `walkPages`: whether suites/paging.spec.ts is in the run (src/suite/shared-reads.ts).
+ * `onExchange` is told of each exchange as it ends.
  */
-export async function prepare(initial: Target, out: NodeJS.WritableStream = process.stdout, walkPages = true): Promise<Prepared> {
+export async function prepare(initial: Target, out: NodeJS.WritableStream = process.stdout, walkPages = true, onExchange?: (exchange: Exchange) => void): Promise<Prepared> {
   let target = initial;
   let result: Preflight;
-  const client = new ScimClient(target);
+  const client = new ScimClient({ ...target, onExchange });
   try {
     const obtained = await obtainAccessToken(client);
     if ('failed' in obtained) result = obtained.failed;

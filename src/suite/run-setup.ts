@@ -8,6 +8,8 @@ import { ourOutput } from '../report/streams.js';
 import { prepare } from './prepare.js';
 import { serveRun, type Prepared } from './run-service.js';
 import { targetFromConfig, type Target } from './target.js';
+import { fewerWorkersWhenNear, workersFor } from './workers.js';
+import type { Exchange } from '../http/exchange.js';
 
 const REFERENCE_SERVER = ownModulePath('../reference-server/index.ts', import.meta.url);
 
@@ -41,8 +43,14 @@ export const setUpRun: RunSetup = async (project) => {
     target = targetFromConfig(config, config.baseUrl, false, config.token);
   }
   const out = ourOutput(project.vitest.config);
+  let firstAnswer: (ms: number) => void = () => {};
+  const firstAnswerMs = new Promise<number>((resolve) => (firstAnswer = resolve));
+  // The SCIM server's own first answer (not an OAuth token endpoint's) tells how far it is.
+  const timeAnswer = (exchange: Exchange) => {
+    if (exchange.response !== undefined && exchange.request.url.startsWith(target.baseUrl)) firstAnswer(exchange.timing.durationMs);
+  };
   const prepareRun = (paths: readonly string[]): Promise<Prepared> => {
-    const preparation = prepare(target, out, runsPaging(paths));
+    const preparation = prepare(target, out, runsPaging(paths), timeAnswer);
     // A failure here is a bug of ours: say so once, in the main process; the workers are told too.
     preparation.catch((error: unknown) => process.stderr.write(`scim-conformance: the global setup failed: ${(error as Error).message}\n`));
     return preparation;
@@ -62,6 +70,8 @@ export const setUpRun: RunSetup = async (project) => {
   project.provide('runService', service.url);
   project.provide('limitsMemory', limiter.memory);
   const forgetInterrupt = cleanUpOnInterrupt(target, (waitMs) => limiter.interrupt(waitMs));
+  // The bundled server answers from this very process.
+  await fewerWorkersWhenNear(project, target.bundled ? Promise.resolve(0) : firstAnswerMs, workersFor(config.maxInFlight));
   return async () => {
     forgetInterrupt();
     await preparation.catch(() => undefined);
