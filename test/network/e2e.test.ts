@@ -63,6 +63,11 @@ afterAll(async () => {
   rmSync(oauthReports, { recursive: true, force: true });
 });
 
+/** What a run printed, for the message of a failed assertion: why its preflight did not pass. */
+function outputOf(run: SuiteRun): string {
+  return `the run printed:\n${run.stdout}\n${run.stderr}`;
+}
+
 function runOf(name: string): SuiteRun {
   const run = runs.get(name);
   if (run === undefined) throw new Error(`no run for ${name}`);
@@ -71,25 +76,25 @@ function runOf(name: string): SuiteRun {
 
 describe('whole runs on real networks', () => {
   test('NODE_EXTRA_CA_CERTS makes a server with a private CA reachable', () => {
-    expect(preflightPassed(runOf('extra-ca'))).toBe(true);
+    expect(preflightPassed(runOf('extra-ca')), outputOf(runOf('extra-ca'))).toBe(true);
   });
 
   test('SCIM_INSECURE_TLS reaches it too, and the banner warns that nothing was verified', () => {
     const run = runOf('insecure');
-    expect(preflightPassed(run)).toBe(true);
+    expect(preflightPassed(run), outputOf(run)).toBe(true);
     expect(run.stdout).toContain("⚠ SCIM_INSECURE_TLS=true: the server's certificate is NOT verified.");
   });
 
   test('HTTP_PROXY carries every request of the run, and the banner names the proxy', () => {
     const run = runOf('proxy');
-    expect(preflightPassed(run)).toBe(true);
+    expect(preflightPassed(run), outputOf(run)).toBe(true);
     expect(run.stdout).toMatch(/proxy: http:\/\/127\.0\.0\.1:\d+/);
     expect(proxied.length).toBeGreaterThan(0);
   });
 
   test('OAuth: one token, fetched in the global setup, serves every worker; the secret and token are never printed', () => {
     const run = runOf('oauth');
-    expect(preflightPassed(run)).toBe(true);
+    expect(preflightPassed(run), outputOf(run)).toBe(true);
     expect(run.stdout).toContain('auth: OAuth 2.0 client credentials');
     expect(tokensIssued).toHaveLength(1);
     expect(run.stdout + run.stderr).not.toContain('e2e-oauth-canary-51');
