@@ -27,7 +27,8 @@ export function workersNear(workers: number, cpus: number): number {
  * Runs in the global setup, before Vitest starts the threads (it reads the project's maxWorkers
  * when it schedules the spec files, after the setup): once the server's first answer is in, a near
  * server gets fewer threads. The setup waits for that answer no longer than NEAR_MS, so a far
- * server's run starts its threads as soon as before. A --maxWorkers the user gave is kept.
+ * server's run starts its threads at most that much later. A --maxWorkers the user gave (other than
+ * the one the config chose) is kept.
  */
 export async function fewerWorkersWhenNear(project: TestProject, firstAnswerMs: Promise<number>, configured: number, cpus = availableParallelism()): Promise<void> {
   if (project.config.maxWorkers !== configured) return;
