@@ -4,7 +4,7 @@ import { isObject, type Exchange } from '../http/exchange.js';
 import { objectBody, statusOf } from './answers.js';
 import { EMPTY_LIST_RESPONSE } from './list-response.js';
 import { defineRules, type Rule } from './rule.js';
-import { CheckRun } from './run.js';
+import { CheckRun, DOES_NOT_APPLY } from './run.js';
 
 const ALL_MUST = { okta: 'MUST', entra: 'MUST', rfc: 'MUST' } as const;
 const RFC_OPERATOR = 'RFC 7644 §3.4.2.2';
@@ -482,7 +482,10 @@ export function judgeCase(run: CheckRun, filterCase: FilterCase, target: FilterT
   const exchanges = [answers.positive, answers.negative].filter((exchange): exchange is Exchange => exchange !== undefined);
   const refused = exchanges.find(isFilterRefusal);
   if (refused !== undefined && filterCase.refusalAllowed) {
-    return run.skip(rule, `the server declines filter=${filterOf(refused)} with 400 invalidFilter, which RFC 7644 §3.4.2.2 allows for a filter it does not support`);
+    return run.skip(
+      rule,
+      `${DOES_NOT_APPLY}the server declines filter=${filterOf(refused)} with 400 invalidFilter, which RFC 7644 §3.4.2.2 allows for a filter it does not support`,
+    );
   }
   const matches = filterCase.matches;
   const positive = answers.positive && problemWith(answers.positive, filterCase.positive, target, matches && ((resource) => matches(resource, target)));

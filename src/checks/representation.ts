@@ -1,6 +1,6 @@
 import { isObject, type Exchange } from '../http/exchange.js';
 import { defineRules, type Rule } from './rule.js';
-import { CheckRun, NOT_SHOWN } from './run.js';
+import { CheckRun, DOES_NOT_APPLY } from './run.js';
 
 /**
  * RFC 7643 rules about the resources a server returns, judged on the users it lists anyway (the
@@ -173,10 +173,10 @@ function countryProblems(users: Record<string, unknown>[]): { seen: number; prob
 
 /**
  * A rule about values few users have: judged when a listed user has one. When none does, the rule
- * does not apply to what the server shows (NOT_SHOWN), and the rest of its area can still work.
+ * does not apply (DOES_NOT_APPLY), and the rest of its area can still work.
  */
 function expectNoneIfSeen(run: CheckRun, rule: Rule, found: { seen: number; problems: string[] }, what: string, exchange: Exchange): void {
-  if (found.seen === 0) run.skip(rule, `${NOT_SHOWN}no listed user has ${what}`);
+  if (found.seen === 0) run.skip(rule, `${DOES_NOT_APPLY}no listed user has ${what}`);
   else expectNone(run, rule, found.problems, exchange);
 }
 

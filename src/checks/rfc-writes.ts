@@ -10,7 +10,7 @@ import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
 import { at, gotFrom, serverErrorFix, isSuccess, listedResources, objectBody, show, statusOf, type JsonObject } from './answers.js';
 import { defineRules } from './rule.js';
-import { NOT_SHOWN, type CheckRun } from './run.js';
+import { DOES_NOT_APPLY, type CheckRun } from './run.js';
 import { controlAccepted } from './user-lifecycle.js';
 
 const RFC_MUST = { rfc: 'MUST' } as const;
@@ -473,7 +473,7 @@ export function checkReferenceResolves(run: CheckRun, read: Exchange, userId: st
 }
 
 /** A server need not return a user's groups: RFC 7643 §4.1.2 does not require the attribute. */
-export const NO_USER_GROUPS = `${NOT_SHOWN}the member user is shown without groups, which RFC 7643 §4.1.2 does not require a server to return`;
+export const NO_USER_GROUPS = `${DOES_NOT_APPLY}the member user is shown without groups, which RFC 7643 §4.1.2 does not require a server to return`;
 
 /** Whether the user is shown with any groups at all. */
 export function showsGroups(user: JsonObject): boolean {
@@ -542,7 +542,8 @@ export function listsExactly(exchange: Exchange, id: string): boolean {
 export function checkRootQuery(run: CheckRun, root: Exchange, userId: string, control?: Exchange): void {
   const both = [rules.ROOT_QUERY_INCLUDES, rules.ROOT_QUERY_FILTERED];
   if (listedResources(root) === undefined) {
-    for (const rule of both) run.skip(rule, `not offered: the server answers no query on its root (${describeResponse(root)})`);
+    for (const rule of both)
+      run.skip(rule, `${DOES_NOT_APPLY}the server answers no query on its root (${describeResponse(root)}), which RFC 7644 §3.4.2.1 leaves optional ("MAY")`);
     return;
   }
   if (control !== undefined && !listsExactly(control, userId)) {

@@ -2,10 +2,12 @@ import { escapeControl } from '../diagnose/escape.js';
 import { finding, type Finding, type FindingDetails, type Rule } from './rule.js';
 
 /**
- * How a check's skip says the server does not show an optional attribute the rule needs (a user's
- * groups, a member's $ref): the rule does not apply, and the rest of its flow can still work.
+ * How a check's skip says its rule does not apply to this server: the rule rests on something the
+ * RFC lets a server leave out (a user's groups, a member's $ref, a filter operator it declines with
+ * invalidFilter, queries on its root) or on values none of its users has. The rest of the rule's
+ * flow can still work; a feature the server lacks as a whole is "not offered" instead.
  */
-export const NOT_SHOWN = 'not shown: ';
+export const DOES_NOT_APPLY = 'does not apply: ';
 
 /**
  * What a check concluded: the findings, in order of how fundamental they are, and which rules it

@@ -24,7 +24,7 @@ import {
   RFC_WRITE_VALUES,
   showsGroups,
 } from '../checks/rfc-writes.js';
-import { NOT_SHOWN, type CheckRun } from '../checks/run.js';
+import { DOES_NOT_APPLY, type CheckRun } from '../checks/run.js';
 import { describeResponse } from '../diagnose/describe.js';
 import { WriteGuardRefusal } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
@@ -87,7 +87,7 @@ async function createGroup(run: CheckRun, { data }: FlowContext, userId: string)
 async function readMember(run: CheckRun, { client }: FlowContext, userId: string, group: RunGroup): Promise<MemberView> {
   const ref = memberRefOf(group.resource, userId);
   const url = ref === undefined ? undefined : referenceUrl(client.baseUrl, ref);
-  if (ref === undefined) run.skip(rules.RESOURCE_REFERENCE_RESOLVES, `${NOT_SHOWN}the group's answer shows no $ref for its member, which RFC 7643 §4.2 does not require`);
+  if (ref === undefined) run.skip(rules.RESOURCE_REFERENCE_RESOLVES, `${DOES_NOT_APPLY}the group's answer shows no $ref for its member, which RFC 7643 §4.2 does not require`);
   else if (url === undefined)
     run.skip(rules.RESOURCE_REFERENCE_RESOLVES, `not sent: the member's $ref ${JSON.stringify(ref)} lies outside the SCIM base URL, and the token goes nowhere else`);
   let read = await client.send({ path: url ?? userPath(userId) });

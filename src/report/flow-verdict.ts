@@ -38,7 +38,7 @@ export interface FlowContext {
 }
 
 /** The order in which a skip explains a flow: a cause first, a capability absent last. */
-const SKIP_ORDER: readonly SkipKind[] = ['earlier', 'read-only', 'other', 'not-selected', 'not-shown', 'not-offered'];
+const SKIP_ORDER: readonly SkipKind[] = ['earlier', 'read-only', 'other', 'not-selected', 'not-applicable', 'not-offered'];
 
 const kindOf = (o: Outcome): SkipKind => (o.state === 'pending' ? 'not-selected' : (o.skipKind ?? 'not-selected'));
 
@@ -51,7 +51,7 @@ function skipWhy(outcome: Outcome): string {
     case 'earlier':
       return (reason ?? 'an earlier finding came first').replace(/^not (checked|run): /, '');
     case 'not-offered':
-    case 'not-shown':
+    case 'not-applicable':
     case 'other':
       return reason ?? 'no reason given';
     default:
@@ -97,8 +97,8 @@ export function judgeFlow(flow: Flow, context: FlowContext): FlowVerdict {
   const ran = new Set(mine.filter((o) => !notRun(o)).map((o) => o.code));
   // A flow none of whose checks ran is not tested, even when each of them could only have warned.
   // A check the flow judged in one block (WRITE_CREATED_NOT_OURS on Okta's user) is judged, though another block (ETag's) skipped it.
-  // One that needs an optional attribute the server does not show does not apply, once others ran.
-  const applies = (o: Outcome) => ran.size === 0 || (context.canBlock(o.code) && kindOf(o) !== 'not-shown');
+  // One that does not apply to this server (DOES_NOT_APPLY) leaves the flow to the checks that ran.
+  const applies = (o: Outcome) => ran.size === 0 || (context.canBlock(o.code) && kindOf(o) !== 'not-applicable');
   const skipped = mine.filter((o) => notRun(o) && !ran.has(o.code) && applies(o));
   if (skipped.length > 0) return { ...base, ...skippedState(skipped, context.causes), warnings };
   if (ran.size === 0) return { ...base, state: 'not tested', why: 'not all its checks were in this run (-t or a file filter)', warnings };

@@ -1,4 +1,4 @@
-import { NOT_SHOWN } from '../checks/run.js';
+import { DOES_NOT_APPLY } from '../checks/run.js';
 import type { Client } from '../config.js';
 import type { Finding, Level } from '../checks/rule.js';
 import type { Acceptance } from '../accept.js';
@@ -15,7 +15,7 @@ export type { FlowVerdict } from './flow-verdict.js';
  * the feature, an earlier finding or the preflight came first, Vitest left it out (-t, a file
  * filter), or another stated reason (too little data, an opt-in check).
  */
-export type SkipKind = 'read-only' | 'not-offered' | 'not-shown' | 'earlier' | 'not-selected' | 'other';
+export type SkipKind = 'read-only' | 'not-offered' | 'not-applicable' | 'earlier' | 'not-selected' | 'other';
 
 /** Words with which the checks themselves say a feature is absent (they record text, not a kind). */
 const NOT_OFFERED = /\bdoes not (advertise|offer|support)\b|\bdeclines\b|\bnot offered\b/;
@@ -25,7 +25,7 @@ export function skipKindOf(reason: string | undefined): SkipKind {
   if (reason === undefined) return 'not-selected';
   if (/^not (checked|run): /.test(reason)) return 'earlier';
   if (reason.includes('SCIM_WRITE=true')) return 'read-only';
-  if (reason.startsWith(NOT_SHOWN)) return 'not-shown';
+  if (reason.startsWith(DOES_NOT_APPLY)) return 'not-applicable';
   return NOT_OFFERED.test(reason) ? 'not-offered' : 'other';
 }
 

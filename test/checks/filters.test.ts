@@ -96,7 +96,7 @@ describe('a filter case', () => {
     const run = judged();
     judgeCase(run, caseFor('FILTER_EW'), target, { positive: answer('userName ew "x"', invalidFilter, 400) });
     expect(run.findings).toEqual([]);
-    expect(run.skipped.get('FILTER_EW')).toMatch(/declines filter=userName ew "x" with 400 invalidFilter, which RFC 7644 §3.4.2.2 allows/);
+    expect(run.skipped.get('FILTER_EW')).toMatch(/^does not apply: the server declines filter=userName ew "x" with 400 invalidFilter, which RFC 7644 §3.4.2.2 allows/);
   });
 
   test('fails, not skips, when a filter Entra sends is declined', () => {

@@ -35,8 +35,8 @@ describe('the users a server lists (RFC 7643 §2.4, §3)', () => {
       'RESOURCE_SCHEMAS_DECLARED',
     ]);
     // The demo users hold no certificate and no address: nothing to judge, said so.
-    expect(run.skipped.get('RESOURCE_BINARY_BASE64')).toBe('not shown: no listed user has x509Certificates');
-    expect(run.skipped.get('RESOURCE_COUNTRY_ALPHA2')).toBe('not shown: no listed user has an address with a country');
+    expect(run.skipped.get('RESOURCE_BINARY_BASE64')).toBe('does not apply: no listed user has x509Certificates');
+    expect(run.skipped.get('RESOURCE_COUNTRY_ALPHA2')).toBe('does not apply: no listed user has an address with a country');
   });
 
   test('two primary emails are RESOURCE_PRIMARY_ONCE, and only that', () => {

@@ -465,11 +465,11 @@ describe('controls: the readOnly and membership rules blame only what they test'
     expect(run.checked).toContain(rfcWriteRules.ROOT_QUERY_FILTERED.code);
   });
 
-  test('a server that answers no query on its root is skipped as not offering it, not failed', async () => {
+  test('a server that answers no query on its root is skipped as a rule that does not apply, not failed', async () => {
     const { codes, run } = await runFlow((request, service) => (is(request, 'GET', ROOT) ? scimError(404, 'invalidPath', 'Nothing here.') : service.handle(request)));
     expect(codes).toEqual([]);
-    expect(run.skipped.get(rfcWriteRules.ROOT_QUERY_INCLUDES.code)).toMatch(/^not offered: the server answers no query on its root \(GET .* answered 404/);
-    expect(run.skipped.get(rfcWriteRules.ROOT_QUERY_FILTERED.code)).toMatch(/^not offered/);
+    expect(run.skipped.get(rfcWriteRules.ROOT_QUERY_INCLUDES.code)).toMatch(/^does not apply: the server answers no query on its root \(GET .* answered 404/);
+    expect(run.skipped.get(rfcWriteRules.ROOT_QUERY_FILTERED.code)).toMatch(/^does not apply: /);
   });
 
   test('a root query as wrong as the same filter on /Users is not blamed on the root', async () => {
@@ -512,8 +512,8 @@ describe('controls: the readOnly and membership rules blame only what they test'
       ),
     );
     expect(codes).toEqual([]);
-    expect(run.skipped.get(rfcWriteRules.USER_GROUPS_ARE_GROUP_IDS.code)).toMatch(/^not shown: the member user is shown without groups/);
-    expect(run.skipped.get(rfcWriteRules.PATCH_READONLY_REFUSED.code)).toMatch(/^not shown: the member user is shown without groups/);
+    expect(run.skipped.get(rfcWriteRules.USER_GROUPS_ARE_GROUP_IDS.code)).toMatch(/^does not apply: the member user is shown without groups/);
+    expect(run.skipped.get(rfcWriteRules.PATCH_READONLY_REFUSED.code)).toMatch(/^does not apply: the member user is shown without groups/);
     expect(run.checked).toContain(rfcWriteRules.PUT_GROUPS_IGNORED.code);
     expect(server.calls.filter((call) => call.method === 'PATCH' && call.body.includes('"path":"groups"'))).toEqual([]);
   });

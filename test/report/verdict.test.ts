@@ -296,7 +296,7 @@ describe("the verdict told as each client's flows", () => {
   });
 
   test('a rule that needs an attribute the server does not show does not apply: its area works and names it as not judged', () => {
-    const noGroups = 'not shown: the member user is shown without groups, which RFC 7643 §4.1.2 does not require a server to return';
+    const noGroups = 'does not apply: the member user is shown without groups, which RFC 7643 §4.1.2 does not require a server to return';
     const unshown = new Set(['USER_GROUPS_ARE_GROUP_IDS', 'PATCH_READONLY_REFUSED']);
     const verdict = computeVerdict(
       run((code) => (unshown.has(code) ? skip(skipKindOf(noGroups), noGroups) : pass)),
@@ -438,7 +438,8 @@ describe('skipKindOf', () => {
     ['the ServiceProviderConfig does not advertise bulk (bulk.supported is false)', 'not-offered'],
     ['POST /Users/.search answered 404: the server does not offer /.search, which RFC 7644 §3.4.3 leaves optional', 'not-offered'],
     ['the server holds 3 users, not more than filter.maxResults 200: the cap cannot be observed', 'other'],
-    ["not shown: the group's answer shows no $ref for its member, which RFC 7643 §4.2 does not require", 'not-shown'],
+    ["does not apply: the group's answer shows no $ref for its member, which RFC 7643 §4.2 does not require", 'not-applicable'],
+    ['does not apply: the server declines filter=userName ew "x" with 400 invalidFilter, which RFC 7644 §3.4.2.2 allows for a filter it does not support', 'not-applicable'],
   ] as const)('%s is %s', ([reason, kind]) => {
     expect(skipKindOf(reason)).toBe(kind);
   });
