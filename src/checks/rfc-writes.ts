@@ -485,13 +485,12 @@ export function showsGroups(user: JsonObject): boolean {
  * Returns whether it does (the membership is shown, so later checks can judge it).
  */
 export function checkUserGroups(run: CheckRun, user: JsonObject, exchange: Exchange, groupId: string): boolean {
-  const groups: unknown[] = Array.isArray(user['groups']) ? user['groups'] : [];
   if (!showsGroups(user)) {
     run.skip(rules.USER_GROUPS_ARE_GROUP_IDS, NO_USER_GROUPS);
     return false;
   }
-  const listed = groups.some((group) => at(group, 'value') === groupId);
-  run.expect(rules.USER_GROUPS_ARE_GROUP_IDS, listed, () => gotFrom(exchange, `The user is a member of the group ${groupId}, but its groups is ${show(groups)}.`));
+  const listed = listsGroup(user, groupId);
+  run.expect(rules.USER_GROUPS_ARE_GROUP_IDS, listed, () => gotFrom(exchange, `The user is a member of the group ${groupId}, but its groups is ${show(user['groups'])}.`));
   return listed;
 }
 
