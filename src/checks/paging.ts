@@ -340,14 +340,21 @@ export function pagesToRequest(first: Page): PageRequest[] {
 
 /**
  * The pages the paging checks judge, the first one first: startIndex=1&count=100, then, from its
- * totalResults, all the others at once. A page in `known` (the preflight's startIndex=1&count=2) is
- * not asked for again when it states the same totalResults as the first page.
+ * totalResults, all the others. A page in `known` (the preflight's startIndex=1&count=2) is not
+ * asked for again when it states the same totalResults as the first page. When a known page states
+ * a totalResults, the others are planned from it and asked for beside the first page, not after
+ * it: one round trip fewer. They are kept only if the first page states the same total; otherwise
+ * the store moved, and the pages the first one plans are asked for again.
  */
 export async function gatherPages(pageAt: (startIndex: number, count: number) => Promise<Page>, known: readonly Page[] = []): Promise<Page[]> {
   const byKey = new Map(known.map((page) => [keyOf(page.startIndex, page.count), page]));
-  const first = byKey.get(keyOf(...FIRST)) ?? (await pageAt(...FIRST));
-  const reusable = (page: Page | undefined) => (page !== undefined && page.ids !== undefined && page.totalResults === first.totalResults ? page : undefined);
-  const rest = await Promise.all(pagesToRequest(first).map(([startIndex, count]) => reusable(byKey.get(keyOf(startIndex, count))) ?? pageAt(startIndex, count)));
+  const restFor = (plan: Page) => {
+    const reusable = (page: Page | undefined) => (page !== undefined && page.ids !== undefined && page.totalResults === plan.totalResults ? page : undefined);
+    return Promise.all(pagesToRequest(plan).map(([startIndex, count]) => reusable(byKey.get(keyOf(startIndex, count))) ?? pageAt(startIndex, count)));
+  };
+  const planned = known.find((page) => page.ids !== undefined && page.totalResults !== undefined);
+  const [first, early] = await Promise.all([byKey.get(keyOf(...FIRST)) ?? pageAt(...FIRST), planned === undefined ? undefined : restFor(planned)]);
+  const rest = early !== undefined && first.ids !== undefined && planned?.totalResults === first.totalResults ? early : await restFor(first);
   return [first, ...rest];
 }
 

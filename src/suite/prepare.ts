@@ -29,7 +29,7 @@ export async function prepare(initial: Target, out: NodeJS.WritableStream = proc
     if (result.status === 'ok') {
       // What an interrupted earlier run left behind goes first (our prefix only, older runs only);
       // the bundled server starts empty of it.
-      const swept = target.bundled ? Promise.resolve() : sweep(client, target, out);
+      const swept = target.bundled ? Promise.resolve(false) : sweep(client, target, out);
       const [shared] = await Promise.all([readShared(client, result.exchange, swept, walkPages), swept]);
       result = { ...result, shared };
     }
@@ -41,8 +41,10 @@ export async function prepare(initial: Target, out: NodeJS.WritableStream = proc
   return { target, preflight: result };
 }
 
-async function sweep(client: ScimClient, target: Target, out: NodeJS.WritableStream): Promise<void> {
+/** Says what the sweep did; resolves to whether it wrote to the store (deleted or deactivated, or tried to). */
+async function sweep(client: ScimClient, target: Target, out: NodeJS.WritableStream): Promise<boolean> {
   const report = await sweepAtStart(client, target);
   const lines = report === undefined ? [] : describeSweep(report);
   if (lines.length > 0) out.write(`  leftovers of earlier interrupted runs:\n${lines.map((l) => `    ${l}\n`).join('')}`);
+  return report !== undefined && report.deleted.length + report.deactivated.length + report.failed.length > 0;
 }

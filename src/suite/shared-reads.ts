@@ -79,15 +79,19 @@ async function lookUpFirstGroup(client: ScimClient, groups: Exchange): Promise<S
 }
 
 /**
- * `swept` settles when the sweep of earlier runs' leftovers is done: the pages are read after it,
- * as its deletions would move them. `walkPages`: whether the paging checks run, which judge all of
- * the pages; without them only the first page is read.
+ * `swept` settles when the sweep of earlier runs' leftovers is done, with whether it changed the
+ * store. The pages are read beside it, and read again after it when it did, as its deletions move
+ * them: a sweep rarely finds anything, and reading after it every time would cost a round trip.
+ * `walkPages`: whether the paging checks run, which judge all of the pages; without them only the
+ * first page is read.
  */
-export async function readShared(client: ScimClient, preflight: Exchange, swept: Promise<unknown> = Promise.resolve(), walkPages = true): Promise<SharedReads> {
+export async function readShared(client: ScimClient, preflight: Exchange, swept: Promise<boolean> = Promise.resolve(false), walkPages = true): Promise<SharedReads> {
   const user = firstListedUserOf(preflight);
   const [id, userName] = [user?.['id'], user?.['userName']];
   const byName = typeof userName === 'string' ? `userName eq ${JSON.stringify(userName)}` : undefined;
   const pageAt = async (startIndex: number, count: number) => pageOf(await client.send({ path: '/Users', query: { startIndex, count } }), startIndex, count);
+  // The preflight's page, kept when the store did not move, plans the walk (gatherPages).
+  const readPages = async () => (walkPages ? gatherPages(pageAt, [pageOf(preflight, 1, PREFLIGHT_COUNT)]) : [await pageAt(1, OKTA_PAGE_SIZE)]);
   const groupsRead = client.send({ path: '/Groups', query: { startIndex: 1, count: GROUPS_LISTED } });
   const [serviceProviderConfig, malformedFilter, resourceTypes, groups, groupLookup, firstUser, firstUserByName, paging] = await Promise.all([
     client.send({ path: '/ServiceProviderConfig' }),
@@ -97,7 +101,7 @@ export async function readShared(client: ScimClient, preflight: Exchange, swept:
     groupsRead.then((listed) => lookUpFirstGroup(client, listed)),
     typeof id === 'string' && id !== '' ? client.send({ path: `/Users/${encodeURIComponent(id)}` }) : undefined,
     byName === undefined ? undefined : client.send({ path: '/Users', query: { filter: byName } }),
-    swept.then(async () => (walkPages ? gatherPages(pageAt, [pageOf(preflight, 1, PREFLIGHT_COUNT)]) : [await pageAt(1, OKTA_PAGE_SIZE)])),
+    readPages().then(async (pages) => ((await swept) ? readPages() : pages)),
   ]);
   return {
     users: preflight,

@@ -139,6 +139,31 @@ describe('gathering the pages', () => {
     expect(asked).toContain('1&2');
   });
 
+  test("the preflight's totalResults plans the other pages, asked for before the first page is answered, and kept when it states the same total", async () => {
+    const { asked, pageAt } = store();
+    let answerFirst: () => void = () => {};
+    const firstHeld = new Promise<void>((resolve) => (answerFirst = resolve));
+    const held = async (startIndex: number, count: number) => {
+      if (startIndex === 1 && count === 100) await firstHeld;
+      return pageAt(startIndex, count);
+    };
+    const gathering = gatherPages(held, [page(1, 2, ['a', 'b'])]);
+    await Promise.resolve();
+    expect(asked).toEqual(['2&1', '0&1', '-1&1', '1&0', '1&-1', '4&100', '3&2']);
+    answerFirst();
+    await gathering;
+    expect(asked).toEqual(['2&1', '0&1', '-1&1', '1&0', '1&-1', '4&100', '3&2', '1&100']);
+  });
+
+  test('pages planned from a preflight that states another total are asked for again, as the first page plans them', async () => {
+    const { asked, pageAt } = store();
+    const pages = await gatherPages(pageAt, [page(1, 2, ['a', 'b'], 250)]);
+    expect(asked.filter((key) => key === '2&1')).toHaveLength(2);
+    expect(asked).toContain('101&100');
+    expect(evidenceOf(pages).oktaWalk.map((p) => p.startIndex)).toEqual([1]);
+    expect(checkPaging(evidenceOf(pages), () => 'too few').findings).toEqual([]);
+  });
+
   test('a first page that is not a list asks for nothing more, and nothing is judged', async () => {
     const { asked } = store();
     const broken = pageOf(exchangeOf({ status: 500, body: {} }), 1, 100);
