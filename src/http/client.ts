@@ -140,7 +140,7 @@ export class ScimClient {
     });
     this.guard = new WriteGuard({
       baseUrl: options.baseUrl,
-      read: (path) => this.watched({ path }),
+      read: (path) => this.send({ path }),
       sleep: options.readBackSleep ?? sleep,
     });
   }
@@ -181,7 +181,7 @@ export class ScimClient {
       return Promise.reject(new ReadOnlyViolation(`read-only run: refusing ${method} ${options.path} (${hint})`));
     }
     const upper = method.toUpperCase();
-    if (upper === 'GET' || upper === 'HEAD') return this.watched(options);
+    if (upper === 'GET' || upper === 'HEAD') return this.watched(options, upper === 'GET' ? this.guard.readStarting(options.path, options.query) : undefined);
     return this.guardedWrite(method, options);
   }
 

@@ -67,6 +67,10 @@ export class WriteGuard {
   /** Names this run's POSTs sent, by kind: a resource found by one of them may be adopted. */
   private readonly sentNames = new Set<string>();
   private readonly verified = new Map<string, Promise<Verification>>();
+  /** Per group: the writes of this run sent to it, and of those the ones answered. */
+  private readonly groupWrites = new Map<string, { sent: number; answered: number }>();
+  /** Per group: its latest plain GET, sent when no write to it was in flight, and how many writes had been sent then. */
+  private readonly latestRead = new Map<string, { exchange: Exchange; writesSent: number }>();
 
   constructor(private readonly options: WriteGuardOptions) {}
 
@@ -105,15 +109,53 @@ export class WriteGuard {
     }
     if (upper !== 'PUT' && upper !== 'PATCH' && upper !== 'DELETE') throw refuse('endpoint', `${upper} is not a method the suite writes with`);
     if (target?.kind === undefined || target.id === undefined) throw refuse('endpoint', 'only a user or group this run created may be changed');
-    // A group's members may have changed since it was read: its deletion is judged on its state now.
-    const verification = await this.verify(target.kind, target.id, { fresh: target.kind === 'Groups' && upper === 'DELETE' });
+    // A group's members may have changed since it was read: its deletion is judged on its state now,
+    // as a GET shows it that was sent after this run's last write to it (the flow's own, or the guard's).
+    const verification = target.kind === 'Groups' && upper === 'DELETE' ? await this.judgeCurrentGroup(target.id) : await this.verify(target.kind, target.id);
     if (!verification.ours) throw refuse(verification.reason, verification.got, verification.exchange);
     await this.checkMembers(upper, path, target.kind, body);
+    if (target.kind === 'Groups') this.writesTo(target.id).sent += 1;
+  }
+
+  /**
+   * Called as a GET is sent: for a plain read of a group (no query, which might leave members out)
+   * while no write of this run to it is in flight, returns what takes note of its answer.
+   */
+  readStarting(path: string, query: Record<string, unknown> | undefined): ((exchange: Exchange) => void) | undefined {
+    const target = this.targetOf(path);
+    if (target?.kind !== 'Groups' || target.id === undefined || path.includes('?') || Object.keys(query ?? {}).length > 0) return undefined;
+    const writes = this.writesTo(target.id);
+    if (writes.sent !== writes.answered) return undefined;
+    const writesSent = writes.sent;
+    return (exchange) => {
+      if (exchange.response?.status === 200) this.latestRead.set(key('Groups', target.id as string), { exchange, writesSent });
+    };
+  }
+
+  private writesTo(groupId: string): { sent: number; answered: number } {
+    const k = key('Groups', groupId);
+    const writes = this.groupWrites.get(k) ?? { sent: 0, answered: 0 };
+    this.groupWrites.set(k, writes);
+    return writes;
+  }
+
+  /**
+   * Ours as the latest GET of the group shows it, when no write of this run was sent to it since;
+   * otherwise (or when that GET does not show it as ours) as a fresh read does.
+   */
+  private async judgeCurrentGroup(id: string): Promise<Verification> {
+    const read = this.latestRead.get(key('Groups', id));
+    if (read !== undefined && read.writesSent === this.writesTo(id).sent && this.created.has(key('Groups', id))) {
+      const judged = await this.judge('Groups', id, read.exchange, true, { tries: 1, waitedMs: 0 });
+      if (judged.ours) return judged;
+    }
+    return this.verify('Groups', id, { fresh: true });
   }
 
   /** Takes note of what a POST created: its answer's id is a candidate, verified before any write. */
   noteSent(method: string, path: string, body: unknown, exchange: Exchange): void {
     const target = this.targetOf(path);
+    if (target?.kind === 'Groups' && target.id !== undefined && method.toUpperCase() !== 'POST') this.writesTo(target.id).answered += 1;
     if (method.toUpperCase() !== 'POST' || target?.kind === undefined || target.id !== undefined) return;
     const name = nameOf(target.kind, body);
     if (name !== undefined) this.sentNames.add(key(target.kind, name.toLowerCase()));

@@ -153,6 +153,80 @@ describe('the write guard stops a flow at a create that is not ours', () => {
   });
 });
 
+describe("a group's DELETE is judged on the group as it is now", () => {
+  const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+  async function withGroup(breakage?: Breakage) {
+    const server = await startRecordingServer(breakage === undefined ? {} : { breakage });
+    servers.push(server);
+    // The cleanup reads back the group these tests deleted themselves: its retries are not slept.
+    const client = new ScimClient({ baseUrl: server.baseUrl, token: RECORDING_TOKEN, timeoutMs: 5000, maxInFlight: 4, readBackSleep: () => Promise.resolve() });
+    const data = new TestData(client, newRunPrefix(), 'd');
+    const member = await data.createUser();
+    const group = await data.createGroup();
+    const path = `/Groups/${group.created?.id ?? ''}`;
+    const addMember = () =>
+      client.send({ method: 'PATCH', path, json: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: member.created?.id }] }] } });
+    const callsTo = () => server.calls.filter((call) => call.path.endsWith(path)).map((call) => `${call.method}${call.query === '' ? '' : `?${call.query}`}`);
+    return { server, client, data, path, addMember, callsTo };
+  }
+
+  test('a plain GET of it sent after the last write of the run stands for the read before the DELETE', async () => {
+    const { client, data, path, addMember, callsTo } = await withGroup();
+    try {
+      await addMember();
+      await client.send({ path });
+      await client.send({ method: 'DELETE', path });
+      expect(callsTo()).toEqual(['GET', 'PATCH', 'GET', 'DELETE']);
+    } finally {
+      await data.cleanup();
+      await client.close();
+    }
+  });
+
+  test.for([
+    [
+      'a write after that GET',
+      async (t: Awaited<ReturnType<typeof withGroup>>) => (await t.client.send({ path: t.path }), await t.addMember()),
+      ['GET', 'GET', 'PATCH', 'GET', 'DELETE'],
+    ],
+    [
+      'a GET that may leave members out (excludedAttributes)',
+      async (t: Awaited<ReturnType<typeof withGroup>>) => (await t.addMember(), await t.client.send({ path: t.path, query: { excludedAttributes: 'members' } })),
+      ['GET', 'PATCH', 'GET?excludedAttributes=members', 'GET', 'DELETE'],
+    ],
+  ] as const)('control: after %s, the group is read again before its DELETE', async ([, steps, expected]) => {
+    const group = await withGroup();
+    try {
+      await steps(group);
+      await group.client.send({ method: 'DELETE', path: group.path });
+      expect(group.callsTo()).toEqual(expected);
+    } finally {
+      await group.data.cleanup();
+      await group.client.close();
+    }
+  });
+
+  test("a group read with a member that is not the run's is read again, and not deleted", async () => {
+    let stranger = false;
+    const { client, data, path, callsTo } = await withGroup((request, service) => {
+      const answer = service.handle(request);
+      if (!stranger || request.method !== 'GET' || !request.path.endsWith(path)) return answer;
+      return Promise.resolve(answer).then((a) => ({ ...a, body: JSON.stringify({ ...JSON.parse(a.body ?? '{}'), members: [{ value: BYSTANDER_USER_ID }] }) }));
+    });
+    try {
+      stranger = true;
+      await client.send({ path });
+      await expect(client.send({ method: 'DELETE', path })).rejects.toMatchObject({ reason: 'members' });
+      expect(callsTo()).toEqual(['GET', 'GET', 'GET']);
+    } finally {
+      stranger = false;
+      await data.cleanup();
+      await client.close();
+    }
+  });
+});
+
 describe('a resource not yet readable right after its create', () => {
   test('is read again a few times with a short backoff, and the lag is reported', async () => {
     const outcome = await runFlow('etag', lagging(2));
