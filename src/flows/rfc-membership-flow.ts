@@ -56,7 +56,7 @@ export const GROUP_MEMBER_RULES = [
   rules.PATCH_READONLY_REFUSED,
 ];
 
-interface RunGroup {
+export interface RunGroup {
   id: string;
   /** The create's answer, when it was the group. */
   resource: JsonObject | undefined;
@@ -68,8 +68,15 @@ interface MemberView {
   listed: boolean;
 }
 
-/** A group of the run (created without externalId) with the user as its only member. */
-async function createGroup(run: CheckRun, { data }: FlowContext, userId: string): Promise<RunGroup | undefined> {
+/**
+ * A group of the run (created without externalId) with the user as its only member; undefined, its
+ * rules skipped, when the server offers no Groups or the create failed.
+ */
+export async function createGroup(run: CheckRun, { data }: FlowContext, userId: string, options: MembershipOptions): Promise<RunGroup | undefined> {
+  if (options.groupsNotOffered !== undefined) {
+    for (const rule of GROUP_MEMBER_RULES) run.skip(rule, options.groupsNotOffered);
+    return undefined;
+  }
   const creation = await data.create('Groups', { schemas: [GROUP_SCHEMA], displayName: data.name('Groups'), members: [{ value: userId }] });
   const id = creation.created?.id;
   if (id === undefined) {
@@ -174,7 +181,7 @@ async function putReadOnly(run: CheckRun, context: FlowContext, user: RunUser, g
  * DELETE the group, and forget it when a GET then answers 404; otherwise (the guard refusing it too,
  * should the server have given it a member that is not the run's) the cleanup tries again and reports it.
  */
-async function removeGroup({ client, data }: FlowContext, groupId: string): Promise<void> {
+export async function removeGroup({ client, data }: FlowContext, groupId: string): Promise<void> {
   const deletion = await client.send({ method: 'DELETE', path: groupPath(groupId) }).catch((error: unknown) => {
     if (error instanceof WriteGuardRefusal) return undefined;
     throw error;
@@ -185,12 +192,12 @@ async function removeGroup({ client, data }: FlowContext, groupId: string): Prom
   if (after.response?.status === 404) data.forget(groupId);
 }
 
-/** The group, its member, the root query, the PUT and the PATCH of readOnly attributes, in that order. */
-export async function membershipChain(run: CheckRun, context: FlowContext, user: RunUser, options: MembershipOptions): Promise<void> {
-  if (options.groupsNotOffered !== undefined) for (const rule of GROUP_MEMBER_RULES) run.skip(rule, options.groupsNotOffered);
-  const group = options.groupsNotOffered === undefined ? await createGroup(run, context, user.id) : undefined;
-  const view: MemberView = group === undefined ? { user: undefined, listed: false } : await readMember(run, context, user.id, group);
-  await rootQuery(run, context, user);
+/**
+ * On the group createGroup made: its member beside the root query, then the PUT and the PATCH of
+ * readOnly attributes. The group stays: the caller removes it (removeGroup).
+ */
+export async function membershipChain(run: CheckRun, context: FlowContext, user: RunUser, options: MembershipOptions, group: RunGroup | undefined): Promise<void> {
+  const [view] = await Promise.all([group === undefined ? { user: undefined, listed: false } : readMember(run, context, user.id, group), rootQuery(run, context, user)]);
   const memberBefore = view.listed || (group !== undefined && memberIdsOf(group.resource).includes(user.id));
   await putReadOnly(run, context, user, group, memberBefore);
   if (group !== undefined) {
@@ -201,6 +208,5 @@ export async function membershipChain(run: CheckRun, context: FlowContext, user:
       const body = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'remove', path: 'groups' }] };
       checkPatchReadOnlyRefused(run, await context.client.send({ method: 'PATCH', path: userPath(user.id), json: body }));
     }
-    await removeGroup(context, group.id);
   }
 }

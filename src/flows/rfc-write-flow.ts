@@ -45,7 +45,7 @@ import { controlAccepted } from '../checks/user-lifecycle.js';
 import { describeResponse } from '../diagnose/describe.js';
 import type { Exchange } from '../http/exchange.js';
 import type { ScimClient } from '../http/client.js';
-import { membershipChain } from './rfc-membership-flow.js';
+import { createGroup, membershipChain, removeGroup } from './rfc-membership-flow.js';
 import { oktaUserPayload, PATCH_SCHEMA, USER_SCHEMA, type Creation, type TestData } from '../suite/test-data.js';
 import { guardedFlow, userPath, type FlowContext } from './write-flows.js';
 
@@ -238,9 +238,13 @@ async function precisDuplicate(run: CheckRun, data: TestData, userName: string):
   checkPrecisDuplicate(run, twin.exchange, control?.exchange);
 }
 
-/** DELETE, then a read (404: gone) beside the filter for its userName, then the userName created again (returned). */
-async function deletionChain(run: CheckRun, client: ScimClient, data: TestData, id: string, userName: string): Promise<Creation> {
+/**
+ * DELETE, then a read (404: gone) beside the filter for its userName, then the userName created
+ * again (returned). `afterDeletion` starts once the DELETE is answered, and is awaited too.
+ */
+async function deletionChain(run: CheckRun, client: ScimClient, data: TestData, id: string, userName: string, afterDeletion: () => Promise<void>): Promise<Creation> {
   const deletion = await client.send({ method: 'DELETE', path: userPath(id) });
+  const alongside = afterDeletion();
   const [after, query] = isSuccess(deletion)
     ? await Promise.all([client.send({ path: userPath(id) }), client.send({ path: '/Users', query: { filter: `userName eq "${userName}"` } })])
     : [undefined, undefined];
@@ -252,7 +256,7 @@ async function deletionChain(run: CheckRun, client: ScimClient, data: TestData, 
     const why = `not judged: the user was not deleted (${describeResponse(after ?? deletion)})`;
     for (const rule of [rules.USER_DELETED_NOT_LISTED, rules.USER_DELETED_NAME_REUSABLE]) run.skip(rule, why);
   }
-  const creation = await createWithClientReadOnly(run, data, gone ? userName : data.name('Users'));
+  const [creation] = await Promise.all([createWithClientReadOnly(run, data, gone ? userName : data.name('Users')), alongside]);
   if (gone) checkDeletedNameReusable(run, creation.exchange);
   return creation;
 }
@@ -374,11 +378,16 @@ export function rfcWriteFlow(options: RfcWriteOptions = {}): (context: FlowConte
     }
     const externalId = mixedCaseId(userName);
     checkCaseExactPreserved(run, creation.exchange, externalId);
-    await precisDuplicate(run, data, userName);
-    await membershipChain(run, { client, data }, { id, userName, externalId }, options);
+    // The full-width twin beside the group's create: neither reads what the other writes. The
+    // root query (membershipChain) comes after the twin, which a server without PRECIS may list.
+    const [, group] = await Promise.all([precisDuplicate(run, data, userName), createGroup(run, { client, data }, id, options)]);
+    await membershipChain(run, { client, data }, { id, userName, externalId }, options, group);
     if (options.patchNotOffered === undefined) await patchChain(run, userSteps(client, id), userName);
     else for (const rule of PATCH_RULES) run.skip(rule, options.patchNotOffered);
-    const again = await deletionChain(run, client, data, id, userName);
+    // The group goes once its member is deleted, beside the rest of the chain.
+    const again = await deletionChain(run, client, data, id, userName, async () => {
+      if (group !== undefined) await removeGroup({ client, data }, group.id);
+    });
     if (withExtension !== undefined && options.patchNotOffered === undefined) await schemasPatch(run, client, again, withExtension);
     return run;
   }, RFC_WRITE_RULES);

@@ -266,12 +266,13 @@ export const entraUserFlow = guardedFlow(
     checkNothingFound(run, rules.USER_MATCH_EXTERNAL_ID, before);
 
     const payload = data.user(entraUserPayload(userName, externalId, workEmail, manager.created?.id));
-    const creation = await data.create('Users', payload);
+    const matches = () => Promise.all([byExternalId(), client.send({ path: '/Users', query: { filter: `emails[type eq "work"].value eq "${workEmail}"` } })]);
+    const { creation, found } = await data.createWith('Users', payload, matches);
     checkUserCreated(run, creation.exchange, payload);
     const id = creation.created?.id;
-    if (id === undefined) return run;
+    if (id === undefined || found === undefined) return run;
 
-    const [byId, byEmail] = await Promise.all([byExternalId(), client.send({ path: '/Users', query: { filter: `emails[type eq "work"].value eq "${workEmail}"` } })]);
+    const [byId, byEmail] = found;
     checkFoundExactly(run, rules.USER_MATCH_EXTERNAL_ID, byId, id);
     checkFoundExactly(run, rules.USER_MATCH_WORK_EMAIL, byEmail, id);
     // The control for "still matched after the soft delete": the same filter found the user before it.
@@ -303,7 +304,11 @@ export const entraUserFlow = guardedFlow(
 
     const deletion = await client.send({ method: 'DELETE', path: userPath(id) });
     const deleted = deletion.response !== undefined && deletion.response.status >= 200 && deletion.response.status < 300;
-    const [after, again] = deleted ? await Promise.all([read(), client.send({ method: 'DELETE', path: userPath(id) })]) : [undefined, undefined];
+    // Their manager goes once they are deleted, beside the checks of the deletion.
+    const [[after, again]] = await Promise.all([
+      deleted ? Promise.all([read(), client.send({ method: 'DELETE', path: userPath(id) })]) : [undefined, undefined],
+      manager.created === undefined ? undefined : data.remove(manager.created),
+    ]);
     // Removed only when a read says so: a 204 after which the user is still there is the cleanup's.
     if (after?.response?.status === 404) data.forget(id);
     checkUserDeleted(run, deletion, after, again);
@@ -358,22 +363,25 @@ async function checkMembership(run: CheckRun, membership: Membership): Promise<b
   const rules = groupRules;
   const trial = new CheckRun();
   const seen: Exchange[] = [];
-  const step = async (rule: Rule, operation: Record<string, unknown>, expected: string[], what: string) => {
+  // `alongside`: reads of the group as the step leaves it, sent beside the GET after the PATCH.
+  const step = async (rule: Rule, operation: Record<string, unknown>, expected: string[], what: string, alongside?: () => Promise<void>) => {
     const answer = await patch(operation);
     seen.push(answer);
-    if (!checkGroupPatchAnswer(trial, answer, id)) return;
-    const after = await read();
+    if (!checkGroupPatchAnswer(trial, answer, id)) return alongside?.();
+    const [after] = await Promise.all([read(), alongside?.()]);
     seen.push(after);
     checkAnswerMatchesRead(trial, answer, after);
     checkMembers(trial, rule, after, expected, what);
   };
+  const withoutMembers = async () => {
+    const [excluded, listedExcluded] = await Promise.all([
+      read({ excludedAttributes: 'members' }),
+      list.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` } }),
+    ]);
+    checkMembersExcluded(trial, excluded, listedExcluded, id);
+  };
   await step(rules.GROUP_ADD_MEMBER, { op: 'add', path: 'members', value: [{ value: first, display: 'first' }] }, [first], 'add on members');
-  await step(rules.GROUP_ADD_MEMBER, { op: 'add', path: 'members', value: [{ value: second, display: 'second' }] }, [first, second], 'a second add on members');
-  const [excluded, listedExcluded] = await Promise.all([
-    read({ excludedAttributes: 'members' }),
-    list.send({ path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` } }),
-  ]);
-  checkMembersExcluded(trial, excluded, listedExcluded, id);
+  await step(rules.GROUP_ADD_MEMBER, { op: 'add', path: 'members', value: [{ value: second, display: 'second' }] }, [first, second], 'a second add on members', withoutMembers);
   await step(rules.GROUP_REMOVE_MEMBER_BY_FILTER, { op: 'remove', path: `members[value eq "${first}"]` }, [second], `remove of members[value eq "${first}"] from two members`);
   await step(rules.GROUP_REPLACE_MEMBERS, { op: 'replace', path: 'members', value: [{ value: first }, { value: second }] }, [first, second], 'replace of members');
   await step(
@@ -406,7 +414,13 @@ export const groupFlow = guardedFlow(async ({ client, data }, run) => {
   const rules = groupRules;
   const payloads = [data.user(oktaUserPayload(data.name('Users'))), data.user(oktaUserPayload(data.name('Users')))];
   const displayName = data.name('Groups');
-  const [lookup, ...users] = await Promise.all([oktaFilter(client, 'Groups', `displayName eq "${displayName}"`), ...payloads.map((payload) => data.create('Users', payload))]);
+  const find = () => oktaFilter(client, 'Groups', `displayName eq "${displayName}"`);
+  // Okta's push: the lookup, then the create of the empty group and its find; the members' creates go beside.
+  const pushed = async () => {
+    const lookup = await find();
+    return { lookup, ...(await data.createWith('Groups', { schemas: [GROUP_SCHEMA], displayName, members: [] }, find)) };
+  };
+  const [{ lookup, creation, found }, ...users] = await Promise.all([pushed(), ...payloads.map((payload) => data.create('Users', payload))]);
   const members: string[] = [];
   users.forEach((user, index) => {
     checkUserCreated(run, user.exchange, payloads[index] ?? {});
@@ -414,10 +428,9 @@ export const groupFlow = guardedFlow(async ({ client, data }, run) => {
   });
   const [first, second] = members;
   checkNothingFound(run, rules.GROUP_FIND_BY_DISPLAY_NAME, lookup);
-  const creation = await data.create('Groups', { schemas: [GROUP_SCHEMA], displayName, members: [] });
   const id = checkGroupCreated(run, creation.exchange, displayName) ?? creation.created?.id;
-  if (id === undefined) return run;
-  checkFoundExactly(run, rules.GROUP_FIND_BY_DISPLAY_NAME, await oktaFilter(client, 'Groups', `displayName eq "${displayName}"`), id);
+  if (id === undefined || found === undefined) return run;
+  checkFoundExactly(run, rules.GROUP_FIND_BY_DISPLAY_NAME, found, id);
 
   const patch = (...operations: unknown[]) => client.send({ method: 'PATCH', path: groupPath(id), json: patchBody(...operations) });
   const read = (query?: Record<string, string>) => client.send({ path: groupPath(id), ...(query === undefined ? {} : { query }) });

@@ -155,10 +155,32 @@ export class TestData {
    * name attribute (a bad-input check); it must carry the run prefix like every name.
    */
   async create(kind: ResourceKind, body: Record<string, unknown>, label?: string): Promise<Creation> {
+    const { name, answer } = await this.post(kind, body, label);
+    return this.registerAnswer(kind, name, answer, true);
+  }
+
+  /**
+   * `create`, with `lookup` (reads that need the resource to exist, such as a search for it) sent
+   * the moment the POST is answered with success, beside the read-back rather than after it. When
+   * the read-back had to wait for the resource to appear, the lookup is sent again afterwards: the
+   * first one may have come too early for the same store.
+   */
+  async createWith<T>(kind: ResourceKind, body: Record<string, unknown>, lookup: () => Promise<T>): Promise<{ creation: Creation; found?: T }> {
+    const { name, answer } = await this.post(kind, body);
+    const status = answer.response?.status;
+    const early = status !== undefined && status >= 200 && status < 300 ? lookup() : undefined;
+    const [creation, found] = await Promise.all([this.registerAnswer(kind, name, answer, true), early]);
+    const id = creation.created?.id;
+    if (id === undefined || found === undefined) return { creation };
+    const lagged = this.noticed.lagged.some((lag) => lag.kind === kind && lag.id === id);
+    return { creation, found: lagged ? await lookup() : found };
+  }
+
+  private async post(kind: ResourceKind, body: Record<string, unknown>, label?: string): Promise<{ name: string; answer: Exchange }> {
     const name = label ?? String(body[NAME_ATTRIBUTE[kind]]);
     this.assertOurs(name);
     const json = kind === 'Users' ? this.user(body) : body;
-    return this.registerAnswer(kind, name, await this.client.send({ method: 'POST', path: `/${kind}`, json }), true);
+    return { name, answer: await this.client.send({ method: 'POST', path: `/${kind}`, json }) };
   }
 
   /** POSTs a raw (possibly malformed) body; anything the server creates from it is registered. */
@@ -179,6 +201,16 @@ export class TestData {
   forget(id: string): void {
     const index = this.created.findIndex((r) => r.id === id);
     if (index >= 0) this.created.splice(index, 1);
+  }
+
+  /**
+   * Removes one resource now, as the cleanup would (removeResource), and forgets it once a read
+   * says it is gone; otherwise the cleanup tries it again and reports it.
+   */
+  async remove(resource: CreatedResource): Promise<void> {
+    const report = emptyReport();
+    await removeResource(this.client, resource, report);
+    if (report.deleted.length > 0) this.forget(resource.id);
   }
 
   get resources(): readonly CreatedResource[] {

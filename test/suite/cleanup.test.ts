@@ -102,6 +102,29 @@ describe('TestData', () => {
     expect(leftovers(server.service)).toEqual([]);
   });
 
+  test('remove() deletes one resource now, and the cleanup has nothing left of it to do', async () => {
+    const { client, server } = await setUp();
+    const data = new TestData(client, newRunPrefix(), 'x');
+    const { created } = await data.createUser();
+    if (created === undefined) throw new Error('the recording server did not create the user');
+    await data.remove(created);
+    expect(leftovers(server.service)).toEqual([]);
+    server.calls.splice(0);
+    expect((await data.cleanup()).deleted).toEqual([]);
+    expect(server.calls).toEqual([]);
+  });
+
+  test('control: a resource remove() could not delete stays for the cleanup, which reports it', async () => {
+    const { client } = await setUp({
+      breakage: (request, service) => (request.method === 'DELETE' ? { status: 500, headers: {}, body: 'boom' } : service.handle(request)),
+    });
+    const data = new TestData(client, newRunPrefix(), 'x');
+    const { created } = await data.createGroup();
+    if (created === undefined) throw new Error('the recording server did not create the group');
+    await data.remove(created);
+    expect((await data.cleanup()).failed.map((r) => r.id)).toEqual([created.id]);
+  });
+
   test('a server without DELETE gets the user deactivated, and the report says so', async () => {
     const { client, server } = await setUp({
       breakage: (request, service) =>
