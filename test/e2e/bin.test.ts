@@ -3,8 +3,8 @@
  * enables writes against a server that records every request: `--version` and `--help` only print;
  * an interrupted run whose server stops answering ends at whichever of its two deadlines is set to
  * come first, the cleanup's or the bin's kill, saying what may be left; a run whose bin is killed
- * outright cleans up after itself; and through npx, two Ctrl-Cs are two interrupts, not four, and a
- * SIGTERM to npm alone still stops the run and its cleanup runs.
+ * outright cleans up after itself; and under `npm exec` a Ctrl-C that reaches it twice is one
+ * interrupt. Interrupts through a real npx are test/e2e/interrupts.test.ts's.
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bystanders, leftovers, RECORDING_TOKEN, startRecordingServer, type RecordingServer } from '../servers/recording.js';
 import { PROJECT_ROOT } from '../support/run-suite.js';
-import { processesWithEnv, projectWithThePackage, startNpx, userShellEnv, type NpxRun } from './support-npx.js';
+import { processesWithEnv, userShellEnv } from './support-npx.js';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'scim-conformance.js');
 const TAG_ENV = 'SCIMC_BIN_TEST_TAG';
@@ -217,116 +217,59 @@ describe('a run whose bin is killed outright (SIGKILL)', () => {
   });
 });
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve: () => void = () => {};
-  const promise = new Promise<void>((done) => (resolve = done));
-  return { promise, resolve };
+const createdCount = (target: RecordingServer) => target.calls.filter((call) => call.method === 'POST' && call.status === 201).length;
+
+/** Resolves once this clock has passed the millisecond it reads now (see test/e2e/interrupts.test.ts). */
+async function pastThisMillisecond(): Promise<void> {
+  const now = Date.now();
+  while (Date.now() <= now) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
 /**
- * Through npx, as a user runs it: npm runs the bin as its child and passes on the signals it gets.
- * A terminal's Ctrl-C goes to the whole foreground process group, npm and the bin, so the bin gets
- * each Ctrl-C twice, from the terminal and from npm; a container's stop goes to npm alone.
+ * An npm that passes a Ctrl-C on to its child makes each Ctrl-C reach the bin twice, from the
+ * terminal and from npm: under `npm exec` two signals within SCIMC_SAME_INTERRUPT_MS are one
+ * interrupt. (The npm here passes it to a shell that holds it: through npx each Ctrl-C reaches the
+ * bin once, which test/e2e/interrupts.test.ts shows at 20 points.) Here the bin gets both signals
+ * itself, the second on the cleanup's first DELETE: within a window far longer than any run, it is
+ * the same Ctrl-C and the cleanup goes on without a word; past a 1 ms window, the control, it is a
+ * second Ctrl-C, which says what is left while the cleanup goes on.
  */
-describe('through npx', () => {
-  let consumer: string;
-  /** Two signals this far apart are one Ctrl-C to the bin under npx: time enough for npm to pass one on, however loaded the machine. */
-  const SAME_INTERRUPT_MS = 1500;
-  beforeAll(async () => {
-    consumer = await projectWithThePackage();
+describe('a second SIGINT under npm exec', () => {
+  test.for([
+    { what: 'within the window is the same interrupt', windowMs: '600000', saysWhatIsLeft: 0 },
+    { what: 'control: past the window is a second interrupt', windowMs: '1', saysWhatIsLeft: 1 },
+  ])('$what, and the cleanup removes everything', { timeout: HANG_GUARD_MS }, async ({ windowMs, saysWhatIsLeft }) => {
+    const tag = randomUUID();
+    let firstSent = false;
+    let secondSent = false;
+    const target = await startRecordingServer({
+      breakage: async (request, service) => {
+        // Only an interrupted run's cleanup lists users by externalId (src/suite/sweep.ts).
+        const cleaning = request.method === 'DELETE' && target.calls.some((call) => new URLSearchParams(call.query).get('filter')?.startsWith('externalId sw') === true);
+        if (cleaning && firstSent && !secondSent) {
+          secondSent = true;
+          await pastThisMillisecond();
+          run.child.kill('SIGINT');
+          if (saysWhatIsLeft > 0) while (!run.output.includes('Left on the server so far:')) await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const response = service.handle(request);
+        if (!firstSent && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
+          firstSent = true;
+          run.child.kill('SIGINT');
+        }
+        return response;
+      },
+    });
+    servers.push(target);
+    const bystandersBefore = bystanders(target.service);
+    const run = startRun(target, tag, { npm_command: 'exec', SCIMC_SAME_INTERRUPT_MS: windowMs, SCIMC_INTERRUPT_GRACE_MS: '120000' });
+    const { code, survivors } = await endOf(run, tag);
+    const said = (text: string) => run.output.split(text).length - 1;
+    expect(secondSent, run.output).toBe(true);
+    expect(said("SIGINT: removing this run's test data"), run.output).toBe(1);
+    expect(said("SIGINT: still removing this run's test data. Left on the server so far:"), run.output).toBe(saysWhatIsLeft);
+    expect(run.output).not.toContain("stopped before this run's test data was removed");
+    expect({ code, survivors, left: leftovers(target.service) }).toEqual({ code: 130, survivors: [], left: [] });
+    expect(bystanders(target.service)).toBe(bystandersBefore);
   });
-  afterAll(async () => {
-    if (consumer !== undefined) await rm(consumer, { recursive: true, force: true });
-  });
-
-  const startRunThroughNpx = (target: RecordingServer, tag: string) =>
-    startNpx(
-      consumer,
-      ['--reporter=dot', ...WRITE_SPECS],
-      userShellEnv({
-        SCIM_BASE_URL: target.baseUrl,
-        SCIM_TOKEN: RECORDING_TOKEN,
-        SCIM_WRITE: 'true',
-        SCIM_MAX_RPS: '1000',
-        SCIMC_INTERRUPT_GRACE_MS: '120000',
-        SCIMC_SAME_INTERRUPT_MS: String(SAME_INTERRUPT_MS),
-        [TAG_ENV]: tag,
-      }),
-    );
-  /** How npx ended, once no process of the run is left. */
-  const endOfNpx = async (run: NpxRun, tag: string) => ({ exit: await run.ended, survivors: await processesTagged(tag) });
-  const createdCount = (target: RecordingServer) => target.calls.filter((call) => call.method === 'POST' && call.status === 201).length;
-
-  test(
-    'two Ctrl-Cs: the first is one interrupt, the second says what is left while the cleanup goes on, and the cleanup removes everything',
-    async () => {
-      const tag = randomUUID();
-      const saidWhatIsLeft = deferred();
-      let firstCtrlCAt: number | undefined;
-      let cleanupListed = false;
-      let secondSent = false;
-      const target = await startRecordingServer({
-        breakage: async (request, service) => {
-          cleanupListed ||= request.method === 'GET' && (request.query.get('filter') ?? '').startsWith('externalId sw');
-          // The cleanup's first DELETE waits for the second Ctrl-C and for what it makes the cleanup say.
-          if (cleanupListed && !secondSent && request.method === 'DELETE' && firstCtrlCAt !== undefined) {
-            secondSent = true;
-            // Not before the bin takes it as a new Ctrl-C: counted from when the run said it got the
-            // first, which is after the bin did, so a slow machine only waits longer.
-            while (!run.output.includes("SIGINT: removing this run's test data")) await new Promise((resolve) => setTimeout(resolve, 20));
-            await new Promise((resolve) => setTimeout(resolve, SAME_INTERRUPT_MS));
-            run.ctrlC();
-            await saidWhatIsLeft.promise;
-          }
-          const response = service.handle(request);
-          if (firstCtrlCAt === undefined && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
-            firstCtrlCAt = Date.now();
-            run.ctrlC();
-          }
-          return response;
-        },
-      });
-      servers.push(target);
-      const bystandersBefore = bystanders(target.service);
-      const run = startRunThroughNpx(target, tag);
-      const watch = setInterval(() => run.output.includes('Left on the server so far:') && saidWhatIsLeft.resolve(), 20);
-      const { exit, survivors } = await endOfNpx(run, tag).finally(() => clearInterval(watch));
-      saidWhatIsLeft.resolve();
-      const said = (text: string) => run.output.split(text).length - 1;
-      expect(secondSent, run.output).toBe(true);
-      expect(said("SIGINT: removing this run's test data"), run.output).toBe(1);
-      expect(said("SIGINT: still removing this run's test data. Left on the server so far:"), run.output).toBe(1);
-      expect(run.output).not.toContain("stopped before this run's test data was removed");
-      // npm ends itself with the signal its child stopped on.
-      expect({ exit, survivors, left: leftovers(target.service) }).toEqual({ exit: 'SIGINT', survivors: [], left: [] });
-      expect(bystanders(target.service)).toBe(bystandersBefore);
-    },
-    HANG_GUARD_MS,
-  );
-
-  test(
-    'a SIGTERM to npx alone (a CI job cancelled) reaches the whole run, which removes its test data and exits, leaving no process',
-    async () => {
-      const tag = randomUUID();
-      let sent = false;
-      const target = await startRecordingServer({
-        breakage: (request, service) => {
-          const response = service.handle(request);
-          if (!sent && createdCount(target) >= 2 && request.method === 'POST' && response.status === 201) {
-            sent = true;
-            run.child.kill('SIGTERM');
-          }
-          return response;
-        },
-      });
-      servers.push(target);
-      const run = startRunThroughNpx(target, tag);
-      const { exit, survivors } = await endOfNpx(run, tag);
-      expect(sent, run.output).toBe(true);
-      expect(run.output).toContain("SIGTERM: removing this run's test data");
-      // npm does not wait: it ends at once, and the bin, left without it, stops the run.
-      expect({ exit, survivors, left: leftovers(target.service) }).toEqual({ exit: 'SIGTERM', survivors: [], left: [] });
-    },
-    HANG_GUARD_MS,
-  );
 });
