@@ -236,9 +236,9 @@ async function pastThisMillisecond(): Promise<void> {
  */
 describe('a second SIGINT under npm exec', () => {
   test.for([
-    { what: 'within the window is the same interrupt', windowMs: '600000', saysWhatIsLeft: 0 },
-    { what: 'control: past the window is a second interrupt', windowMs: '1', saysWhatIsLeft: 1 },
-  ])('$what, and the cleanup removes everything', { timeout: HANG_GUARD_MS }, async ({ windowMs, saysWhatIsLeft }) => {
+    ['within the window is the same interrupt', '600000', 0],
+    ['control: past the window is a second interrupt', '1', 1],
+  ] as const)('%s, and the cleanup removes everything', { timeout: HANG_GUARD_MS }, async ([, windowMs, saysWhatIsLeft]) => {
     const tag = randomUUID();
     let firstSent = false;
     let secondSent = false;
