@@ -123,12 +123,13 @@ export class WriteGuard {
    */
   readStarting(path: string, query: Record<string, unknown> | undefined): ((exchange: Exchange) => void) | undefined {
     const target = this.targetOf(path);
-    if (target?.kind !== 'Groups' || target.id === undefined || path.includes('?') || Object.keys(query ?? {}).length > 0) return undefined;
-    const writes = this.writesTo(target.id);
+    const id = target?.kind === 'Groups' ? target.id : undefined;
+    if (id === undefined || path.includes('?') || Object.keys(query ?? {}).length > 0) return undefined;
+    const writes = this.writesTo(id);
     if (writes.sent !== writes.answered) return undefined;
     const writesSent = writes.sent;
     return (exchange) => {
-      if (exchange.response?.status === 200) this.latestRead.set(key('Groups', target.id as string), { exchange, writesSent });
+      if (exchange.response?.status === 200) this.latestRead.set(key('Groups', id), { exchange, writesSent });
     };
   }
 

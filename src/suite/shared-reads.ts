@@ -90,8 +90,8 @@ export async function readShared(client: ScimClient, preflight: Exchange, swept:
   const [id, userName] = [user?.['id'], user?.['userName']];
   const byName = typeof userName === 'string' ? `userName eq ${JSON.stringify(userName)}` : undefined;
   const pageAt = async (startIndex: number, count: number) => pageOf(await client.send({ path: '/Users', query: { startIndex, count } }), startIndex, count);
-  // The preflight's page, kept when the store did not move, plans the walk (gatherPages).
-  const readPages = async () => (walkPages ? gatherPages(pageAt, [pageOf(preflight, 1, PREFLIGHT_COUNT)]) : [await pageAt(1, OKTA_PAGE_SIZE)]);
+  // First beside the sweep, planned from the preflight's page (gatherPages); after a sweep that moved the store, without it.
+  const readPages = async (known: Page[]) => (walkPages ? gatherPages(pageAt, known) : [await pageAt(1, OKTA_PAGE_SIZE)]);
   const groupsRead = client.send({ path: '/Groups', query: { startIndex: 1, count: GROUPS_LISTED } });
   const [serviceProviderConfig, malformedFilter, resourceTypes, groups, groupLookup, firstUser, firstUserByName, paging] = await Promise.all([
     client.send({ path: '/ServiceProviderConfig' }),
@@ -101,7 +101,7 @@ export async function readShared(client: ScimClient, preflight: Exchange, swept:
     groupsRead.then((listed) => lookUpFirstGroup(client, listed)),
     typeof id === 'string' && id !== '' ? client.send({ path: `/Users/${encodeURIComponent(id)}` }) : undefined,
     byName === undefined ? undefined : client.send({ path: '/Users', query: { filter: byName } }),
-    readPages().then(async (pages) => ((await swept) ? readPages() : pages)),
+    readPages([pageOf(preflight, 1, PREFLIGHT_COUNT)]).then(async (pages) => ((await swept) ? readPages([]) : pages)),
   ]);
   return {
     users: preflight,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { listedResources, objectBody } from '../checks/answers.js';
+import { isSuccess, listedResources, objectBody } from '../checks/answers.js';
 import { escapeControl } from '../diagnose/escape.js';
 import type { Exchange } from '../http/exchange.js';
 import { WriteGuardRefusal, type ScimClient } from '../http/client.js';
@@ -167,8 +167,7 @@ export class TestData {
    */
   async createWith<T>(kind: ResourceKind, body: Record<string, unknown>, lookup: () => Promise<T>): Promise<{ creation: Creation; found?: T }> {
     const { name, answer } = await this.post(kind, body);
-    const status = answer.response?.status;
-    const early = status !== undefined && status >= 200 && status < 300 ? lookup() : undefined;
+    const early = isSuccess(answer) ? lookup() : undefined;
     const [creation, found] = await Promise.all([this.registerAnswer(kind, name, answer, true), early]);
     const id = creation.created?.id;
     if (id === undefined || found === undefined) return { creation };
